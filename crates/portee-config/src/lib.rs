@@ -1,0 +1,198 @@
+//! Portée's configuration, layered: built-in defaults, then the config file
+//! (`portee.toml` in the app's config folder, or the file named by
+//! `PORTEE_CONFIG`), then environment variables prefixed `PORTEE_`.
+//!
+//! The two names people rely on:
+//! - `PORTEE_DATA_DIR` moves the whole data folder (database, logs, cache);
+//! - `PORTEE_DATABASE_URL` selects the database (`sqlite:…` or `postgres://…`).
+//!
+//! Used by the desktop app, by `portee-admin` and by the tests alike.
+
+use std::path::{Path, PathBuf};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+
+/// Why the configuration could not be read; messages are French sentences.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("Le fichier de configuration {path} est invalide : {reason}")]
+    Invalid { path: String, reason: String },
+    #[error(
+        "Impossible de déterminer le dossier personnel de l'utilisateur ; \
+         définissez PORTEE_DATA_DIR."
+    )]
+    NoHomeDir,
+    #[error("Impossible de créer le dossier {path} : {reason}")]
+    CreateDir { path: String, reason: String },
+}
+
+/// The values as written in the file or the environment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawConfig {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    log_level: Option<String>,
+    lock_after_minutes: Option<u32>,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    /// `sqlite:…` or `postgres://…`. Defaults to the embedded database file
+    /// in the data folder.
+    pub database_url: String,
+    /// A `tracing` filter such as `info` or `portee_store=debug,info`.
+    pub log_level: String,
+    /// Minutes of inactivity before the session locks.
+    pub lock_after_minutes: u32,
+    /// The config file that was (or would have been) read.
+    pub config_file: PathBuf,
+}
+
+pub const DEFAULT_LOCK_AFTER_MINUTES: u32 = 10;
+pub const DATABASE_FILE_NAME: &str = "portee.sqlite3";
+
+impl Config {
+    /// Reads defaults, then the config file, then the process environment.
+    pub fn load() -> Result<Config, ConfigError> {
+        let config_file = match std::env::var_os("PORTEE_CONFIG") {
+            Some(path) => PathBuf::from(path),
+            None => default_config_file()?,
+        };
+        let figment = Figment::new()
+            .merge(Serialized::defaults(RawConfig::default()))
+            .merge(Toml::file(&config_file))
+            .merge(Env::prefixed("PORTEE_").only(&[
+                "data_dir",
+                "database_url",
+                "log_level",
+                "lock_after_minutes",
+            ]));
+        Self::from_figment(figment, config_file)
+    }
+
+    fn from_figment(figment: Figment, config_file: PathBuf) -> Result<Config, ConfigError> {
+        let raw: RawConfig = figment.extract().map_err(|e| ConfigError::Invalid {
+            path: config_file.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let data_dir = match raw.data_dir {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => default_data_dir()?,
+        };
+        let database_url = match raw.database_url {
+            Some(url) if !url.trim().is_empty() => url.trim().to_owned(),
+            _ => sqlite_url(&data_dir.join(DATABASE_FILE_NAME)),
+        };
+        Ok(Config {
+            database_url,
+            log_level: raw.log_level.unwrap_or_else(|| "info".to_owned()),
+            lock_after_minutes: raw.lock_after_minutes.unwrap_or(DEFAULT_LOCK_AFTER_MINUTES),
+            data_dir,
+            config_file,
+        })
+    }
+
+    pub fn log_dir(&self) -> PathBuf {
+        self.data_dir.join("logs")
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.data_dir.join("cache")
+    }
+
+    /// Creates the data, log and cache folders if missing.
+    pub fn ensure_dirs(&self) -> Result<(), ConfigError> {
+        for dir in [self.data_dir.clone(), self.log_dir(), self.cache_dir()] {
+            std::fs::create_dir_all(&dir).map_err(|e| ConfigError::CreateDir {
+                path: dir.display().to_string(),
+                reason: e.to_string(),
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// `sqlite:` URL of a file, created if missing.
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+fn project_dirs() -> Result<directories::ProjectDirs, ConfigError> {
+    directories::ProjectDirs::from("fr", "Portee", "portee").ok_or(ConfigError::NoHomeDir)
+}
+
+fn default_data_dir() -> Result<PathBuf, ConfigError> {
+    Ok(project_dirs()?.data_dir().to_path_buf())
+}
+
+fn default_config_file() -> Result<PathBuf, ConfigError> {
+    Ok(project_dirs()?.config_dir().join("portee.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_in(jail: &figment::Jail) -> Result<Config, ConfigError> {
+        let file = jail.directory().join("portee.toml");
+        let figment = Figment::new()
+            .merge(Toml::file(&file))
+            .merge(Env::prefixed("PORTEE_").only(&[
+                "data_dir",
+                "database_url",
+                "log_level",
+                "lock_after_minutes",
+            ]));
+        Config::from_figment(figment, file)
+    }
+
+    #[test]
+    fn defaults_then_file_then_environment() {
+        figment::Jail::expect_with(|jail| {
+            // Defaults: embedded SQLite inside the data folder.
+            jail.set_env("PORTEE_DATA_DIR", "/tmp/portee-a");
+            let c = load_in(jail).unwrap();
+            assert_eq!(c.data_dir, PathBuf::from("/tmp/portee-a"));
+            assert_eq!(
+                c.database_url,
+                "sqlite:///tmp/portee-a/portee.sqlite3?mode=rwc"
+            );
+            assert_eq!(c.log_dir(), PathBuf::from("/tmp/portee-a/logs"));
+            assert_eq!(c.lock_after_minutes, 10);
+
+            // The file overrides the defaults…
+            jail.create_file(
+                "portee.toml",
+                "database_url = \"postgres://db.example/portee\"\nlock_after_minutes = 5\n",
+            )?;
+            let c = load_in(jail).unwrap();
+            assert_eq!(c.database_url, "postgres://db.example/portee");
+            assert_eq!(c.lock_after_minutes, 5);
+
+            // …and the environment overrides the file.
+            jail.set_env("PORTEE_DATABASE_URL", "sqlite:///tmp/x.db");
+            let c = load_in(jail).unwrap();
+            assert_eq!(c.database_url, "sqlite:///tmp/x.db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_broken_file_gives_a_french_error_naming_it() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("PORTEE_DATA_DIR", "/tmp/portee-b");
+            jail.create_file("portee.toml", "lock_after_minutes = \"dix\"\nunknown = 1\n")?;
+            let err = load_in(jail).unwrap_err().to_string();
+            assert!(err.starts_with("Le fichier de configuration"), "{err}");
+            assert!(err.contains("portee.toml"), "{err}");
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,185 @@
+//! Opening a database from its URL.
+
+use std::{str::FromStr, time::Duration};
+
+use sqlx::{
+    PgPool, SqlitePool,
+    postgres::{PgConnectOptions, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+use crate::StoreError;
+
+/// How long a connection attempt may take before the user is told.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a SQLite writer waits for another writer before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An open database: the shared PostgreSQL or the embedded SQLite.
+#[derive(Debug, Clone)]
+pub enum Database {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Postgres,
+    Sqlite,
+}
+
+/// Where a database is, for people: never contains a password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub kind: DatabaseKind,
+    /// SQLite: the file path. PostgreSQL: `host:port`.
+    pub place: String,
+    /// PostgreSQL: the database name.
+    pub database: Option<String>,
+}
+
+enum Options {
+    Postgres(PgConnectOptions),
+    Sqlite(SqliteConnectOptions),
+}
+
+fn parse_url(url: &str) -> Result<Options, StoreError> {
+    let invalid = |reason: &str| StoreError::InvalidUrl {
+        reason: reason.to_owned(),
+    };
+    let url = url.trim();
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        PgConnectOptions::from_str(url)
+            .map(Options::Postgres)
+            .map_err(|_| invalid("adresse PostgreSQL mal formée"))
+    } else if url.starts_with("sqlite:") {
+        SqliteConnectOptions::from_str(url)
+            .map(Options::Sqlite)
+            .map_err(|_| invalid("adresse SQLite mal formée"))
+    } else if url.is_empty() {
+        Err(invalid("adresse vide"))
+    } else {
+        Err(invalid("type de base non pris en charge"))
+    }
+}
+
+/// Describes a URL without connecting (and without its password).
+pub fn describe_url(url: &str) -> Result<Location, StoreError> {
+    Ok(match parse_url(url)? {
+        Options::Postgres(o) => pg_location(&o),
+        Options::Sqlite(o) => sqlite_location(&o),
+    })
+}
+
+fn pg_location(o: &PgConnectOptions) -> Location {
+    Location {
+        kind: DatabaseKind::Postgres,
+        place: format!("{}:{}", o.get_host(), o.get_port()),
+        database: o.get_database().map(str::to_owned),
+    }
+}
+
+fn sqlite_location(o: &SqliteConnectOptions) -> Location {
+    Location {
+        kind: DatabaseKind::Sqlite,
+        place: o.get_filename().display().to_string(),
+        database: None,
+    }
+}
+
+impl Database {
+    /// Connects (SQLite: creates the file and its folder if missing).
+    /// Does not migrate: call [`Database::migrate`].
+    #[tracing::instrument(skip_all, err)]
+    pub async fn connect(url: &str) -> Result<Database, StoreError> {
+        match parse_url(url)? {
+            Options::Postgres(options) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .min_connections(0)
+                    .acquire_timeout(CONNECT_TIMEOUT)
+                    // A connection broken by a server restart is dropped and
+                    // replaced rather than handed out again.
+                    .test_before_acquire(true)
+                    .connect_with(options)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                Ok(Database::Postgres(pool))
+            }
+            Options::Sqlite(options) => {
+                let path = options.get_filename().to_path_buf();
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).map_err(|e| StoreError::Unavailable {
+                        reason: format!(
+                            "le dossier {} ne peut pas être créé ({e})",
+                            parent.display()
+                        ),
+                        source: None,
+                    })?;
+                }
+                let options = options
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    .foreign_keys(true);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(CONNECT_TIMEOUT)
+                    .connect_with(options)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                Ok(Database::Sqlite(pool))
+            }
+        }
+    }
+
+    pub fn kind(&self) -> DatabaseKind {
+        match self {
+            Database::Postgres(_) => DatabaseKind::Postgres,
+            Database::Sqlite(_) => DatabaseKind::Sqlite,
+        }
+    }
+
+    /// Where this database is, for the status bar.
+    pub fn location(&self) -> Location {
+        match self {
+            Database::Postgres(pool) => pg_location(&pool.connect_options()),
+            Database::Sqlite(pool) => sqlite_location(&pool.connect_options()),
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Database::Postgres(pool) => pool.close().await,
+            Database::Sqlite(pool) => pool.close().await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_urls_without_passwords() {
+        let l = describe_url("postgres://portee:secret@db.reseau.local:5433/portee").unwrap();
+        assert_eq!(l.kind, DatabaseKind::Postgres);
+        assert_eq!(l.place, "db.reseau.local:5433");
+        assert_eq!(l.database.as_deref(), Some("portee"));
+        let l = describe_url("sqlite:///var/lib/portee/portee.sqlite3?mode=rwc").unwrap();
+        assert_eq!(l.kind, DatabaseKind::Sqlite);
+        assert_eq!(l.place, "/var/lib/portee/portee.sqlite3");
+    }
+
+    #[test]
+    fn refuses_other_urls_in_french() {
+        for url in ["", "mysql://x/y", "http://example.org"] {
+            let err = describe_url(url).unwrap_err().to_string();
+            assert!(
+                err.starts_with("L'adresse de la base de données est invalide"),
+                "{err}"
+            );
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Store errors: what callers may act on, with French messages.
+
+/// An error from the data layer. Driver messages stay in the log (`source`),
+/// never in the French message.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "L'adresse de la base de données est invalide ({reason}). \
+         Elle doit commencer par sqlite: ou postgres://."
+    )]
+    InvalidUrl { reason: String },
+    #[error("La base de données est injoignable : {reason}")]
+    Unavailable {
+        reason: String,
+        #[source]
+        source: Option<sqlx::Error>,
+    },
+    #[error("La mise à jour du schéma de la base a échoué : {reason}")]
+    Migration { reason: String },
+    #[error("L'élément demandé n'existe pas (ou plus).")]
+    NotFound,
+    #[error("Cet élément a été modifié entre-temps par quelqu'un d'autre.")]
+    Conflict,
+    #[error("Cet élément existe déjà.")]
+    Duplicate,
+    #[error("Erreur de la base de données.")]
+    Internal(#[source] sqlx::Error),
+}
+
+impl StoreError {
+    /// Maps a driver error to what the caller may act on.
+    pub(crate) fn from_sqlx(err: sqlx::Error) -> Self {
+        use sqlx::Error as E;
+        match err {
+            E::RowNotFound => StoreError::NotFound,
+            E::PoolTimedOut => StoreError::Unavailable {
+                reason: "aucune connexion n'a pu être obtenue à temps".into(),
+                source: Some(err),
+            },
+            E::Io(ref io) => StoreError::Unavailable {
+                reason: io_reason(io),
+                source: Some(err),
+            },
+            E::Tls(_) | E::PoolClosed | E::WorkerCrashed => StoreError::Unavailable {
+                reason: "la connexion a été interrompue".into(),
+                source: Some(err),
+            },
+            E::Database(ref db) => {
+                if db.is_unique_violation() {
+                    return StoreError::Duplicate;
+                }
+                match db.code().as_deref() {
+                    // PostgreSQL: authentication, unknown database, shutdown.
+                    Some("28P01" | "28000") => StoreError::Unavailable {
+                        reason: "l'identifiant ou le mot de passe de la base est refusé".into(),
+                        source: Some(err),
+                    },
+                    Some("3D000") => StoreError::Unavailable {
+                        reason: "cette base n'existe pas sur le serveur".into(),
+                        source: Some(err),
+                    },
+                    Some("57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006") => {
+                        StoreError::Unavailable {
+                            reason: "le serveur a fermé la connexion".into(),
+                            source: Some(err),
+                        }
+                    }
+                    // PostgreSQL serialization failure / deadlock; SQLite busy.
+                    Some("40001" | "40P01" | "5" | "517") => StoreError::Conflict,
+                    // SQLite: unable to open the database file.
+                    Some("14") => StoreError::Unavailable {
+                        reason: "le fichier de la base ne peut pas être ouvert".into(),
+                        source: Some(err),
+                    },
+                    _ => StoreError::Internal(err),
+                }
+            }
+            other => StoreError::Internal(other),
+        }
+    }
+
+    /// True when the database could not be reached (the UI then offers to retry).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable { .. })
+    }
+}
+
+fn io_reason(io: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match io.kind() {
+        K::ConnectionRefused => "le serveur refuse la connexion (est-il démarré ?)".into(),
+        K::TimedOut => "le serveur ne répond pas".into(),
+        K::NotFound => "serveur ou fichier introuvable".into(),
+        K::PermissionDenied => "accès refusé".into(),
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
+            "la connexion a été interrompue".into()
+        }
+        _ => "erreur de réseau ou de fichier".into(),
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        StoreError::from_sqlx(err)
+    }
+}

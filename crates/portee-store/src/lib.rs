@@ -1,0 +1,17 @@
+//! Portée's data layer.
+//!
+//! [`Database`] is either a PostgreSQL pool (the network's shared database)
+//! or a SQLite pool (the embedded database of one workstation). Both use the
+//! native sqlx drivers (not `Any`, see STACK.md), their own migration folder
+//! (`migrations/postgres`, `migrations/sqlite`, kept in step) and, where the
+//! SQL text is portable, the same queries. SQL lives only in this crate, and
+//! driver errors become [`StoreError`]s here: a raw SQL message never
+//! reaches a user.
+
+mod connect;
+mod error;
+mod schema;
+
+pub use connect::{Database, DatabaseKind, Location, describe_url};
+pub use error::StoreError;
+pub use schema::{SchemaVersion, expected_schema_version};

@@ -1,0 +1,68 @@
+//! Migrations (embedded at build time) and the schema version read live.
+
+use sqlx::migrate::Migrator;
+
+use crate::{Database, StoreError};
+
+pub(crate) static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres");
+pub(crate) static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite");
+
+/// The newest migration applied to a database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaVersion {
+    pub version: i64,
+    pub description: String,
+}
+
+/// The newest migration this build knows (the same for both databases).
+pub fn expected_schema_version() -> i64 {
+    let pg = POSTGRES_MIGRATIONS.iter().map(|m| m.version).max();
+    let lite = SQLITE_MIGRATIONS.iter().map(|m| m.version).max();
+    debug_assert_eq!(
+        pg, lite,
+        "migrations/postgres and migrations/sqlite must stay in step"
+    );
+    pg.unwrap_or(0)
+}
+
+const SCHEMA_VERSION_SQL: &str = "SELECT version, description FROM _sqlx_migrations \
+     WHERE success ORDER BY version DESC LIMIT 1";
+
+impl Database {
+    /// Applies the pending migrations. On PostgreSQL sqlx holds an advisory
+    /// lock meanwhile, so two workstations starting together are safe.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let result = match self {
+            Database::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+            Database::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+        };
+        result.map_err(|e| match e {
+            sqlx::migrate::MigrateError::Execute(err) => StoreError::from_sqlx(err),
+            other => StoreError::Migration {
+                reason: other.to_string(),
+            },
+        })
+    }
+
+    /// Reads the newest applied migration from the database itself.
+    pub async fn schema_version(&self) -> Result<SchemaVersion, StoreError> {
+        let row: Option<(i64, String)> = match self {
+            Database::Postgres(pool) => {
+                sqlx::query_as(SCHEMA_VERSION_SQL)
+                    .fetch_optional(pool)
+                    .await?
+            }
+            Database::Sqlite(pool) => {
+                sqlx::query_as(SCHEMA_VERSION_SQL)
+                    .fetch_optional(pool)
+                    .await?
+            }
+        };
+        let (version, description) = row.unwrap_or((0, String::new()));
+        Ok(SchemaVersion {
+            version,
+            description,
+        })
+    }
+}

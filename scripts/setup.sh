@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs everything Portée needs on a fresh Debian/Ubuntu machine, skipping
+# what is already present (a second run takes seconds):
+#   - system packages (WebKitGTK, Xvfb, WebKitWebDriver, PDF tools, PostgreSQL)
+#   - the wasm32 target
+#   - cargo tools at the versions pinned in scripts/versions.env
+# Usage: scripts/setup.sh [--with-tauri-cli]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=versions.env
+source scripts/versions.env
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+APT_PACKAGES=(
+  libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev pkg-config xvfb xauth
+  webkit2gtk-driver imagemagick qpdf poppler-utils fonts-dejavu-core
+  postgresql postgresql-client procps
+)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  log "apt: all system packages present"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "[setup] cargo est introuvable : installez Rust (https://rustup.rs) puis relancez." >&2
+  exit 1
+fi
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  log "rustup: adding wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+have_version() { # tool, expected version
+  command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -q -- "$2"
+}
+if ! have_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
+  log "cargo: installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Without --locked: its lockfile names a crate version the registry lacks.
+  cargo install -q --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+if ! have_version tauri-driver "$TAURI_DRIVER_VERSION"; then
+  log "cargo: installing tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install -q --force --locked tauri-driver --version "$TAURI_DRIVER_VERSION"
+fi
+if ! have_version trunk "$TRUNK_VERSION"; then
+  log "cargo: installing trunk $TRUNK_VERSION (about 12 minutes the first time)"
+  cargo install -q --force --locked trunk --version "$TRUNK_VERSION"
+fi
+if [ "${1:-}" = "--with-tauri-cli" ] && ! have_version cargo-tauri "$TAURI_CLI_VERSION"; then
+  log "cargo: installing tauri-cli $TAURI_CLI_VERSION"
+  cargo install -q --force --locked tauri-cli --version "$TAURI_CLI_VERSION"
+fi
+log "ready"

@@ -1,0 +1,9 @@
+// tauri.conf.json sits at the repository root (the design's top level); the
+// build script and `generate_context!` (src/lib.rs) are both pointed at it.
+// Paths inside it (ui/dist, icons/) are relative to the root.
+fn main() {
+    let attributes = tauri_build::Attributes::new().config_path("../tauri.conf.json");
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri build script failed: {e:#}");
+    }
+}

@@ -1,0 +1,5 @@
+//! Tauri commands: each parses its request, calls the layer below and maps
+//! the error. No business rule and no SQL here. Commands live in modules
+//! (a `pub` command at the crate root clashes with its generated macro).
+
+pub mod system;

@@ -1,0 +1,28 @@
+//! Turning library errors into the one error type that crosses IPC.
+
+use portee_api::{ApiError, ErrorCode};
+use portee_store::StoreError;
+
+/// Maps a store error to what the user reads. Internal causes go to the log
+/// with their chain, never to the screen.
+pub fn store_error(err: StoreError) -> ApiError {
+    match &err {
+        StoreError::InvalidUrl { .. } => ApiError::new(ErrorCode::Configuration, err.to_string()),
+        StoreError::Unavailable { .. } => {
+            tracing::warn!(error = %err, cause = ?std::error::Error::source(&err), "database unavailable");
+            ApiError::new(ErrorCode::DatabaseUnavailable, err.to_string())
+        }
+        StoreError::Migration { .. } => {
+            tracing::error!(error = %err, "migration failed");
+            ApiError::new(ErrorCode::DatabaseUnavailable, err.to_string())
+        }
+        StoreError::NotFound => ApiError::new(ErrorCode::NotFound, err.to_string()),
+        StoreError::Conflict | StoreError::Duplicate => {
+            ApiError::new(ErrorCode::Conflict, err.to_string())
+        }
+        StoreError::Internal(cause) => {
+            tracing::error!(error = %err, cause = %cause, "internal store error");
+            ApiError::internal()
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! The Portée desktop app: the only crate that knows Tauri.
+//!
+//! `run()` loads the configuration, starts logging, registers [`AppState`]
+//! and opens the window; the database connection is made in the background
+//! so the window paints at once, and a connection failure becomes a French
+//! screen rather than a crash. [`builder`] is shared by `run()` and the
+//! tests that drive commands through Tauri's mock runtime.
+
+mod commands;
+mod error;
+mod logging;
+mod state;
+
+use std::time::Instant;
+
+pub use state::AppState;
+use tauri::Runtime;
+
+/// Registers the state and every command on `base` (the real runtime's
+/// builder in `run()`, the mock runtime's in tests).
+pub fn builder<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    base.manage(state).invoke_handler(tauri::generate_handler![
+        commands::system::database_status,
+        commands::system::app_info,
+        commands::system::ui_ready,
+    ])
+}
+
+/// Entry point of the `portee` binary.
+pub fn run() {
+    let started = Instant::now();
+    let config = portee_config::Config::load();
+    let _log_guard = logging::init(config.as_ref().ok());
+    match &config {
+        Ok(c) => tracing::info!(
+            version = env!("CARGO_PKG_VERSION"),
+            data_dir = %c.data_dir.display(),
+            "Portée starting"
+        ),
+        Err(e) => tracing::error!(error = %e, "configuration could not be read"),
+    }
+    let state = AppState::new(config, started);
+    let result = builder(tauri::Builder::default(), state)
+        .setup(|app| {
+            use tauri::Manager;
+            let handle = app.handle().clone();
+            // Connect in the background: the window paints meanwhile, and the
+            // UI's first database_status call waits for this attempt.
+            tauri::async_runtime::spawn(async move {
+                let state = handle.state::<AppState>();
+                if let Err(e) = state.database(false).await {
+                    tracing::warn!(code = ?e.code, "database not available at start");
+                }
+            });
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    if let Err(e) = result {
+        tracing::error!(error = %e, "the window could not be opened");
+        eprintln!("Portée n'a pas pu ouvrir sa fenêtre : {e}");
+        std::process::exit(1);
+    }
+}

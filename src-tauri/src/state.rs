@@ -1,0 +1,78 @@
+//! What the app keeps between commands: its configuration and its database.
+
+use std::time::Instant;
+
+use portee_api::{ApiError, ErrorCode};
+use portee_config::Config;
+use portee_store::Database;
+use tokio::sync::Mutex;
+
+use crate::error::store_error;
+
+/// The app's state, registered once with Tauri.
+pub struct AppState {
+    config: Result<Config, String>,
+    db: Mutex<Slot>,
+    started: Instant,
+}
+
+enum Slot {
+    NotTried,
+    Ready(Database),
+    Failed(ApiError),
+}
+
+impl AppState {
+    pub fn new(config: Result<Config, portee_config::ConfigError>, started: Instant) -> Self {
+        Self {
+            config: config.map_err(|e| e.to_string()),
+            db: Mutex::new(Slot::NotTried),
+            started,
+        }
+    }
+
+    pub fn config(&self) -> Result<&Config, ApiError> {
+        self.config
+            .as_ref()
+            .map_err(|message| ApiError::new(ErrorCode::Configuration, message.clone()))
+    }
+
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
+    /// The open database, connecting (and migrating) on first use. A failed
+    /// attempt is remembered until `retry` asks for a new one, so every
+    /// screen shows the same reason without hammering the server.
+    pub async fn database(&self, retry: bool) -> Result<Database, ApiError> {
+        let mut slot = self.db.lock().await;
+        match &*slot {
+            Slot::Ready(db) => return Ok(db.clone()),
+            Slot::Failed(e) if !retry => return Err(e.clone()),
+            _ => {}
+        }
+        let config = self.config()?;
+        let opened = async {
+            config
+                .ensure_dirs()
+                .map_err(|e| ApiError::new(ErrorCode::Configuration, e.to_string()))?;
+            let db = Database::connect(&config.database_url)
+                .await
+                .map_err(store_error)?;
+            db.migrate().await.map_err(store_error)?;
+            Ok::<_, ApiError>(db)
+        }
+        .await;
+        match opened {
+            Ok(db) => {
+                tracing::info!(kind = ?db.kind(), "database ready");
+                *slot = Slot::Ready(db.clone());
+                Ok(db)
+            }
+            Err(e) => {
+                *slot = Slot::Failed(e.clone());
+                Err(e)
+            }
+        }
+    }
+}

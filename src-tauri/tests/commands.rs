@@ -1,0 +1,141 @@
+//! Commands through Tauri's mock runtime: no window, real IPC handling,
+//! real database files.
+
+use std::time::Instant;
+
+use portee_api::{
+    ApiError, ErrorCode,
+    system::{AppInfoResponse, Backend, DatabaseInfo},
+};
+use portee_app::{AppState, builder};
+use portee_config::Config;
+use tauri::{
+    WebviewWindowBuilder,
+    ipc::{CallbackFn, InvokeBody},
+    test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_context, noop_assets},
+    webview::InvokeRequest,
+};
+
+fn config(dir: &std::path::Path, database_url: Option<&str>) -> Config {
+    Config {
+        data_dir: dir.to_path_buf(),
+        database_url: database_url.map_or_else(
+            || portee_config::sqlite_url(&dir.join("portee.sqlite3")),
+            str::to_owned,
+        ),
+        log_level: "info".into(),
+        lock_after_minutes: 10,
+        config_file: dir.join("portee.toml"),
+    }
+}
+
+fn invoke(
+    webview: &tauri::WebviewWindow<MockRuntime>,
+    cmd: &str,
+    request: serde_json::Value,
+) -> Result<serde_json::Value, serde_json::Value> {
+    get_ipc_response(
+        webview,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "http://tauri.localhost".parse().unwrap(),
+            body: InvokeBody::Json(serde_json::json!({ "request": request })),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<serde_json::Value>().unwrap())
+}
+
+fn app_with(config: Config) -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
+    let state = AppState::new(Ok(config), Instant::now());
+    let app = builder(tauri::test::mock_builder(), state)
+        .build(mock_context(noop_assets()))
+        .expect("app builds");
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("webview");
+    (app, webview)
+}
+
+#[test]
+fn database_status_creates_migrates_and_reads_the_embedded_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, webview) = app_with(config(dir.path(), None));
+    let response = invoke(
+        &webview,
+        "database_status",
+        serde_json::json!({ "retry": false }),
+    )
+    .expect("database_status succeeds");
+    let info: DatabaseInfo = serde_json::from_value(response).unwrap();
+    assert_eq!(info.backend, Backend::Sqlite);
+    assert_eq!(
+        info.location,
+        dir.path().join("portee.sqlite3").display().to_string()
+    );
+    assert_eq!(info.schema_version, portee_store::expected_schema_version());
+    assert_eq!(info.schema_version, info.expected_schema_version);
+    assert!(dir.path().join("portee.sqlite3").exists());
+
+    let response = invoke(&webview, "app_info", serde_json::Value::Null).expect("app_info");
+    let app_info: AppInfoResponse = serde_json::from_value(response).unwrap();
+    assert_eq!(app_info.data_dir, dir.path().display().to_string());
+    assert!(app_info.database_target.starts_with("SQLite "));
+}
+
+#[test]
+fn a_wrong_database_url_crosses_ipc_as_a_coded_french_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, webview) = app_with(config(dir.path(), Some("mysql://localhost/portee")));
+    let error = invoke(
+        &webview,
+        "database_status",
+        serde_json::json!({ "retry": false }),
+    )
+    .expect_err("refused");
+    let error: ApiError = serde_json::from_value(error).unwrap();
+    assert_eq!(error.code, ErrorCode::Configuration);
+    assert!(
+        error.message.contains("sqlite: ou postgres://"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn an_unreachable_postgres_is_reported_then_retried_on_demand() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("postgres://postgres@127.0.0.1:{port}/portee");
+    let (_app, webview) = app_with(config(dir.path(), Some(&url)));
+    for retry in [false, true] {
+        let error = invoke(
+            &webview,
+            "database_status",
+            serde_json::json!({ "retry": retry }),
+        )
+        .expect_err("unreachable");
+        let error: ApiError = serde_json::from_value(error).unwrap();
+        assert_eq!(error.code, ErrorCode::DatabaseUnavailable);
+        assert!(error.message.contains("injoignable"), "{}", error.message);
+    }
+}
+
+#[test]
+fn a_malformed_request_is_refused_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, webview) = app_with(config(dir.path(), None));
+    let error = invoke(
+        &webview,
+        "database_status",
+        serde_json::json!({ "retry": "oui" }),
+    );
+    assert!(error.is_err());
+}

@@ -1,0 +1,252 @@
+//! The end-to-end harness: launches the real Portée binary in a real window
+//! (under Xvfb) through tauri-driver + WebKitWebDriver, one driver per
+//! instance, so several instances can run at once on the same database.
+//!
+//! Every instance gets its own `PORTEE_DATA_DIR`, an empty config file (so
+//! the developer's own configuration never leaks in) and whatever
+//! `PORTEE_DATABASE_URL` the test asks for. [`scenario`] saves a screenshot
+//! to `target/e2e-artifacts/` when a test fails.
+
+use std::{
+    net::{TcpListener, TcpStream},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Where screenshots go.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = repo_root().join("target").join("e2e-artifacts");
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+/// The app binary under test: `PORTEE_APP_BIN`, else `target/debug/portee`
+/// (built by `cargo test` with the `custom-protocol` feature, see
+/// scripts/test.sh).
+pub fn app_binary() -> anyhow::Result<PathBuf> {
+    let path = match std::env::var_os("PORTEE_APP_BIN") {
+        Some(p) => PathBuf::from(p),
+        None => repo_root().join("target").join("debug").join("portee"),
+    };
+    if !path.exists() {
+        bail!(
+            "binaire de Portée introuvable : {} (lancez scripts/test.sh, qui le construit)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// How to start one instance.
+#[derive(Debug, Clone, Default)]
+pub struct LaunchOptions {
+    /// `PORTEE_DATA_DIR`; a new temporary folder when `None`.
+    pub data_dir: Option<PathBuf>,
+    /// `PORTEE_DATABASE_URL`; unset (the embedded SQLite) when `None`.
+    pub database_url: Option<String>,
+    /// Further environment variables for the app.
+    pub env: Vec<(String, String)>,
+}
+
+/// One running Portée window, driven through WebDriver.
+pub struct AppInstance {
+    pub client: Client,
+    pub data_dir: PathBuf,
+    driver: Child,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+async fn wait_for_port(port: u16, timeout: Duration) -> anyhow::Result<()> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bail!("tauri-driver n'écoute pas sur le port {port}")
+}
+
+impl AppInstance {
+    pub async fn launch(options: LaunchOptions) -> anyhow::Result<AppInstance> {
+        if std::env::var_os("DISPLAY").is_none() {
+            bail!("DISPLAY absent : lancez les tests sous Xvfb (scripts/test.sh le fait)");
+        }
+        let binary = app_binary()?;
+        let (tmp, data_dir) = match options.data_dir {
+            Some(d) => (None, d),
+            None => {
+                let t = tempfile::tempdir()?;
+                let d = t.path().to_path_buf();
+                (Some(t), d)
+            }
+        };
+        std::fs::create_dir_all(&data_dir)?;
+        let config_file = data_dir.join("test-portee.toml");
+        if !config_file.exists() {
+            std::fs::write(&config_file, "# tests: no settings\n")?;
+        }
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let mut cmd = Command::new("tauri-driver");
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("PORTEE_DATA_DIR", &data_dir)
+        .env("PORTEE_CONFIG", &config_file)
+        .env_remove("PORTEE_DATABASE_URL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        if let Some(url) = &options.database_url {
+            cmd.env("PORTEE_DATABASE_URL", url);
+        }
+        for (k, v) in &options.env {
+            cmd.env(k, v);
+        }
+        let mut driver = cmd
+            .spawn()
+            .context("tauri-driver introuvable (scripts/setup.sh l'installe)")?;
+        if let Err(e) = wait_for_port(port, Duration::from_secs(20)).await {
+            let _ = driver.kill();
+            return Err(e);
+        }
+        let caps = serde_json::json!({
+            "browserName": "wry",
+            "tauri:options": { "application": binary },
+        });
+        let caps = caps.as_object().cloned().unwrap_or_default();
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        let client = match client {
+            Ok(c) => c,
+            Err(e) => {
+                stop_driver(&mut driver);
+                bail!("session WebDriver impossible : {e}");
+            }
+        };
+        Ok(AppInstance {
+            client,
+            data_dir,
+            driver,
+            _tmp: tmp,
+        })
+    }
+
+    /// Waits until `css` matches an element whose text contains `needle`;
+    /// returns that text.
+    pub async fn wait_text(
+        &self,
+        css: &str,
+        needle: &str,
+        timeout: Duration,
+    ) -> anyhow::Result<String> {
+        let deadline = Instant::now() + timeout;
+        let mut last = String::new();
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    if text.contains(needle) {
+                        return Ok(text);
+                    }
+                    last = text;
+                }
+            }
+            if Instant::now() > deadline {
+                bail!("« {needle} » jamais apparu dans {css} (dernier texte : « {last} »)");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until `css` matches an element.
+    pub async fn wait_for(
+        &self,
+        css: &str,
+        timeout: Duration,
+    ) -> anyhow::Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(timeout)
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("élément {css} jamais apparu"))
+    }
+
+    pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let path = artifacts_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// Closes the window and stops its driver (SIGTERM, so WebKitWebDriver
+    /// frees its port).
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        stop_driver(&mut self.driver);
+    }
+}
+
+impl Drop for AppInstance {
+    fn drop(&mut self) {
+        stop_driver(&mut self.driver);
+    }
+}
+
+fn stop_driver(driver: &mut Child) {
+    if let Ok(Some(_)) = driver.try_wait() {
+        return;
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &driver.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = driver.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = driver.kill();
+    let _ = driver.wait();
+}
+
+/// Runs one end-to-end scenario on a fresh instance; on failure saves a
+/// screenshot named after the scenario, then reports the error.
+pub async fn scenario<F>(name: &str, options: LaunchOptions, body: F) -> anyhow::Result<()>
+where
+    F: AsyncFnOnce(&AppInstance) -> anyhow::Result<()>,
+{
+    let app = AppInstance::launch(options).await?;
+    let result = body(&app).await;
+    if let Err(e) = &result {
+        match app.screenshot(&format!("{name}-echec")).await {
+            Ok(path) => eprintln!("{name}: échec, capture d'écran : {}", path.display()),
+            Err(shot) => eprintln!("{name}: échec ({e}); capture impossible : {shot}"),
+        }
+    }
+    app.close().await;
+    result
+}

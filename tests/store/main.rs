@@ -1,0 +1,135 @@
+//! The store against the real databases: every test runs on PostgreSQL (a
+//! fresh database on the real server) and on SQLite (a real file).
+
+use portee_store::{Database, DatabaseKind, StoreError, expected_schema_version};
+use portee_tests::db::{Kind, TestDb};
+
+async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(TestDb) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    for kind in [Kind::Postgres, Kind::Sqlite] {
+        let db = TestDb::new(kind).await.expect("test database");
+        if let Err(e) = test(db).await {
+            panic!("{kind:?}: {e:#}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn migrations_apply_on_both_databases_and_report_their_version() {
+    each_backend(|t| async move {
+        let db = Database::connect(&t.url).await?;
+        assert_eq!(
+            db.kind(),
+            match t.kind {
+                Kind::Postgres => DatabaseKind::Postgres,
+                Kind::Sqlite => DatabaseKind::Sqlite,
+            }
+        );
+        // Nothing applied yet: version 0.
+        assert!(db.schema_version().await.is_err() || db.schema_version().await?.version == 0);
+        db.migrate().await?;
+        let v = db.schema_version().await?;
+        assert_eq!(v.version, expected_schema_version());
+        assert!(v.version >= 1);
+        // Migrating again is harmless.
+        db.migrate().await?;
+        assert_eq!(db.schema_version().await?.version, v.version);
+
+        // The eight sites are there, with their French names.
+        let names: Vec<String> = match &db {
+            Database::Postgres(p) => {
+                sqlx::query_scalar("SELECT name FROM sites ORDER BY id")
+                    .fetch_all(p)
+                    .await?
+            }
+            Database::Sqlite(p) => {
+                sqlx::query_scalar("SELECT name FROM sites ORDER BY id")
+                    .fetch_all(p)
+                    .await?
+            }
+        };
+        assert_eq!(names.len(), 8);
+        assert_eq!(names[5], "Sèvres");
+        assert_eq!(names[7], "Ville-d'Avray");
+        db.close().await;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_sqlite_file_and_its_folder_are_created_and_describe_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sous-dossier").join("portee.sqlite3");
+    let db = Database::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    assert!(path.exists());
+    let loc = db.location();
+    assert_eq!(loc.place, path.display().to_string());
+    assert_eq!(loc.database, None);
+    // WAL is on: concurrent readers never block the writer.
+    let Database::Sqlite(pool) = &db else {
+        unreachable!()
+    };
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[tokio::test]
+async fn the_postgres_location_names_host_port_and_database() {
+    let t = TestDb::postgres().await.unwrap();
+    let db = Database::connect(&t.url).await.unwrap();
+    let loc = db.location();
+    assert_eq!(loc.kind, DatabaseKind::Postgres);
+    assert_eq!(loc.place, "127.0.0.1:5432");
+    assert!(loc.database.unwrap().starts_with("portee_t_"));
+    db.close().await;
+}
+
+#[tokio::test]
+async fn unreachable_or_wrong_databases_give_french_errors_not_panics() {
+    // Nothing listens on this port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = Database::connect(&format!("postgres://postgres@127.0.0.1:{port}/portee"))
+        .await
+        .unwrap_err();
+    assert!(err.is_unavailable(), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("La base de données est injoignable"),
+        "{err}"
+    );
+
+    // The server is up but the database does not exist.
+    let admin = portee_tests::db::pg_admin_url();
+    let base = admin.rsplit_once('/').unwrap().0;
+    let err = Database::connect(&format!("{base}/portee_absente_{}", std::process::id()))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("n'existe pas"), "{err}");
+
+    // Not a database URL at all.
+    let err = Database::connect("mysql://localhost/portee")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::InvalidUrl { .. }));
+    assert!(err.to_string().contains("sqlite: ou postgres://"), "{err}");
+
+    // A SQLite file that cannot be created.
+    let err = Database::connect("sqlite:///proc/portee/portee.sqlite3?mode=rwc")
+        .await
+        .unwrap_err();
+    assert!(err.is_unavailable(), "{err:?}");
+}
