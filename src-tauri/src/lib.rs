@@ -26,6 +26,14 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::B
     ])
 }
 
+/// The app's context, generated from the root `tauri.conf.json`: config,
+/// embedded interface (with `custom-protocol`), icons and the command ACL.
+/// Tests on the mock runtime use it too, so commands are allowed there
+/// exactly as in the app.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!("../tauri.conf.json")
+}
+
 /// Entry point of the `portee` binary.
 pub fn run() {
     let started = Instant::now();
@@ -54,7 +62,7 @@ pub fn run() {
             });
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"));
+        .run(context());
     if let Err(e) = result {
         tracing::error!(error = %e, "the window could not be opened");
         eprintln!("Portée n'a pas pu ouvrir sa fenêtre : {e}");

@@ -12,7 +12,7 @@ use portee_config::Config;
 use tauri::{
     WebviewWindowBuilder,
     ipc::{CallbackFn, InvokeBody},
-    test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_context, noop_assets},
+    test::{INVOKE_KEY, MockRuntime, get_ipc_response},
     webview::InvokeRequest,
 };
 
@@ -40,7 +40,7 @@ fn invoke(
             cmd: cmd.into(),
             callback: CallbackFn(0),
             error: CallbackFn(1),
-            url: "http://tauri.localhost".parse().unwrap(),
+            url: "tauri://localhost".parse().unwrap(),
             body: InvokeBody::Json(serde_json::json!({ "request": request })),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
@@ -52,7 +52,7 @@ fn invoke(
 fn app_with(config: Config) -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
     let state = AppState::new(Ok(config), Instant::now());
     let app = builder(tauri::test::mock_builder(), state)
-        .build(mock_context(noop_assets()))
+        .build(portee_app::context())
         .expect("app builds");
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()

@@ -3,7 +3,7 @@
 use std::{str::FromStr, time::Duration};
 
 use sqlx::{
-    PgPool, SqlitePool,
+    Connection, PgConnection, PgPool, SqlitePool,
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
@@ -94,6 +94,26 @@ impl Database {
     pub async fn connect(url: &str) -> Result<Database, StoreError> {
         match parse_url(url)? {
             Options::Postgres(options) => {
+                // One direct attempt first: the pool would retry until its
+                // timeout and report only "timed out", while the user needs
+                // the precise reason (refused, unknown database, password).
+                match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
+                    .await
+                {
+                    Err(_) => {
+                        return Err(StoreError::Unavailable {
+                            reason: format!(
+                                "le serveur ne répond pas (aucune réponse en {} s)",
+                                CONNECT_TIMEOUT.as_secs()
+                            ),
+                            source: None,
+                        });
+                    }
+                    Ok(Err(e)) => return Err(StoreError::from_sqlx(e)),
+                    Ok(Ok(conn)) => {
+                        let _ = conn.close().await;
+                    }
+                }
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
                     .min_connections(0)
@@ -101,9 +121,7 @@ impl Database {
                     // A connection broken by a server restart is dropped and
                     // replaced rather than handed out again.
                     .test_before_acquire(true)
-                    .connect_with(options)
-                    .await
-                    .map_err(StoreError::from_sqlx)?;
+                    .connect_lazy_with(options);
                 Ok(Database::Postgres(pool))
             }
             Options::Sqlite(options) => {
