@@ -165,13 +165,13 @@ impl AppInstance {
         let deadline = Instant::now() + timeout;
         let mut last = String::new();
         loop {
-            if let Ok(el) = self.client.find(Locator::Css(css)).await {
-                if let Ok(text) = el.text().await {
-                    if text.contains(needle) {
-                        return Ok(text);
-                    }
-                    last = text;
+            if let Ok(el) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = el.text().await
+            {
+                if text.contains(needle) {
+                    return Ok(text);
                 }
+                last = text;
             }
             if Instant::now() > deadline {
                 bail!("« {needle} » jamais apparu dans {css} (dernier texte : « {last} »)");

@@ -43,10 +43,10 @@ pub fn App() -> Html {
             let info = info.clone();
             db.set(DbState::Connecting);
             spawn_local(async move {
-                if info.is_none() {
-                    if let Ok(i) = api::call::<AppInfo>(&()).await {
-                        info.set(Some(i));
-                    }
+                if info.is_none()
+                    && let Ok(i) = api::call::<AppInfo>(&()).await
+                {
+                    info.set(Some(i));
                 }
                 match api::call::<DatabaseStatus>(&DatabaseStatusRequest { retry }).await {
                     Ok(status) => db.set(DbState::Ready(status)),

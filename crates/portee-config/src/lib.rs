@@ -137,6 +137,7 @@ fn default_config_file() -> Result<PathBuf, ConfigError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err, reason = "figment::Jail fixes the closure's error type")]
 mod tests {
     use super::*;
 

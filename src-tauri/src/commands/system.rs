@@ -34,7 +34,7 @@ pub async fn database_status(
 #[tauri::command]
 #[tracing::instrument(skip(state), err)]
 pub fn app_info(state: State<'_, AppState>, request: ()) -> Result<AppInfoResponse, ApiError> {
-    let _ = request;
+    let () = request;
     let config = state.config()?;
     let database_target = match portee_store::describe_url(&config.database_url) {
         Ok(l) => match l.database {
@@ -55,7 +55,7 @@ pub fn app_info(state: State<'_, AppState>, request: ()) -> Result<AppInfoRespon
 /// The UI calls this once, right after its first paint.
 #[tauri::command]
 pub fn ui_ready(state: State<'_, AppState>, request: ()) {
-    let _ = request;
+    let () = request;
     let elapsed = state.started().elapsed();
     tracing::info!(elapsed_ms = elapsed.as_millis() as u64, "first paint");
     if std::env::var_os("PORTEE_REPORT_FIRST_PAINT").is_some() {
