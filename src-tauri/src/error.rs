@@ -16,6 +16,7 @@ pub fn store_error(err: StoreError) -> ApiError {
             tracing::error!(error = %err, "migration failed");
             ApiError::new(ErrorCode::DatabaseUnavailable, err.to_string())
         }
+        StoreError::Invalid { .. } => ApiError::new(ErrorCode::Validation, err.to_string()),
         StoreError::NotFound => ApiError::new(ErrorCode::NotFound, err.to_string()),
         StoreError::Conflict | StoreError::Duplicate => {
             ApiError::new(ErrorCode::Conflict, err.to_string())

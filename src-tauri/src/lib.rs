@@ -34,6 +34,16 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
     tauri::generate_context!("../tauri.conf.json")
 }
 
+/// This workstation's name, for the audit log.
+pub(crate) fn workstation() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .unwrap_or_else(|| "poste-inconnu".to_owned())
+}
+
 /// Entry point of the `portee` binary.
 pub fn run() {
     let started = Instant::now();

@@ -14,6 +14,8 @@ pub struct AppState {
     config: Result<Config, String>,
     db: Mutex<Slot>,
     started: Instant,
+    /// Students of the demo network written at this start, if any.
+    demo_seeded_now: std::sync::OnceLock<u32>,
 }
 
 enum Slot {
@@ -28,6 +30,7 @@ impl AppState {
             config: config.map_err(|e| e.to_string()),
             db: Mutex::new(Slot::NotTried),
             started,
+            demo_seeded_now: std::sync::OnceLock::new(),
         }
     }
 
@@ -39,6 +42,10 @@ impl AppState {
 
     pub fn started(&self) -> Instant {
         self.started
+    }
+
+    pub fn demo_seeded_now(&self) -> Option<u32> {
+        self.demo_seeded_now.get().copied()
     }
 
     /// The open database, connecting (and migrating) on first use. A failed
@@ -60,6 +67,37 @@ impl AppState {
                 .await
                 .map_err(store_error)?;
             db.migrate().await.map_err(store_error)?;
+            // First start of a new embedded database: write the demo network
+            // so the app can be tried at once (PORTEE_DEMO_STUDENTS=0: off).
+            if db.kind() == portee_store::DatabaseKind::Sqlite
+                && config.demo_students > 0
+                && db.is_empty().await.map_err(store_error)?
+            {
+                tracing::info!(students = config.demo_students, "seeding the demo network");
+                let today = chrono::Local::now().date_naive();
+                let actor = portee_store::Actor::system(crate::workstation());
+                let report = portee_services::demo::seed(
+                    &db,
+                    config.demo_students as usize,
+                    2026,
+                    today,
+                    &actor,
+                )
+                .await
+                .map_err(|e| match e {
+                    portee_services::demo::SeedError::Store(s) => store_error(s),
+                    other => {
+                        tracing::error!(error = %other, "demo seeding failed");
+                        ApiError::internal()
+                    }
+                })?;
+                tracing::info!(
+                    students = report.students,
+                    insert_ms = report.insert.as_millis() as u64,
+                    "demo network written"
+                );
+                let _ = self.demo_seeded_now.set(report.students as u32);
+            }
             Ok::<_, ApiError>(db)
         }
         .await;

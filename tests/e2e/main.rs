@@ -248,3 +248,42 @@ async fn two_instances_run_at_once_on_the_same_database() {
     a.close().await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn the_first_start_of_a_new_embedded_database_seeds_the_demo_network_and_says_so() {
+    let options = LaunchOptions {
+        env: vec![("PORTEE_DEMO_STUDENTS".into(), "300".into())],
+        ..Default::default()
+    };
+    scenario("demo-premier-demarrage", options, async |app| {
+        let banner = app
+            .wait_text(
+                "#bandeau-demo",
+                "Base de démonstration",
+                Duration::from_secs(60),
+            )
+            .await?;
+        anyhow::ensure!(banner.contains("300 élèves fictifs"), "{banner}");
+        let status = app
+            .wait_text(
+                "#statut-base[data-state='ready']",
+                "données de démonstration",
+                WAIT,
+            )
+            .await?;
+        anyhow::ensure!(status.contains("SQLite"), "{status}");
+        // The data really is there, in the app's own database file.
+        let db = Database::connect(&format!(
+            "sqlite://{}",
+            app.data_dir.join("portee.sqlite3").display()
+        ))
+        .await?;
+        let stats = db.stats().await?;
+        anyhow::ensure!(stats.tables["students"] == 300, "{:?}", stats.tables);
+        db.close().await;
+        app.screenshot("accueil-demo").await?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

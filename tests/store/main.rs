@@ -4,7 +4,9 @@
 use portee_store::{Database, DatabaseKind, StoreError, expected_schema_version};
 use portee_tests::db::{Kind, TestDb};
 
-async fn each_backend<F, Fut>(test: F)
+mod guarantees;
+
+pub(crate) async fn each_backend<F, Fut>(test: F)
 where
     F: Fn(TestDb) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<()>>,
@@ -132,4 +134,53 @@ async fn unreachable_or_wrong_databases_give_french_errors_not_panics() {
         .await
         .unwrap_err();
     assert!(err.is_unavailable(), "{err:?}");
+}
+
+#[tokio::test]
+async fn search_finds_students_by_name_number_date_phone_and_email_on_both_databases() {
+    use portee_domain::search::SearchQuery;
+    each_backend(|t| async move {
+        let db = Database::connect(&t.url).await?;
+        db.migrate().await?;
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        portee_services::demo::seed(&db, 500, 11, today, &portee_store::Actor::system("test")).await?;
+        // Pick a student with an accented or compound name and a guardian.
+        type Row = (i64, String, String, chrono::NaiveDate, String, Option<String>, Option<String>);
+        let sql = "SELECT s.id, s.last_name, s.first_name, s.birth_date, f.family_number, g.phone_mobile, g.email \
+                   FROM students s JOIN families f ON f.id = s.family_id JOIN guardians g ON g.family_id = f.id AND g.rank = 1 \
+                   WHERE g.phone_mobile IS NOT NULL AND g.email IS NOT NULL ORDER BY s.id LIMIT 40";
+        let rows: Vec<Row> = match &db {
+            Database::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await?,
+            Database::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await?,
+        };
+        anyhow::ensure!(rows.len() == 40);
+        for (id, last, first, birth, family, phone, email) in rows {
+            let upper_no_accents = portee_domain::search::fold(&last).to_uppercase();
+            let queries = [
+                // accents and case ignored, prefixes of each word, any order
+                format!("{} {}", first.chars().take(3).collect::<String>(), upper_no_accents),
+                format!("{first} {last}"),
+                family.clone(),
+                birth.format("%d/%m/%Y").to_string(),
+                phone.clone().unwrap(),
+                email.clone().unwrap().to_uppercase(),
+            ];
+            for q in &queries {
+                let parsed = SearchQuery::parse(q).map_err(|e| anyhow::anyhow!("{q}: {e}"))?;
+                let hits = db.search_students(&parsed, 200).await?;
+                anyhow::ensure!(hits.iter().any(|h| h.student_id == id), "« {q} » ne trouve pas l'élève {id}");
+                anyhow::ensure!(hits.windows(2).all(|w| w[0].score >= w[1].score), "résultats non classés");
+            }
+            // A full name ranks its student first (or tied first).
+            let hits = db.search_students(&SearchQuery::parse(&format!("{first} {last}")).unwrap(), 5).await?;
+            anyhow::ensure!(hits[0].score == hits.iter().find(|h| h.student_id == id).unwrap().score);
+        }
+        // The limit is honoured.
+        let many = db.search_students(&SearchQuery::parse("ma").unwrap(), 7).await?;
+        anyhow::ensure!(many.len() <= 7);
+        // Nothing matches nonsense.
+        anyhow::ensure!(db.search_students(&SearchQuery::parse("zzqxw").unwrap(), 10).await?.is_empty());
+        Ok(())
+    })
+    .await;
 }

@@ -130,7 +130,7 @@ fn StatusBar(props: &StatusBarProps) -> Html {
         DbState::Connecting => html! {
             <span id="statut-base" data-state="connecting">
                 <span class="dot dot-busy" aria-hidden="true"></span>
-                { "Connexion à la base de données…" }
+                { "Connexion à la base de données… (au premier démarrage, préparation des données de démonstration)" }
             </span>
         },
         DbState::Ready(i) => {
@@ -152,6 +152,10 @@ fn StatusBar(props: &StatusBarProps) -> Html {
                     <span id="statut-base-lieu">{ place }</span>
                     <span class="sep" aria-hidden="true">{ " · " }</span>
                     <span id="statut-base-schema">{ format!("schéma v{}", i.schema_version) }</span>
+                    if i.demo {
+                        <span class="sep" aria-hidden="true">{ " · " }</span>
+                        <span class="tag-demo">{ "données de démonstration" }</span>
+                    }
                 </span>
             }
         }

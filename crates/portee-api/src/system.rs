@@ -35,6 +35,12 @@ pub struct DatabaseInfo {
     pub schema_description: String,
     /// The newest migration this build of Portée knows.
     pub expected_schema_version: i64,
+    /// The database holds the demo network (fictitious families, demo
+    /// accounts).
+    pub demo: bool,
+    /// Students of the demo network written at this start (first start of
+    /// a new embedded database), if any.
+    pub demo_seeded_now: Option<u32>,
 }
 
 impl Command for DatabaseStatus {

@@ -38,6 +38,7 @@ struct RawConfig {
     database_url: Option<String>,
     log_level: Option<String>,
     lock_after_minutes: Option<u32>,
+    demo_students: Option<u32>,
 }
 
 /// The resolved configuration.
@@ -51,11 +52,15 @@ pub struct Config {
     pub log_level: String,
     /// Minutes of inactivity before the session locks.
     pub lock_after_minutes: u32,
+    /// Students of the demo network written into a new, empty embedded
+    /// database on first start; 0 turns it off.
+    pub demo_students: u32,
     /// The config file that was (or would have been) read.
     pub config_file: PathBuf,
 }
 
 pub const DEFAULT_LOCK_AFTER_MINUTES: u32 = 10;
+pub const DEFAULT_DEMO_STUDENTS: u32 = 8000;
 pub const DATABASE_FILE_NAME: &str = "portee.sqlite3";
 
 impl Config {
@@ -73,6 +78,7 @@ impl Config {
                 "database_url",
                 "log_level",
                 "lock_after_minutes",
+                "demo_students",
             ]));
         Self::from_figment(figment, config_file)
     }
@@ -94,6 +100,7 @@ impl Config {
             database_url,
             log_level: raw.log_level.unwrap_or_else(|| "info".to_owned()),
             lock_after_minutes: raw.lock_after_minutes.unwrap_or(DEFAULT_LOCK_AFTER_MINUTES),
+            demo_students: raw.demo_students.unwrap_or(DEFAULT_DEMO_STUDENTS),
             data_dir,
             config_file,
         })
@@ -137,7 +144,10 @@ fn default_config_file() -> Result<PathBuf, ConfigError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::result_large_err, reason = "figment::Jail fixes the closure's error type")]
+#[allow(
+    clippy::result_large_err,
+    reason = "figment::Jail fixes the closure's error type"
+)]
 mod tests {
     use super::*;
 
@@ -150,6 +160,7 @@ mod tests {
                 "database_url",
                 "log_level",
                 "lock_after_minutes",
+                "demo_students",
             ]));
         Config::from_figment(figment, file)
     }

@@ -5,12 +5,19 @@
 //! `wasm32-unknown-unknown` so that the UI can use the same parsers (a date
 //! typed as JJ/MM/AAAA is checked by the same code on both sides).
 
+pub mod contact;
 pub mod date;
 pub mod error;
+pub mod name;
 pub mod school_year;
+pub mod search;
+pub mod seats;
 pub mod site;
 
+pub use contact::{Email, FrenchPhone, Postcode};
 pub use date::FrenchDate;
 pub use error::DomainError;
+pub use name::PersonName;
 pub use school_year::SchoolYear;
+pub use seats::Capacity;
 pub use site::Site;

@@ -92,6 +92,13 @@ impl Database {
     /// Does not migrate: call [`Database::migrate`].
     #[tracing::instrument(skip_all, err)]
     pub async fn connect(url: &str) -> Result<Database, StoreError> {
+        Self::connect_sized(url, 16).await
+    }
+
+    /// [`Database::connect`] with at most `max_connections` connections in
+    /// the pool (tests and benchmarks simulating many workstations).
+    pub async fn connect_sized(url: &str, max_connections: u32) -> Result<Database, StoreError> {
+        let max_connections = max_connections.max(1);
         match parse_url(url)? {
             Options::Postgres(options) => {
                 // One direct attempt first: the pool would retry until its
@@ -115,7 +122,7 @@ impl Database {
                     }
                 }
                 let pool = PgPoolOptions::new()
-                    .max_connections(16)
+                    .max_connections(max_connections)
                     .min_connections(0)
                     .acquire_timeout(CONNECT_TIMEOUT)
                     // A connection broken by a server restart is dropped and
@@ -142,7 +149,7 @@ impl Database {
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
                     .foreign_keys(true);
                 let pool = SqlitePoolOptions::new()
-                    .max_connections(8)
+                    .max_connections(max_connections.min(8))
                     .acquire_timeout(CONNECT_TIMEOUT)
                     .connect_with(options)
                     .await

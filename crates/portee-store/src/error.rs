@@ -23,6 +23,9 @@ pub enum StoreError {
     Conflict,
     #[error("Cet élément existe déjà.")]
     Duplicate,
+    /// A value refused by a domain rule checked inside the transaction.
+    #[error("{message}")]
+    Invalid { message: String },
     #[error("Erreur de la base de données.")]
     Internal(#[source] sqlx::Error),
 }
@@ -53,6 +56,10 @@ impl StoreError {
                     // PostgreSQL: authentication, unknown database, shutdown.
                     Some("28P01" | "28000") => StoreError::Unavailable {
                         reason: "l'identifiant ou le mot de passe de la base est refusé".into(),
+                        source: Some(err),
+                    },
+                    Some("53300") => StoreError::Unavailable {
+                        reason: "le serveur a atteint son nombre maximal de connexions".into(),
                         source: Some(err),
                     },
                     Some("3D000") => StoreError::Unavailable {

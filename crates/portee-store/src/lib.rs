@@ -8,10 +8,22 @@
 //! driver errors become [`StoreError`]s here: a raw SQL message never
 //! reaches a user.
 
+mod audit;
 mod connect;
+mod dossiers;
 mod error;
+mod pool;
 mod schema;
+mod search;
+mod seats;
+mod seed;
+mod stats;
 
+pub use audit::{Actor, ActorKind};
 pub use connect::{Database, DatabaseKind, Location, describe_url};
+pub use dossiers::{DossierChanges, DossierRow, NewDossier};
 pub use error::StoreError;
 pub use schema::{SchemaVersion, expected_schema_version};
+pub use search::SearchHit;
+pub use seats::{SeatOutcome, SeatRequest, SlotRow};
+pub use stats::{SiteCounts, Stats};

@@ -28,6 +28,8 @@ pub async fn database_status(
         schema_version: schema.version,
         schema_description: schema.description,
         expected_schema_version: expected_schema_version(),
+        demo: db.has_demo_accounts().await.map_err(store_error)?,
+        demo_seeded_now: state.demo_seeded_now(),
     })
 }
 

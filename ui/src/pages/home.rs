@@ -55,6 +55,16 @@ pub fn HomePage(props: &HomeProps) -> Html {
             <p class="lead">
                 { "Portée est le poste du secrétariat pour les réinscriptions : effectuer ou corriger une réinscription pour le compte d'une famille, examiner les documents déposés, gérer les capacités des cours et imprimer accusés de réception et récapitulatifs." }
             </p>
+            if let DbState::Ready(i) = &props.db {
+                if i.demo {
+                    <div class="notice notice-demo" id="bandeau-demo" role="note">
+                        <p><strong>{ "Base de démonstration" }</strong>{ " : les familles, élèves et comptes qu'elle contient sont fictifs." }</p>
+                        if let Some(n) = i.demo_seeded_now {
+                            <p>{ format!("Elle a été créée au premier démarrage de ce poste : {} élèves fictifs répartis sur les 8 sites.", format_count(n)) }</p>
+                        }
+                    </div>
+                }
+            }
             <div class="cards">
                 <article class="card" aria-labelledby="titre-base">
                     <h2 id="titre-base">{ "Base de données" }</h2>
@@ -80,4 +90,17 @@ pub fn HomePage(props: &HomeProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// 8000 → « 8 000 » (French thousands separator, non-breaking).
+fn format_count(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
 }

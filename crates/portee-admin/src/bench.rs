@@ -1,0 +1,357 @@
+//! `portee-bench`: the data layer's benchmark, on both databases. Build and
+//! run it with `cargo run --release -p portee-admin --bin portee-bench`.
+//!
+//! It prints, for PostgreSQL and SQLite, at 8,000 and 80,000 students:
+//! the time to seed the demo network, and search latency (p50/p95 over a
+//! realistic mix of queries); and on PostgreSQL, seat taking by 20
+//! concurrent clients (throughput and p95). Targets (issue 3): search p95
+//! under 5 ms at 8,000 and under 20 ms at 80,000; seat p95 under 15 ms.
+//!
+//! Options: `--scales 8000,80000`, `--pg-admin-url URL` (default
+//! postgres://postgres:postgres@127.0.0.1:5432/postgres), `--skip-sqlite`,
+//! `--skip-postgres`.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use portee_domain::search::SearchQuery;
+use portee_store::{Actor, Database, SeatOutcome, SeatRequest, StoreError};
+use sqlx::{Connection, PgConnection};
+
+struct Args {
+    scales: Vec<usize>,
+    pg_admin: String,
+    sqlite: bool,
+    postgres: bool,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        scales: vec![8000, 80000],
+        pg_admin: std::env::var("PORTEE_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/postgres".into()),
+        sqlite: true,
+        postgres: true,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--scales" => {
+                a.scales = it
+                    .next()
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|s| s.trim().parse().ok())
+                    .collect()
+            }
+            "--pg-admin-url" => a.pg_admin = it.next().unwrap_or_default(),
+            "--skip-sqlite" => a.sqlite = false,
+            "--skip-postgres" => a.postgres = false,
+            other => eprintln!("option inconnue ignorée : {other}"),
+        }
+    }
+    a
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// A fresh database of each kind, dropped (PostgreSQL) at the end.
+struct Fresh {
+    url: String,
+    pg: Option<(String, String)>,
+    _dir: Option<std::path::PathBuf>,
+}
+
+impl Fresh {
+    async fn postgres(admin: &str) -> anyhow_lite::Result<Fresh> {
+        let name = format!("portee_bench_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = PgConnection::connect(admin).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await?;
+        let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+        Ok(Fresh {
+            url: format!("{base}/{name}"),
+            pg: Some((admin.to_owned(), name)),
+            _dir: None,
+        })
+    }
+
+    fn sqlite(scale: usize) -> Fresh {
+        let dir = std::env::temp_dir().join(format!("portee-bench-{}-{scale}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::create_dir_all(&dir);
+        Fresh {
+            url: format!("sqlite://{}/portee.sqlite3?mode=rwc", dir.display()),
+            pg: None,
+            _dir: Some(dir),
+        }
+    }
+
+    async fn drop_now(self) {
+        if let Some((admin, name)) = &self.pg
+            && let Ok(mut conn) = PgConnection::connect(admin).await
+        {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await;
+        }
+        if let Some(dir) = &self._dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Minimal error plumbing for a benchmark binary.
+mod anyhow_lite {
+    pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+}
+
+/// Realistic queries built from the seeded data: surname prefixes, surname
+/// and first-name prefixes, full names, family numbers, birth dates, phone
+/// numbers (whole and partial) and e-mail prefixes.
+async fn queries(db: &Database, n: i64) -> anyhow_lite::Result<Vec<String>> {
+    let sql = "SELECT s.last_name, s.first_name, s.birth_date, f.family_number, \
+               COALESCE(g.phone_mobile, ''), COALESCE(g.email, '') \
+               FROM students s JOIN families f ON f.id = s.family_id \
+               LEFT JOIN guardians g ON g.family_id = f.id AND g.rank = 1 \
+               WHERE s.id % $1 = 0 ORDER BY s.id LIMIT 60";
+    type Row = (String, String, chrono::NaiveDate, String, String, String);
+    let rows: Vec<Row> = match db {
+        Database::Postgres(p) => sqlx::query_as(sql).bind(n).fetch_all(p).await?,
+        Database::Sqlite(p) => sqlx::query_as(sql).bind(n).fetch_all(p).await?,
+    };
+    let mut out = Vec::new();
+    for (last, first, birth, family, phone, email) in rows {
+        let prefix = |s: &str, k: usize| s.chars().take(k).collect::<String>();
+        out.push(prefix(&last, 4));
+        out.push(format!("{} {}", prefix(&last, 5), prefix(&first, 3)));
+        out.push(format!("{first} {last}"));
+        out.push(family.clone());
+        out.push(birth.format("%d/%m/%Y").to_string());
+        if !phone.is_empty() {
+            out.push(phone.clone());
+            out.push(prefix(&phone, 8));
+        }
+        if let Some((local, _)) = email.split_once('@') {
+            out.push(prefix(local, 6));
+            out.push(email.clone());
+        }
+    }
+    Ok(out)
+}
+
+async fn bench_search(db: &Database, label: &str, scale: usize) -> anyhow_lite::Result<()> {
+    let queries = queries(db, (scale / 60).max(1) as i64).await?;
+    let parsed: Vec<SearchQuery> = queries
+        .iter()
+        .filter_map(|q| SearchQuery::parse(q).ok())
+        .collect();
+    // Warm-up (caches, prepared statements), then 3 measured rounds.
+    let mut hits = 0usize;
+    for q in &parsed {
+        hits += db.search_students(q, 20).await?.len();
+    }
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        for q in &parsed {
+            let t = Instant::now();
+            let r = db.search_students(q, 20).await?;
+            times.push(t.elapsed());
+            std::hint::black_box(r);
+        }
+    }
+    times.sort();
+    println!(
+        "{label:<10} {scale:>6} students  search: {} queries, p50 {}, p95 {}, max {} ({} hits/round)",
+        times.len(),
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.95)),
+        ms(*times.last().unwrap_or(&Duration::ZERO)),
+        hits
+    );
+    Ok(())
+}
+
+async fn bench_seats(url: &str, db: &Database) -> anyhow_lite::Result<()> {
+    // 10 new courses × 5 slots × 20 seats on the seeded database.
+    let Database::Postgres(pool) = db else {
+        return Ok(());
+    };
+    let year: i64 = sqlx::query_scalar("SELECT MAX(id) FROM school_years")
+        .fetch_one(pool)
+        .await?;
+    let discipline: i64 = sqlx::query_scalar("SELECT MIN(id) FROM disciplines")
+        .fetch_one(pool)
+        .await?;
+    let mut courses = Vec::new();
+    for c in 0..10 {
+        let course: i64 = sqlx::query_scalar(
+            "INSERT INTO courses (discipline_id, site_id, school_year_id, name, seat_mode) \
+             VALUES ($1, 5, $2, $3, 'slot') RETURNING id",
+        )
+        .bind(discipline)
+        .bind(year)
+        .bind(format!("Banc d'essai {c}"))
+        .fetch_one(pool)
+        .await?;
+        let mut slots = Vec::new();
+        for _ in 0..5 {
+            slots.push(
+                sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO slots (course_id, day_of_week, starts_at, ends_at, teacher, room, capacity) \
+                     VALUES ($1, 3, '14:00', '15:00', 'Banc', 'Salle', 20) RETURNING id",
+                )
+                .bind(course)
+                .fetch_one(pool)
+                .await?,
+            );
+        }
+        courses.push((course, slots));
+    }
+    let students: Vec<i64> = sqlx::query_scalar("SELECT id FROM students ORDER BY id LIMIT 2000")
+        .fetch_all(pool)
+        .await?;
+    let courses = Arc::new(courses);
+    let students = Arc::new(students);
+    let start = Instant::now();
+    let mut handles = Vec::new();
+    for client in 0..20u64 {
+        let db = Database::connect_sized(url, 2).await?;
+        let (courses, students) = (courses.clone(), students.clone());
+        handles.push(tokio::spawn(async move {
+            let mut state = client.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            let mut next = |bound: usize| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state % bound as u64) as usize
+            };
+            let actor = Actor::system("portee-bench");
+            let mut times = Vec::new();
+            let (mut taken, mut full, mut refused) = (0u32, 0u32, 0u32);
+            for _ in 0..250 {
+                let (course, slots) = &courses[next(courses.len())];
+                let req = SeatRequest {
+                    slot_id: slots[next(slots.len())],
+                    student_id: students[next(students.len())],
+                    course_id: *course,
+                    school_year_id: year,
+                };
+                let t = Instant::now();
+                let r = db.take_seat(req, &actor).await;
+                times.push(t.elapsed());
+                match r {
+                    Ok(SeatOutcome::Taken { .. }) => taken += 1,
+                    Ok(SeatOutcome::Full) => full += 1,
+                    Err(StoreError::Duplicate) => refused += 1,
+                    Err(e) => eprintln!("erreur : {e}"),
+                }
+            }
+            db.close().await;
+            (times, taken, full, refused)
+        }));
+    }
+    let mut times = Vec::new();
+    let (mut taken, mut full, mut refused) = (0, 0, 0);
+    for h in handles {
+        let (t, a, b, c) = h.await?;
+        times.extend(t);
+        taken += a;
+        full += b;
+        refused += c;
+    }
+    let wall = start.elapsed();
+    times.sort();
+    let overbooked: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM slots WHERE seats_taken > capacity")
+            .fetch_one(pool)
+            .await?;
+    println!(
+        "postgres   seats: 20 clients × 250 attempts in {:.2} s = {:.0} attempts/s; p50 {}, p95 {}, max {}; \
+         {taken} taken, {full} full, {refused} already enrolled; {overbooked} overbooked slots",
+        wall.as_secs_f64(),
+        times.len() as f64 / wall.as_secs_f64(),
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.95)),
+        ms(*times.last().unwrap_or(&Duration::ZERO)),
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow_lite::Result<()> {
+    let args = args();
+    let today = chrono::Local::now().date_naive();
+    println!(
+        "portee-bench ({} build)",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+    );
+    for &scale in &args.scales {
+        let mut kinds = Vec::new();
+        if args.postgres {
+            kinds.push("postgres");
+        }
+        if args.sqlite {
+            kinds.push("sqlite");
+        }
+        for kind in kinds {
+            let fresh = if kind == "postgres" {
+                Fresh::postgres(&args.pg_admin).await?
+            } else {
+                Fresh::sqlite(scale)
+            };
+            let db = Database::connect(&fresh.url).await?;
+            db.migrate().await?;
+            let t = Instant::now();
+            let report = portee_services::demo::seed(
+                &db,
+                scale,
+                2026,
+                today,
+                &Actor::system("portee-bench"),
+            )
+            .await?;
+            println!(
+                "{kind:<10} {scale:>6} students  seed: {:.2} s (generate {:.2} s, hash {} accounts {:.2} s, insert {:.2} s; {} families, {} slots)",
+                t.elapsed().as_secs_f64(),
+                report.generate.as_secs_f64(),
+                report.staff,
+                report.hash.as_secs_f64(),
+                report.insert.as_secs_f64(),
+                report.families,
+                report.slots,
+            );
+            if kind == "postgres"
+                && let Database::Postgres(p) = &db
+            {
+                sqlx::query("ANALYZE").execute(p).await?;
+            }
+            bench_search(&db, kind, scale).await?;
+            if kind == "postgres" && scale == args.scales[0] {
+                bench_seats(&fresh.url, &db).await?;
+            }
+            db.close().await;
+            fresh.drop_now().await;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,246 @@
+//! Search keys: what is stored for each student, and how a typed query
+//! becomes prefixes to look up.
+//!
+//! Accents and case are folded here, in Rust (SQLite's `lower()` is
+//! ASCII-only), so both databases compare plain ASCII tokens. Each token has
+//! a one-letter kind prefix for the non-name keys (`f` family number, `d`
+//! birth date, `t` phone, `e` e-mail) so a phone number never matches a name.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::DomainError;
+
+/// Weights: how much a match on each kind of token counts in the ranking.
+pub mod weight {
+    pub const STUDENT_NAME: i16 = 10;
+    pub const GUARDIAN_NAME: i16 = 5;
+    pub const FAMILY_NUMBER: i16 = 20;
+    pub const BIRTH_DATE: i16 = 15;
+    pub const PHONE: i16 = 15;
+    pub const EMAIL: i16 = 15;
+}
+
+/// Folds accents and case: `Lefèvre` → `lefevre`, `Œuvre` → `oeuvre`.
+pub fn fold(text: &str) -> String {
+    deunicode::deunicode(text).to_lowercase()
+}
+
+/// The words of a name, folded, plus the joined form of compound words:
+/// `Jean-Baptiste N'Diaye` → `jean`, `baptiste`, `jeanbaptiste`, `n`,
+/// `diaye`, `ndiaye`.
+pub fn name_tokens(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for chunk in fold(name).split_whitespace() {
+        let parts: Vec<&str> = chunk
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|p| !p.is_empty())
+            .collect();
+        out.extend(parts.iter().map(|p| (*p).to_owned()));
+        if parts.len() > 1 {
+            out.push(parts.concat());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+pub fn family_number_token(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    format!("f{digits}")
+}
+
+pub fn birth_date_token(date: NaiveDate) -> String {
+    format!("d{:04}{:02}{:02}", date.year(), date.month(), date.day())
+}
+
+pub fn phone_token(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    format!("t{digits}")
+}
+
+pub fn email_token(email: &str) -> String {
+    let folded: String = fold(email.trim())
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_' | '+'))
+        .collect();
+    format!("e{folded}")
+}
+
+/// One word of a query: a student matches it when one of its tokens starts
+/// with one of `prefixes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryWord {
+    pub prefixes: Vec<String>,
+}
+
+/// A parsed search query: every word must match (AND), each by prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    pub words: Vec<QueryWord>,
+}
+
+impl SearchQuery {
+    pub const MAX_WORDS: usize = 6;
+    pub const MAX_CHARS: usize = 120;
+
+    /// Reads what staff type: names (any order, any accents), a family
+    /// number (`F-026417`, `026417`), a birth date (`03/05/2014`), a phone
+    /// number (`06 12 34 56 78`, or its first digits) or an e-mail address.
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let raw = raw.trim();
+        if raw.chars().count() > Self::MAX_CHARS {
+            return Err(DomainError::new(format!(
+                "La recherche dépasse {} caractères.",
+                Self::MAX_CHARS
+            )));
+        }
+        let meaningful = raw.chars().filter(|c| c.is_alphanumeric()).count();
+        if meaningful < 2 {
+            return Err(DomainError::new(
+                "Saisissez au moins deux lettres ou chiffres.",
+            ));
+        }
+        // The whole query as one key: phone, date, family number, e-mail.
+        if raw.contains('@') {
+            return Ok(Self::single(vec![email_token(raw)]));
+        }
+        if let Ok(date) = crate::FrenchDate::parse(raw) {
+            return Ok(Self::single(vec![birth_date_token(date.naive())]));
+        }
+        let compact: String = raw
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.' | '-'))
+            .collect();
+        let family_like = compact.to_ascii_lowercase();
+        if let Some(rest) = family_like.strip_prefix('f')
+            && !rest.is_empty()
+            && rest.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Ok(Self::single(vec![format!("f{rest}")]));
+        }
+        let phone_digits = compact.strip_prefix("+33").map(|r| format!("0{r}"));
+        let digits = phone_digits.as_deref().unwrap_or(&compact);
+        if digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Self::single(vec![
+                format!("t{digits}"),
+                format!("f{digits}"),
+            ]));
+        }
+        let mut words: Vec<QueryWord> = Vec::new();
+        for chunk in fold(raw).split_whitespace() {
+            for part in chunk
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|p| !p.is_empty())
+            {
+                if !words.iter().any(|w| w.prefixes[0] == part) {
+                    words.push(QueryWord {
+                        prefixes: vec![part.to_owned()],
+                    });
+                }
+            }
+        }
+        if words.is_empty() {
+            return Err(DomainError::new(
+                "Saisissez au moins deux lettres ou chiffres.",
+            ));
+        }
+        if words.len() > Self::MAX_WORDS {
+            return Err(DomainError::new(format!(
+                "Saisissez au plus {} mots.",
+                Self::MAX_WORDS
+            )));
+        }
+        Ok(Self { words })
+    }
+
+    fn single(prefixes: Vec<String>) -> Self {
+        Self {
+            words: vec![QueryWord { prefixes }],
+        }
+    }
+}
+
+/// The exclusive upper bound of a prefix range: every token starting with
+/// `prefix` sorts in `[prefix, prefix_end(prefix))` (tokens are ASCII).
+pub fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{7f}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_fold_accents_case_and_compounds() {
+        assert_eq!(fold("Lefèvre Zoé ŒUVRE"), "lefevre zoe oeuvre");
+        assert_eq!(
+            name_tokens("Jean-Baptiste N'Diaye"),
+            vec!["baptiste", "diaye", "jean", "jeanbaptiste", "n", "ndiaye"]
+        );
+        assert_eq!(family_number_token("F-026417"), "f026417");
+        assert_eq!(
+            birth_date_token(NaiveDate::from_ymd_opt(2014, 5, 3).unwrap()),
+            "d20140503"
+        );
+        assert_eq!(phone_token("06 12 34 56 78"), "t0612345678");
+        assert_eq!(
+            email_token(" Chloé.Lefèvre@Exemple.fr"),
+            "echloe.lefevre@exemple.fr"
+        );
+    }
+
+    #[test]
+    fn queries_become_prefixes() {
+        let q = SearchQuery::parse("LEFÈV chlo").unwrap();
+        assert_eq!(q.words.len(), 2);
+        assert_eq!(q.words[0].prefixes, vec!["lefev"]);
+        assert_eq!(q.words[1].prefixes, vec!["chlo"]);
+        assert_eq!(
+            SearchQuery::parse("03/05/2014").unwrap().words[0].prefixes,
+            vec!["d20140503"]
+        );
+        assert_eq!(
+            SearchQuery::parse("F-026417").unwrap().words[0].prefixes,
+            vec!["f026417"]
+        );
+        assert_eq!(
+            SearchQuery::parse("06 12 34").unwrap().words[0].prefixes,
+            vec!["t061234", "f061234"]
+        );
+        assert_eq!(
+            SearchQuery::parse("+33 6 12 34 56 78").unwrap().words[0].prefixes[0],
+            "t0612345678"
+        );
+        assert_eq!(
+            SearchQuery::parse("chloe@exem").unwrap().words[0].prefixes,
+            vec!["echloe@exem"]
+        );
+        assert_eq!(SearchQuery::parse("n'diaye").unwrap().words.len(), 2);
+    }
+
+    #[test]
+    fn absurd_queries_are_refused_in_french() {
+        assert!(SearchQuery::parse("").is_err());
+        assert!(
+            SearchQuery::parse(" a ")
+                .unwrap_err()
+                .message()
+                .contains("deux")
+        );
+        assert!(SearchQuery::parse("%%%%").is_err());
+        assert!(
+            SearchQuery::parse(&"x".repeat(121))
+                .unwrap_err()
+                .message()
+                .contains("120")
+        );
+        assert!(
+            SearchQuery::parse("a b c d e f g")
+                .unwrap_err()
+                .message()
+                .contains("6 mots")
+        );
+        assert!(prefix_end("dup") > "dupont".to_owned());
+    }
+}

@@ -1,0 +1,95 @@
+//! The append-only audit log: every write appends who, when, which
+//! workstation, the action, the entity, and the values before and after,
+//! inside the same transaction as the write.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Who performs a write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub kind: ActorKind,
+    /// The staff member, when `kind` is `Staff`.
+    pub staff_id: Option<i64>,
+    /// The workstation's name (host name), for the log.
+    pub workstation: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    Staff,
+    Family,
+    System,
+}
+
+impl ActorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::Staff => "staff",
+            ActorKind::Family => "family",
+            ActorKind::System => "system",
+        }
+    }
+}
+
+impl Actor {
+    pub fn system(workstation: impl Into<String>) -> Self {
+        Self {
+            kind: ActorKind::System,
+            staff_id: None,
+            workstation: workstation.into(),
+        }
+    }
+
+    pub fn staff(staff_id: i64, workstation: impl Into<String>) -> Self {
+        Self {
+            kind: ActorKind::Staff,
+            staff_id: Some(staff_id),
+            workstation: workstation.into(),
+        }
+    }
+}
+
+/// One audit entry to append.
+pub(crate) struct AuditEntry<'a> {
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Option<String> {
+    serde_json::to_string(value).ok()
+}
+
+pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log \
+    (occurred_at, actor_kind, staff_id, workstation, action, entity_type, entity_id, before_json, after_json) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+/// Appends `entry` on `$conn` (a transaction of either backend).
+macro_rules! append_audit {
+    ($conn:expr, $actor:expr, $now:expr, $entry:expr) => {{
+        let entry: $crate::audit::AuditEntry<'_> = $entry;
+        sqlx::query($crate::audit::INSERT_AUDIT)
+            .bind($now)
+            .bind($actor.kind.as_str())
+            .bind($actor.staff_id)
+            .bind(&$actor.workstation)
+            .bind(entry.action)
+            .bind(entry.entity_type)
+            .bind(entry.entity_id)
+            .bind(entry.before)
+            .bind(entry.after)
+            .execute($conn)
+            .await
+    }};
+}
+pub(crate) use append_audit;
+
+/// The current time, truncated to microseconds so both databases store it
+/// identically.
+pub(crate) fn now() -> DateTime<Utc> {
+    let t = Utc::now();
+    t - chrono::Duration::nanoseconds(i64::from(t.timestamp_subsec_nanos() % 1000))
+}

@@ -1,0 +1,39 @@
+//! Running one body of code against either pool, and write transactions
+//! that never fail with SQLITE_BUSY on upgrade.
+
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+/// Expands `$body` once per backend, with `$pool` bound to `&PgPool` or
+/// `&SqlitePool`: portable SQL is written once and type-checked twice.
+macro_rules! on_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::Database::Postgres($pool) => $body,
+            $crate::Database::Sqlite($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// Opens a transaction meant to write.
+pub(crate) trait WritePool {
+    type Db: sqlx::Database;
+    async fn begin_write(&self) -> Result<Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+impl WritePool for PgPool {
+    type Db = Postgres;
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
+impl WritePool for SqlitePool {
+    type Db = Sqlite;
+    /// `BEGIN IMMEDIATE` takes the write lock at once (waiting up to
+    /// busy_timeout), where a deferred transaction that later upgrades to
+    /// write can fail with SQLITE_BUSY without waiting.
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}

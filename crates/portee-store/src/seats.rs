@@ -1,0 +1,164 @@
+//! Course slots and their seats: taking a seat is one conditional UPDATE,
+//! race-free on both databases, in the same transaction as the enrolment
+//! and its audit entry.
+
+use portee_domain::Capacity;
+use serde::Serialize;
+
+use crate::{
+    Database, StoreError,
+    audit::{Actor, AuditEntry, append_audit, now, to_json},
+    pool::{WritePool, on_pool},
+};
+
+/// A slot as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SlotRow {
+    pub id: i64,
+    pub course_id: i64,
+    pub day_of_week: i16,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub teacher: String,
+    pub room: String,
+    pub capacity: i32,
+    pub seats_taken: i32,
+    pub version: i32,
+}
+
+/// What asking for a seat gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeatOutcome {
+    /// The seat is the student's; the enrolment's id.
+    Taken { enrolment_id: i64 },
+    /// No seat left: nothing was written.
+    Full,
+}
+
+/// Who takes a seat in which slot, for which course and school year.
+#[derive(Debug, Clone, Copy)]
+pub struct SeatRequest {
+    pub slot_id: i64,
+    pub student_id: i64,
+    pub course_id: i64,
+    pub school_year_id: i64,
+}
+
+const SELECT_SLOT: &str = "SELECT id, course_id, day_of_week, starts_at, ends_at, teacher, room, \
+     capacity, seats_taken, version FROM slots WHERE id = $1";
+
+impl Database {
+    pub async fn slot(&self, id: i64) -> Result<SlotRow, StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query_as::<_, SlotRow>(SELECT_SLOT).bind(id).fetch_one(pool).await.map_err(StoreError::from)
+        })
+    }
+
+    /// Takes one seat and enrols the student, atomically: the seat counter
+    /// only moves when a seat is left (`seats_taken < capacity` in the
+    /// UPDATE itself), and if the enrolment cannot be written (already
+    /// enrolled, unknown student) the seat is given back by the rollback.
+    #[tracing::instrument(skip(self, actor), err)]
+    pub async fn take_seat(
+        &self,
+        request: SeatRequest,
+        actor: &Actor,
+    ) -> Result<SeatOutcome, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let updated = sqlx::query(
+                "UPDATE slots SET seats_taken = seats_taken + 1, version = version + 1 \
+                 WHERE id = $1 AND course_id = $2 AND seats_taken < capacity",
+            )
+            .bind(request.slot_id)
+            .bind(request.course_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM slots WHERE id = $1 AND course_id = $2")
+                    .bind(request.slot_id)
+                    .bind(request.course_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                tx.rollback().await?;
+                return match exists {
+                    Some(_) => Ok(SeatOutcome::Full),
+                    None => Err(StoreError::NotFound),
+                };
+            }
+            let at = now();
+            let enrolment_id: i64 = sqlx::query_scalar(
+                "INSERT INTO enrolments (student_id, course_id, slot_id, school_year_id, status, outcome, created_at) \
+                 VALUES ($1, $2, $3, $4, 'active', 'en_cours', $5) RETURNING id",
+            )
+            .bind(request.student_id)
+            .bind(request.course_id)
+            .bind(request.slot_id)
+            .bind(request.school_year_id)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            append_audit!(&mut *tx, actor, at, AuditEntry {
+                action: "seat.take",
+                entity_type: "enrolment",
+                entity_id: enrolment_id.to_string(),
+                before: None,
+                after: to_json(&serde_json::json!({
+                    "slot_id": request.slot_id, "student_id": request.student_id,
+                    "course_id": request.course_id, "school_year_id": request.school_year_id,
+                })),
+            })?;
+            tx.commit().await?;
+            Ok(SeatOutcome::Taken { enrolment_id })
+        })
+    }
+
+    /// Changes a slot's capacity if nobody changed the slot since
+    /// `expected_version` was read, and never below the seats taken.
+    #[tracing::instrument(skip(self, actor), err)]
+    pub async fn set_capacity(
+        &self,
+        slot_id: i64,
+        capacity: i64,
+        expected_version: i32,
+        actor: &Actor,
+    ) -> Result<SlotRow, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let before = sqlx::query_as::<_, SlotRow>(SELECT_SLOT)
+                .bind(slot_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            if before.version != expected_version {
+                return Err(StoreError::Conflict);
+            }
+            Capacity::new(capacity, i64::from(before.seats_taken))
+                .map_err(|e| StoreError::Invalid { message: e.message().to_owned() })?;
+            let updated = sqlx::query(
+                "UPDATE slots SET capacity = $1, version = version + 1 \
+                 WHERE id = $2 AND version = $3 AND seats_taken <= $1",
+            )
+            .bind(capacity as i32)
+            .bind(slot_id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                return Err(StoreError::Conflict);
+            }
+            let after = sqlx::query_as::<_, SlotRow>(SELECT_SLOT).bind(slot_id).fetch_one(&mut *tx).await?;
+            append_audit!(&mut *tx, actor, now(), AuditEntry {
+                action: "slot.capacity",
+                entity_type: "slot",
+                entity_id: slot_id.to_string(),
+                before: to_json(&before),
+                after: to_json(&after),
+            })?;
+            tx.commit().await?;
+            Ok(after)
+        })
+    }
+}

@@ -1,0 +1,252 @@
+//! Writing a generated demo network (`portee-demo`) into an empty database,
+//! in one transaction: either all of it is there, or nothing.
+
+use std::collections::HashMap;
+
+use portee_demo::DemoNetwork;
+use portee_domain::search::{
+    birth_date_token, email_token, family_number_token, name_tokens, phone_token, weight,
+};
+use sqlx::QueryBuilder;
+
+use crate::{
+    Database, StoreError,
+    audit::{Actor, AuditEntry, append_audit, now},
+    pool::{WritePool, on_pool},
+};
+
+/// Rows per INSERT statement (well under both databases' bind limits).
+const CHUNK: usize = 1000;
+
+/// Inserts `rows` into `$table ($cols)` in chunks; `$push` binds one row.
+macro_rules! bulk {
+    ($tx:expr, $head:expr, $rows:expr, |$b:ident, $row:pat_param| $push:block) => {{
+        let rows: Vec<_> = $rows.collect();
+        for chunk in rows.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new($head);
+            qb.push_values(chunk.iter().cloned(), |mut $b, $row| $push);
+            qb.build().execute(&mut *$tx).await?;
+        }
+    }};
+}
+
+/// The search tokens of every student of `net` (ids are index + 1).
+fn search_tokens(net: &DemoNetwork) -> Vec<(String, i64, i16)> {
+    let mut by_family: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (g, guardian) in net.guardians.iter().enumerate() {
+        by_family.entry(guardian.family).or_default().push(g);
+    }
+    let mut out = Vec::new();
+    for (s, student) in net.students.iter().enumerate() {
+        let mut tokens: HashMap<String, i16> = HashMap::new();
+        let mut add = |token: String, w: i16| {
+            let e = tokens.entry(token).or_insert(w);
+            *e = (*e).max(w);
+        };
+        for t in name_tokens(&student.last_name)
+            .into_iter()
+            .chain(name_tokens(&student.first_name))
+        {
+            add(t, weight::STUDENT_NAME);
+        }
+        add(birth_date_token(student.birth_date), weight::BIRTH_DATE);
+        add(
+            family_number_token(&net.families[student.family].family_number),
+            weight::FAMILY_NUMBER,
+        );
+        for &g in by_family
+            .get(&student.family)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let guardian = &net.guardians[g];
+            for t in name_tokens(&guardian.last_name)
+                .into_iter()
+                .chain(name_tokens(&guardian.first_name))
+            {
+                add(t, weight::GUARDIAN_NAME);
+            }
+            for phone in [
+                &guardian.phone_mobile,
+                &guardian.phone_home,
+                &guardian.phone_work,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                add(phone_token(phone), weight::PHONE);
+            }
+            if let Some(email) = &guardian.email {
+                add(email_token(email), weight::EMAIL);
+            }
+        }
+        let id = s as i64 + 1;
+        out.extend(tokens.into_iter().map(|(t, w)| (t, id, w)));
+    }
+    out
+}
+
+const SEQUENCED: [&str; 14] = [
+    "school_years",
+    "campaigns",
+    "families",
+    "guardians",
+    "students",
+    "disciplines",
+    "courses",
+    "slots",
+    "enrolments",
+    "waiting_list",
+    "staff",
+    "reinscriptions",
+    "reinscription_courses",
+    "documents",
+];
+
+impl Database {
+    /// True when the database holds no family yet (a new database).
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        on_pool!(self, pool => {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM families").fetch_one(pool).await?;
+            Ok(n == 0)
+        })
+    }
+
+    /// True when demo accounts exist (the database holds the demo network).
+    pub async fn has_demo_accounts(&self) -> Result<bool, StoreError> {
+        on_pool!(self, pool => {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff WHERE is_demo").fetch_one(pool).await?;
+            Ok(n > 0)
+        })
+    }
+
+    /// Writes `net` into this empty, migrated database. `password_hashes`
+    /// holds one hash per `net.staff` entry, in order.
+    #[tracing::instrument(skip_all, fields(students = net.students.len()), err)]
+    pub async fn insert_demo(
+        &self,
+        net: &DemoNetwork,
+        password_hashes: &[String],
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        if password_hashes.len() != net.staff.len() {
+            return Err(StoreError::Invalid {
+                message: "Un mot de passe chiffré par compte est attendu.".into(),
+            });
+        }
+        if !self.is_empty().await? {
+            return Err(StoreError::Invalid {
+                message: "La base contient déjà des familles : les données de démonstration ne vont que dans une base vide.".into(),
+            });
+        }
+        let id = |i: usize| i as i64 + 1;
+        let tokens = search_tokens(net);
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            bulk!(tx, "INSERT INTO school_years (id, label, start_year, starts_on, ends_on) ",
+                net.school_years.iter().enumerate(), |b, (i, y)| {
+                b.push_bind(id(i)).push_bind(&y.label).push_bind(y.start_year).push_bind(y.starts_on).push_bind(y.ends_on);
+            });
+            bulk!(tx, "INSERT INTO campaigns (id, school_year_id, label, opens_at, closes_at, documents_deadline, status, version) ",
+                net.campaigns.iter().enumerate(), |b, (i, c)| {
+                b.push_bind(id(i)).push_bind(id(c.school_year)).push_bind(&c.label).push_bind(c.opens_at)
+                    .push_bind(c.closes_at).push_bind(c.documents_deadline).push_bind(c.status).push_bind(c.version);
+            });
+            bulk!(tx, "INSERT INTO families (id, family_number, address_line, address_extra, postcode, town, hosted, created_at, updated_at, version) ",
+                net.families.iter().enumerate(), |b, (i, f)| {
+                b.push_bind(id(i)).push_bind(&f.family_number).push_bind(&f.address_line).push_bind(&f.address_extra)
+                    .push_bind(&f.postcode).push_bind(&f.town).push_bind(f.hosted).push_bind(f.created_at)
+                    .push_bind(f.updated_at).push_bind(f.version);
+            });
+            bulk!(tx, "INSERT INTO guardians (id, family_id, rank, last_name, first_name, relationship, phone_mobile, phone_home, phone_work, email, version) ",
+                net.guardians.iter().enumerate(), |b, (i, g)| {
+                b.push_bind(id(i)).push_bind(id(g.family)).push_bind(g.rank).push_bind(&g.last_name).push_bind(&g.first_name)
+                    .push_bind(g.relationship).push_bind(&g.phone_mobile).push_bind(&g.phone_home).push_bind(&g.phone_work)
+                    .push_bind(&g.email).push_bind(g.version);
+            });
+            bulk!(tx, "INSERT INTO students (id, family_id, site_id, last_name, first_name, birth_date, sex, school_level, school_name, nationality, cham, created_at, updated_at, version) ",
+                net.students.iter().enumerate(), |b, (i, s)| {
+                b.push_bind(id(i)).push_bind(id(s.family)).push_bind(s.site_id).push_bind(&s.last_name).push_bind(&s.first_name)
+                    .push_bind(s.birth_date).push_bind(s.sex).push_bind(&s.school_level).push_bind(&s.school_name)
+                    .push_bind(&s.nationality).push_bind(s.cham).push_bind(s.created_at).push_bind(s.updated_at).push_bind(s.version);
+            });
+            bulk!(tx, "INSERT INTO disciplines (id, code, name, kind) ", net.disciplines.iter().enumerate(), |b, (i, d)| {
+                b.push_bind(id(i)).push_bind(&d.code).push_bind(&d.name).push_bind(d.kind);
+            });
+            bulk!(tx, "INSERT INTO courses (id, discipline_id, site_id, school_year_id, name, cycle, level, seat_mode) ",
+                net.courses.iter().enumerate(), |b, (i, c)| {
+                b.push_bind(id(i)).push_bind(id(c.discipline)).push_bind(c.site_id).push_bind(id(c.school_year))
+                    .push_bind(&c.name).push_bind(c.cycle).push_bind(&c.level).push_bind(c.seat_mode);
+            });
+            bulk!(tx, "INSERT INTO slots (id, course_id, day_of_week, starts_at, ends_at, teacher, room, capacity, seats_taken, version) ",
+                net.slots.iter().enumerate(), |b, (i, s)| {
+                b.push_bind(id(i)).push_bind(id(s.course)).push_bind(s.day_of_week).push_bind(&s.starts_at).push_bind(&s.ends_at)
+                    .push_bind(&s.teacher).push_bind(&s.room).push_bind(s.capacity).push_bind(s.seats_taken).push_bind(s.version);
+            });
+            bulk!(tx, "INSERT INTO enrolments (id, student_id, course_id, slot_id, school_year_id, status, outcome, created_at) ",
+                net.enrolments.iter().enumerate(), |b, (i, e)| {
+                b.push_bind(id(i)).push_bind(id(e.student)).push_bind(id(e.course)).push_bind(e.slot.map(id))
+                    .push_bind(id(e.school_year)).push_bind(e.status).push_bind(e.outcome).push_bind(e.created_at);
+            });
+            bulk!(tx, "INSERT INTO waiting_list (id, slot_id, student_id, rank, created_at) ",
+                net.waiting_list.iter().enumerate(), |b, (i, w)| {
+                b.push_bind(id(i)).push_bind(id(w.slot)).push_bind(id(w.student)).push_bind(w.rank).push_bind(w.created_at);
+            });
+            bulk!(tx, "INSERT INTO staff (id, login, display_name, role, password_hash, active, must_change_password, failed_attempts, locked_until, is_demo, created_at, updated_at, version) ",
+                net.staff.iter().zip(password_hashes).enumerate(), |b, (i, (s, hash))| {
+                b.push_bind(id(i)).push_bind(&s.login).push_bind(&s.display_name).push_bind(s.role).push_bind(hash)
+                    .push_bind(s.active).push_bind(s.must_change_password).push_bind(s.failed_attempts).push_bind(s.locked_until)
+                    .push_bind(s.is_demo).push_bind(s.created_at).push_bind(s.updated_at).push_bind(s.version);
+            });
+            bulk!(tx, "INSERT INTO staff_sites (staff_id, site_id) ",
+                net.staff.iter().enumerate().flat_map(|(i, s)| s.sites.iter().map(move |site| (i, *site))), |b, (i, site)| {
+                b.push_bind(id(i)).push_bind(site);
+            });
+            bulk!(tx, "INSERT INTO reinscriptions (id, student_id, campaign_id, client_id, intent, no_reason, status, image_rights, may_leave_alone, additional_info, accepted_at, validated_by_kind, validated_by_staff_id, validation_channel, acknowledgement_number, version, created_at, updated_at) ",
+                net.reinscriptions.iter().enumerate(), |b, (i, r)| {
+                b.push_bind(id(i)).push_bind(id(r.student)).push_bind(id(r.campaign)).push_bind(r.client_id).push_bind(r.intent)
+                    .push_bind(&r.no_reason).push_bind(r.status).push_bind(r.image_rights).push_bind(r.may_leave_alone)
+                    .push_bind(&r.additional_info).push_bind(r.accepted_at).push_bind(r.validated_by_kind)
+                    .push_bind(r.validated_by_staff.map(id)).push_bind(r.validation_channel).push_bind(&r.acknowledgement_number)
+                    .push_bind(r.version).push_bind(r.created_at).push_bind(r.updated_at);
+            });
+            bulk!(tx, "INSERT INTO reinscription_courses (id, reinscription_id, course_id, slot_id) ",
+                net.reinscription_courses.iter().enumerate(), |b, (i, c)| {
+                b.push_bind(id(i)).push_bind(id(c.reinscription)).push_bind(id(c.course)).push_bind(c.slot.map(id));
+            });
+            bulk!(tx, "INSERT INTO documents (id, family_id, campaign_id, doc_type, status, rejection_reason, file_name, content, sha256, size_bytes, page_count, document_date, uploaded_by_kind, uploaded_by_staff_id, uploaded_at, reviewed_by_staff_id, reviewed_at, version) ",
+                net.documents.iter().enumerate(), |b, (i, d)| {
+                b.push_bind(id(i)).push_bind(id(d.family)).push_bind(id(d.campaign)).push_bind(d.doc_type).push_bind(d.status)
+                    .push_bind(&d.rejection_reason).push_bind(&d.file_name).push_bind(&d.content).push_bind(&d.sha256)
+                    .push_bind(d.size_bytes).push_bind(d.page_count).push_bind(d.document_date).push_bind(d.uploaded_by_kind)
+                    .push_bind(d.uploaded_by_staff.map(id)).push_bind(d.uploaded_at).push_bind(d.reviewed_by_staff.map(id))
+                    .push_bind(d.reviewed_at).push_bind(d.version);
+            });
+            bulk!(tx, "INSERT INTO search_tokens (token, student_id, weight) ", tokens.iter(), |b, (t, s, w)| {
+                b.push_bind(t).push_bind(s).push_bind(w);
+            });
+            if matches!(self, Database::Postgres(_)) {
+                // Explicit ids were written: move each identity past them.
+                for table in SEQUENCED {
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+                    )))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            append_audit!(&mut *tx, actor, now(), AuditEntry {
+                action: "demo.seed",
+                entity_type: "database",
+                entity_id: "demo".into(),
+                before: None,
+                after: Some(format!(
+                    "{{\"students\":{},\"families\":{},\"slots\":{}}}",
+                    net.students.len(), net.families.len(), net.slots.len()
+                )),
+            })?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}
