@@ -9,6 +9,7 @@
 mod commands;
 mod error;
 mod logging;
+mod session;
 mod state;
 
 use std::time::Instant;
@@ -23,6 +24,13 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::B
         commands::system::database_status,
         commands::system::app_info,
         commands::system::ui_ready,
+        commands::auth::auth_status,
+        commands::auth::sign_in,
+        commands::auth::sign_out,
+        commands::auth::activity,
+        commands::auth::unlock,
+        commands::auth::create_first_admin,
+        commands::families::search_students,
     ])
 }
 

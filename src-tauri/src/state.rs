@@ -16,6 +16,7 @@ pub struct AppState {
     started: Instant,
     /// Students of the demo network written at this start, if any.
     demo_seeded_now: std::sync::OnceLock<u32>,
+    sessions: crate::session::Sessions,
 }
 
 enum Slot {
@@ -26,7 +27,16 @@ enum Slot {
 
 impl AppState {
     pub fn new(config: Result<Config, portee_config::ConfigError>, started: Instant) -> Self {
+        let lock_after = std::time::Duration::from_secs(u64::from(
+            config
+                .as_ref()
+                .map_or(portee_config::DEFAULT_LOCK_AFTER_MINUTES * 60, |c| {
+                    c.lock_after_seconds
+                })
+                .max(1),
+        ));
         Self {
+            sessions: crate::session::Sessions::new(lock_after),
             config: config.map_err(|e| e.to_string()),
             db: Mutex::new(Slot::NotTried),
             started,
@@ -42,6 +52,10 @@ impl AppState {
 
     pub fn started(&self) -> Instant {
         self.started
+    }
+
+    pub fn sessions(&self) -> &crate::session::Sessions {
+        &self.sessions
     }
 
     pub fn demo_seeded_now(&self) -> Option<u32> {

@@ -25,6 +25,7 @@ fn config(dir: &std::path::Path, database_url: Option<&str>) -> Config {
         ),
         log_level: "info".into(),
         lock_after_minutes: 10,
+        lock_after_seconds: 600,
         demo_students: 0,
         config_file: dir.join("portee.toml"),
     }

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use fantoccini::{Locator, key::Key};
 use portee_store::{Database, expected_schema_version};
+mod auth;
+
 use portee_tests::{
     db::TestDb,
     e2e::{AppInstance, LaunchOptions, scenario},
@@ -126,6 +128,7 @@ async fn navigation_and_component_kit_behave_for_keyboard_and_screen_readers() {
         async |app| {
             app.wait_for("#statut-base[data-state='ready']", WAIT)
                 .await?;
+            app.create_first_admin_and_sign_in().await?;
             // An area not built yet says so plainly.
             app.client
                 .find(Locator::Id("nav-cours"))
@@ -256,6 +259,9 @@ async fn the_first_start_of_a_new_embedded_database_seeds_the_demo_network_and_s
         ..Default::default()
     };
     scenario("demo-premier-demarrage", options, async |app| {
+        app.wait_for("#comptes-demo", Duration::from_secs(90))
+            .await?;
+        app.sign_in(5, "admin.demo", "demo-admin.demo").await?;
         let banner = app
             .wait_text(
                 "#bandeau-demo",

@@ -68,9 +68,19 @@ pub struct AppInstance {
     _tmp: Option<tempfile::TempDir>,
 }
 
-fn free_port() -> anyhow::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+/// Two distinct free ports. Both listeners are held until both ports are
+/// known, so the two can never be the same.
+fn free_ports() -> anyhow::Result<(u16, u16)> {
+    let a = TcpListener::bind("127.0.0.1:0")?;
+    let b = TcpListener::bind("127.0.0.1:0")?;
+    Ok((a.local_addr()?.port(), b.local_addr()?.port()))
 }
+
+/// Launches within one test process happen one at a time, from choosing
+/// ports until the WebDriver session exists: otherwise a driver could take
+/// a port another test just chose and start that test's app with the wrong
+/// environment.
+static LAUNCH: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 async fn wait_for_port(port: u16, timeout: Duration) -> anyhow::Result<()> {
     let deadline = Instant::now() + timeout;
@@ -102,8 +112,8 @@ impl AppInstance {
         if !config_file.exists() {
             std::fs::write(&config_file, "# tests: no settings\n")?;
         }
-        let port = free_port()?;
-        let native_port = free_port()?;
+        let _launching = LAUNCH.lock().await;
+        let (port, native_port) = free_ports()?;
         let mut cmd = Command::new("tauri-driver");
         cmd.args([
             "--port",
@@ -114,6 +124,8 @@ impl AppInstance {
         .env("PORTEE_DATA_DIR", &data_dir)
         .env("PORTEE_CONFIG", &config_file)
         .env_remove("PORTEE_DATABASE_URL")
+        // No demo network unless a test asks for one (options.env).
+        .env("PORTEE_DEMO_STUDENTS", "0")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
@@ -192,6 +204,49 @@ impl AppInstance {
             .for_element(Locator::Css(css))
             .await
             .with_context(|| format!("élément {css} jamais apparu"))
+    }
+
+    /// Types `text` into the field `css` (after clearing it).
+    pub async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        let el = self.wait_for(css, Duration::from_secs(30)).await?;
+        el.clear().await?;
+        el.send_keys(text).await?;
+        Ok(())
+    }
+
+    pub async fn click(&self, css: &str) -> anyhow::Result<()> {
+        self.wait_for(css, Duration::from_secs(30))
+            .await?
+            .click()
+            .await?;
+        Ok(())
+    }
+
+    /// Signs in through the sign-in screen.
+    pub async fn sign_in(&self, site_id: i16, login: &str, password: &str) -> anyhow::Result<()> {
+        self.click(&format!("#connexion-site option[value='{site_id}']"))
+            .await?;
+        self.fill("#connexion-identifiant", login).await?;
+        self.fill("#connexion-mot-de-passe", password).await?;
+        self.click("#connexion-valider").await
+    }
+
+    /// On a new database: creates the first administrator through its
+    /// screen, then signs in as them. Returns the password.
+    pub async fn create_first_admin_and_sign_in(&self) -> anyhow::Result<&'static str> {
+        const PASSWORD: &str = "Conservatoire-2026";
+        self.fill("#admin-identifiant", "c.martin").await?;
+        self.fill("#admin-nom", "Claire Martin").await?;
+        self.fill("#admin-mot-de-passe", PASSWORD).await?;
+        self.fill("#admin-confirmation", PASSWORD).await?;
+        self.click("#premier-administrateur button[type='submit']")
+            .await?;
+        self.wait_for("#connexion-formulaire", Duration::from_secs(30))
+            .await?;
+        self.sign_in(5, "c.martin", PASSWORD).await?;
+        self.wait_for("#deconnexion", Duration::from_secs(30))
+            .await?;
+        Ok(PASSWORD)
     }
 
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {

@@ -184,3 +184,39 @@ async fn search_finds_students_by_name_number_date_phone_and_email_on_both_datab
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_malformed_row_gives_an_error_never_a_panic() {
+    // SQLite stores whatever it is given: a date that is not one, a capacity
+    // that is text. Reading them must fail cleanly.
+    let t = TestDb::sqlite().unwrap();
+    let db = Database::connect(&t.url).await.unwrap();
+    db.migrate().await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    portee_services::demo::seed(&db, 50, 3, today, &portee_store::Actor::system("test"))
+        .await
+        .unwrap();
+    let Database::Sqlite(pool) = &db else {
+        unreachable!()
+    };
+    sqlx::query("UPDATE students SET birth_date = 'pas une date' WHERE id = 1")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE slots SET version = 'douze' WHERE id = 1")
+        .execute(pool)
+        .await
+        .unwrap();
+    let name: String = sqlx::query_scalar("SELECT last_name FROM students WHERE id = 1")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let query = portee_domain::search::SearchQuery::parse(&name).unwrap();
+    let result = db.search_students(&query, 50).await;
+    assert!(matches!(result, Err(StoreError::Internal(_))), "{result:?}");
+    assert_eq!(
+        result.unwrap_err().to_string(),
+        "Erreur de la base de données."
+    );
+    assert!(matches!(db.slot(1).await, Err(StoreError::Internal(_))));
+}

@@ -1,8 +1,11 @@
 //! The application shell: header, navigation between areas, the page, and
 //! the status bar with the database in use, read live from the backend.
 
+use std::{cell::Cell, rc::Rc};
+
 use portee_api::{
-    ApiError,
+    ApiError, ErrorCode,
+    auth::{Activity, AuthStatus, AuthStatusResponse, SessionInfo, SignOut, Unlock, UnlockRequest},
     system::{
         AppInfo, AppInfoResponse, Backend, DatabaseInfo, DatabaseStatus, DatabaseStatusRequest,
         UiReady,
@@ -14,8 +17,10 @@ use yew::prelude::*;
 
 use crate::{
     api,
+    components::{Button, ButtonKind, StatusKind, StatusMessage, TextField},
     pages::{
-        administration::AdministrationPage, home::HomePage, placeholder::PlaceholderPage,
+        administration::AdministrationPage, families::FamiliesPage, first_admin::FirstAdminPage,
+        home::HomePage, placeholder::PlaceholderPage, sign_in::SignInPage,
         unavailable::UnavailablePage,
     },
     text::Area,
@@ -29,11 +34,39 @@ pub enum DbState {
     Failed(ApiError),
 }
 
+/// Given to every page: report an error that ends or locks the session.
+#[derive(Clone, PartialEq)]
+pub struct SessionEvents {
+    pub report: Callback<ApiError>,
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
 #[component]
 pub fn App() -> Html {
     let db = use_state(|| DbState::Connecting);
     let info = use_state(|| None::<AppInfoResponse>);
     let area = use_state(|| Area::Home);
+    let auth = use_state(|| None::<AuthStatusResponse>);
+    let locked = use_state(|| false);
+    let last_activity = use_mut_ref(|| Rc::new(Cell::new(now_ms())));
+    let last_ping = use_mut_ref(|| 0f64);
+
+    let load_auth = {
+        let auth = auth.clone();
+        let locked = locked.clone();
+        Callback::from(move |()| {
+            let (auth, locked) = (auth.clone(), locked.clone());
+            spawn_local(async move {
+                if let Ok(status) = api::call::<AuthStatus>(&()).await {
+                    locked.set(status.locked);
+                    auth.set(Some(status));
+                }
+            });
+        })
+    };
 
     let load = {
         let db = db.clone();
@@ -62,6 +95,68 @@ pub fn App() -> Html {
             report_first_paint();
         });
     }
+
+    // Once the database is ready, ask where sign-in stands.
+    {
+        let load_auth = load_auth.clone();
+        let ready = matches!(*db, DbState::Ready(_));
+        use_effect_with(ready, move |ready| {
+            if *ready {
+                load_auth.emit(());
+            }
+        });
+    }
+    // The inactivity lock: checked every second against the last key or
+    // click; the page underneath stays mounted, so nothing typed is lost.
+    {
+        let locked = locked.clone();
+        let last_activity = last_activity.borrow().clone();
+        let signed_in = auth.as_ref().is_some_and(|a| a.session.is_some());
+        let lock_after = auth.as_ref().map_or(600, |a| a.lock_after_seconds);
+        use_effect_with((signed_in, lock_after), move |(signed_in, lock_after)| {
+            let interval = signed_in.then(|| {
+                let limit = f64::from(*lock_after) * 1000.0;
+                gloo_timers::callback::Interval::new(1000, move || {
+                    if now_ms() - last_activity.get() >= limit && !*locked {
+                        locked.set(true);
+                    }
+                })
+            });
+            move || drop(interval)
+        });
+    }
+    let on_activity = {
+        let last_activity = last_activity.borrow().clone();
+        let last_ping = last_ping.clone();
+        let locked = locked.clone();
+        let lock_after = auth.as_ref().map_or(600, |a| a.lock_after_seconds);
+        Callback::from(move |()| {
+            if *locked {
+                return;
+            }
+            let now = now_ms();
+            last_activity.set(now);
+            // Tell the backend now and then, so its own lock agrees.
+            let every = (f64::from(lock_after) * 1000.0 / 3.0).max(1000.0);
+            if now - *last_ping.borrow() > every {
+                *last_ping.borrow_mut() = now;
+                spawn_local(async {
+                    let _ = api::call::<Activity>(&()).await;
+                });
+            }
+        })
+    };
+    let events = {
+        let locked = locked.clone();
+        let load_auth = load_auth.clone();
+        SessionEvents {
+            report: Callback::from(move |e: ApiError| match e.code {
+                ErrorCode::SessionLocked => locked.set(true),
+                ErrorCode::Unauthenticated => load_auth.emit(()),
+                _ => {}
+            }),
+        }
+    };
 
     if let DbState::Failed(error) = &*db {
         return html! {
@@ -92,14 +187,60 @@ pub fn App() -> Html {
         }
     });
 
+    let Some(status) = (*auth).clone() else {
+        return html! {
+            <>
+                <main class="fullscreen" aria-busy="true">
+                    <div class="fullscreen-card"><Logo /><p>{ "Ouverture de Portée…" }</p></div>
+                </main>
+                <StatusBar db={(*db).clone()} />
+            </>
+        };
+    };
+    if status.first_admin_needed {
+        return html! { <><FirstAdminPage on_created={load_auth.clone()} /><StatusBar db={(*db).clone()} /></> };
+    }
+    let Some(session) = status.session.clone() else {
+        let on_signed_in = {
+            let (load_auth, area, last_activity) = (
+                load_auth.clone(),
+                area.clone(),
+                last_activity.borrow().clone(),
+            );
+            Callback::from(move |_: SessionInfo| {
+                last_activity.set(now_ms());
+                area.set(Area::Home);
+                load_auth.emit(());
+            })
+        };
+        return html! { <><SignInPage status={status.clone()} {on_signed_in} /><StatusBar db={(*db).clone()} /></> };
+    };
+    let sign_out = {
+        let load_auth = load_auth.clone();
+        let locked = locked.clone();
+        Callback::from(move |()| {
+            let (load_auth, locked) = (load_auth.clone(), locked.clone());
+            spawn_local(async move {
+                let _ = api::call::<SignOut>(&()).await;
+                locked.set(false);
+                load_auth.emit(());
+            });
+        })
+    };
+
     let page = match *area {
         Area::Home => html! { <HomePage db={(*db).clone()} info={(*info).clone()} /> },
+        Area::Families => html! { <FamiliesPage /> },
         Area::Administration => html! { <AdministrationPage info={(*info).clone()} /> },
         other => html! { <PlaceholderPage area={other} /> },
     };
 
     html! {
-        <div class="app">
+        <ContextProvider<SessionEvents> context={events}>
+        <div class="app"
+            onkeydown={on_activity.reform(|_: KeyboardEvent| ())}
+            onmousedown={on_activity.reform(|_: MouseEvent| ())}
+            inert={*locked}>
             <a class="skip-link" href="#contenu">{ "Aller au contenu" }</a>
             <header class="topbar">
                 <Logo />
@@ -107,6 +248,11 @@ pub fn App() -> Html {
                     <span class="brand-name">{ "Portée" }</span>
                     <span class="brand-sub">{ "Secrétariat des conservatoires" }</span>
                 </div>
+                <div class="user" id="utilisateur">
+                    <span class="user-name">{ &session.display_name }</span>
+                    <span class="user-detail">{ format!("{} · {}", session.role_label, session.site_name) }</span>
+                </div>
+                <Button kind={ButtonKind::Secondary} id={Some(AttrValue::from("deconnexion"))} onclick={sign_out.clone()}>{ "Déconnexion" }</Button>
             </header>
             <nav class="sidebar" aria-label="Navigation principale">
                 <ul>{ for nav }</ul>
@@ -115,6 +261,80 @@ pub fn App() -> Html {
                 { page }
             </main>
             <StatusBar db={(*db).clone()} />
+        </div>
+        if *locked {
+            <LockScreen session={session.clone()} on_unlocked={{
+                let (locked, last_activity) = (locked.clone(), last_activity.borrow().clone());
+                Callback::from(move |()| { last_activity.set(now_ms()); locked.set(false); })
+            }} on_sign_out={sign_out.clone()} />
+        }
+        </ContextProvider<SessionEvents>>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LockProps {
+    session: SessionInfo,
+    on_unlocked: Callback<()>,
+    on_sign_out: Callback<()>,
+}
+
+/// Shown over the page after inactivity: the password is asked again; the
+/// page underneath keeps what was typed.
+#[component]
+fn LockScreen(props: &LockProps) -> Html {
+    let password = use_state(String::new);
+    let error = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let onsubmit = {
+        let (password, error, busy, on_unlocked) = (
+            password.clone(),
+            error.clone(),
+            busy.clone(),
+            props.on_unlocked.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let request = UnlockRequest {
+                password: (*password).clone(),
+            };
+            let (password, error, busy, on_unlocked) = (
+                password.clone(),
+                error.clone(),
+                busy.clone(),
+                on_unlocked.clone(),
+            );
+            busy.set(true);
+            spawn_local(async move {
+                match api::call::<Unlock>(&request).await {
+                    Ok(()) => on_unlocked.emit(()),
+                    Err(e) => {
+                        password.set(String::new());
+                        error.set(Some(e.message));
+                    }
+                }
+                busy.set(false);
+            });
+        })
+    };
+    html! {
+        <div class="lock-overlay" id="verrou" role="dialog" aria-modal="true" aria-labelledby="verrou-titre">
+            <form class="lock-card" {onsubmit} novalidate=true>
+                <Logo />
+                <h2 id="verrou-titre">{ "Session verrouillée" }</h2>
+                <p>{ format!("Après une période d'inactivité, saisissez à nouveau le mot de passe de {}. Ce qui était saisi à l'écran est conservé.", props.session.display_name) }</p>
+                <TextField id="verrou-mot-de-passe" label="Mot de passe" required=true input_type="password"
+                    value={AttrValue::from((*password).clone())}
+                    oninput={let p = password.clone(); Callback::from(move |v| p.set(v))}
+                    autocomplete={Some(AttrValue::from("current-password"))} />
+                if let Some(message) = &*error {
+                    <StatusMessage kind={StatusKind::Error} id={Some(AttrValue::from("verrou-erreur"))}>{ message.clone() }</StatusMessage>
+                }
+                <div class="actions">
+                    <Button submit=true busy={*busy} id={Some(AttrValue::from("verrou-valider"))}>{ "Déverrouiller" }</Button>
+                    <Button kind={ButtonKind::Secondary} onclick={props.on_sign_out.clone()}>{ "Se déconnecter" }</Button>
+                </div>
+            </form>
         </div>
     }
 }

@@ -18,6 +18,8 @@ pub enum ErrorCode {
     Configuration,
     /// The user must sign in (again).
     Unauthenticated,
+    /// The session is locked after inactivity: the password is asked again.
+    SessionLocked,
     /// The user's role or sites do not allow this.
     Forbidden,
     /// A fault of Portée itself; details are in the log file.

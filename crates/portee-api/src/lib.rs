@@ -8,7 +8,9 @@
 //!
 //! This crate builds for wasm32 and knows nothing of Tauri.
 
+pub mod auth;
 pub mod error;
+pub mod families;
 pub mod system;
 
 pub use error::{ApiError, ErrorCode};

@@ -38,6 +38,8 @@ struct RawConfig {
     database_url: Option<String>,
     log_level: Option<String>,
     lock_after_minutes: Option<u32>,
+    /// Finer than minutes, for tests.
+    lock_after_seconds: Option<u32>,
     demo_students: Option<u32>,
 }
 
@@ -52,6 +54,8 @@ pub struct Config {
     pub log_level: String,
     /// Minutes of inactivity before the session locks.
     pub lock_after_minutes: u32,
+    /// The same in seconds (`lock_after_seconds` overrides the minutes).
+    pub lock_after_seconds: u32,
     /// Students of the demo network written into a new, empty embedded
     /// database on first start; 0 turns it off.
     pub demo_students: u32,
@@ -78,6 +82,7 @@ impl Config {
                 "database_url",
                 "log_level",
                 "lock_after_minutes",
+                "lock_after_seconds",
                 "demo_students",
             ]));
         Self::from_figment(figment, config_file)
@@ -101,6 +106,11 @@ impl Config {
             log_level: raw.log_level.unwrap_or_else(|| "info".to_owned()),
             lock_after_minutes: raw.lock_after_minutes.unwrap_or(DEFAULT_LOCK_AFTER_MINUTES),
             demo_students: raw.demo_students.unwrap_or(DEFAULT_DEMO_STUDENTS),
+            lock_after_seconds: raw.lock_after_seconds.unwrap_or_else(|| {
+                raw.lock_after_minutes
+                    .unwrap_or(DEFAULT_LOCK_AFTER_MINUTES)
+                    .saturating_mul(60)
+            }),
             data_dir,
             config_file,
         })
@@ -160,6 +170,7 @@ mod tests {
                 "database_url",
                 "log_level",
                 "lock_after_minutes",
+                "lock_after_seconds",
                 "demo_students",
             ]));
         Config::from_figment(figment, file)

@@ -90,7 +90,9 @@ pub(crate) fn generate(
             keys_for_year(profile, student.site_id, NEXT)
                 .into_iter()
                 .filter_map(|(key, kind, _)| {
-                    catalogue.find(NEXT, student.site_id, key).map(|c| (c, kind))
+                    catalogue
+                        .find(NEXT, student.site_id, key)
+                        .map(|c| (c, kind))
                 })
                 .collect()
         })
@@ -152,9 +154,20 @@ pub(crate) fn generate(
             } else {
                 family_stage
             };
-            let created_at =
-                (session + Duration::minutes(rng.random_range(0..20) * (s - start) as i64)).min(ctx.now);
-            add_dossier(ctx, rng, people, staff, s, stage, created_at, &next_courses[s], &mut dossiers);
+            let created_at = (session
+                + Duration::minutes(rng.random_range(0..20) * (s - start) as i64))
+            .min(ctx.now);
+            add_dossier(
+                ctx,
+                rng,
+                people,
+                staff,
+                s,
+                stage,
+                created_at,
+                &next_courses[s],
+                &mut dossiers,
+            );
         }
         start = end;
     }
@@ -252,7 +265,11 @@ fn add_dossier(
     let intent = match stage {
         Stage::Draft => weighted(
             rng,
-            &[(None, 35), (Some("reinscrire"), 55), (Some("ne_pas_reinscrire"), 10)],
+            &[
+                (None, 35),
+                (Some("reinscrire"), 55),
+                (Some("ne_pas_reinscrire"), 10),
+            ],
         ),
         _ if next_courses.is_empty() || chance(rng, if leaving_age { 0.22 } else { 0.09 }) => {
             Some("ne_pas_reinscrire")
@@ -267,8 +284,9 @@ fn add_dossier(
         10.. => chance(rng, 0.55),
         _ => chance(rng, 0.15),
     });
-    let no_reason = (intent == Some("ne_pas_reinscrire") && (stage != Stage::Draft || chance(rng, 0.5)))
-        .then(|| (*pick(rng, &NO_REASONS)).to_owned());
+    let no_reason = (intent == Some("ne_pas_reinscrire")
+        && (stage != Stage::Draft || chance(rng, 0.5)))
+    .then(|| (*pick(rng, &NO_REASONS)).to_owned());
     let additional_info = (intent == Some("reinscrire") && chance(rng, 0.08))
         .then(|| (*pick(rng, &ADDITIONAL_INFO)).to_owned());
 

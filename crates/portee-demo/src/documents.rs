@@ -111,22 +111,51 @@ pub(crate) fn generate(
 
         for (doc_type, required) in types {
             let mut weights = match progress[f] {
-                Progress::Sent => [("accepted", 50), ("received", 25), ("rejected", 8), ("missing", 17)],
-                Progress::Started => [("accepted", 10), ("received", 32), ("rejected", 5), ("missing", 53)],
-                Progress::Idle => [("accepted", 3), ("received", 9), ("rejected", 1), ("missing", 87)],
+                Progress::Sent => [
+                    ("accepted", 50),
+                    ("received", 25),
+                    ("rejected", 8),
+                    ("missing", 17),
+                ],
+                Progress::Started => [
+                    ("accepted", 10),
+                    ("received", 32),
+                    ("rejected", 5),
+                    ("missing", 53),
+                ],
+                Progress::Idle => [
+                    ("accepted", 3),
+                    ("received", 9),
+                    ("rejected", 1),
+                    ("missing", 87),
+                ],
             };
             if !required {
                 weights[3].1 = 0;
             }
             let status = weighted(rng, &weights);
-            let doc = make_document(ctx, rng, f, &holder, doc_type, status, &team, avis_year, None);
+            let doc = make_document(
+                ctx, rng, f, &holder, doc_type, status, &team, avis_year, None,
+            );
             let rejected_at = doc.reviewed_at;
             documents.push(doc);
             // After a rejection, many families send a new document.
             if status == "rejected" && chance(rng, 0.45) {
-                let status = if chance(rng, 0.3) { "accepted" } else { "received" };
+                let status = if chance(rng, 0.3) {
+                    "accepted"
+                } else {
+                    "received"
+                };
                 documents.push(make_document(
-                    ctx, rng, f, &holder, doc_type, status, &team, avis_year, rejected_at,
+                    ctx,
+                    rng,
+                    f,
+                    &holder,
+                    doc_type,
+                    status,
+                    &team,
+                    avis_year,
+                    rejected_at,
                 ));
             }
         }
@@ -209,7 +238,10 @@ fn make_document(
     if status == "rejected" {
         let reason = match doc_type {
             "avis_imposition" if too_old => {
-                format!("Avis d'imposition {avis_year} demandé (sur les revenus {})", avis_year - 1)
+                format!(
+                    "Avis d'imposition {avis_year} demandé (sur les revenus {})",
+                    avis_year - 1
+                )
             }
             _ if too_old => "Document de plus de 3 mois".to_owned(),
             "attestation_caf" => pick(
@@ -272,7 +304,10 @@ fn content(
     let person = format!("{civility} {} {}", g.first_name, g.last_name)
         .trim()
         .to_owned();
-    let address = format!("{}, {} {}", family.address_line, family.postcode, family.town);
+    let address = format!(
+        "{}, {} {}",
+        family.address_line, family.postcode, family.town
+    );
     let date_text = date.map(french_date).unwrap_or_default();
     let month = date.map_or("", |d| MONTHS[d.month0() as usize]);
     let year = date.map_or(avis_year, |d| d.year());
@@ -285,11 +320,27 @@ fn content(
             let (title, stem, issuer) = *pick(
                 rng,
                 &[
-                    ("Facture d'électricité", "facture_electricite", "Énergies du Val de Seine"),
-                    ("Quittance de loyer", "quittance_loyer", "Cabinet Hébert & Fils, gestion locative"),
+                    (
+                        "Facture d'électricité",
+                        "facture_electricite",
+                        "Énergies du Val de Seine",
+                    ),
+                    (
+                        "Quittance de loyer",
+                        "quittance_loyer",
+                        "Cabinet Hébert & Fils, gestion locative",
+                    ),
                     ("Facture d'eau", "facture_eau", "Eaux des Coteaux de Seine"),
-                    ("Facture internet", "facture_internet", "Fibre Ouest Télécom"),
-                    ("Facture de gaz", "facture_gaz", "Gaz de l'Île-de-France Ouest"),
+                    (
+                        "Facture internet",
+                        "facture_internet",
+                        "Fibre Ouest Télécom",
+                    ),
+                    (
+                        "Facture de gaz",
+                        "facture_gaz",
+                        "Gaz de l'Île-de-France Ouest",
+                    ),
                 ],
             );
             lines.push(PdfLine::new(title, 16));
@@ -308,7 +359,10 @@ fn content(
         "attestation_caf" => {
             let title = "Attestation de quotient familial";
             lines.push(PdfLine::new(title, 16));
-            lines.push(PdfLine::new("Caisse d'allocations familiales des Hauts-de-Seine", 11));
+            lines.push(PdfLine::new(
+                "Caisse d'allocations familiales des Hauts-de-Seine",
+                11,
+            ));
             lines.push(PdfLine::new("", 11));
             lines.push(PdfLine::new(format!("Allocataire : {person}"), 11));
             lines.push(PdfLine::new(
@@ -317,16 +371,28 @@ fn content(
             ));
             lines.push(PdfLine::new(format!("Adresse : {address}"), 11));
             lines.push(PdfLine::new(
-                format!("Quotient familial : {}", euros(rng.random_range(300..3_000) * 100)),
+                format!(
+                    "Quotient familial : {}",
+                    euros(rng.random_range(300..3_000) * 100)
+                ),
                 11,
             ));
-            lines.push(PdfLine::new(format!("Attestation établie le {date_text}"), 11));
+            lines.push(PdfLine::new(
+                format!("Attestation établie le {date_text}"),
+                11,
+            ));
             (title, format!("attestation_caf_{month}_{year}"))
         }
         "avis_imposition" => {
             let title = "Avis d'impôt sur le revenu";
-            lines.push(PdfLine::new(format!("Avis d'impôt {year} sur les revenus {}", year - 1), 16));
-            lines.push(PdfLine::new("Direction générale des finances publiques", 11));
+            lines.push(PdfLine::new(
+                format!("Avis d'impôt {year} sur les revenus {}", year - 1),
+                16,
+            ));
+            lines.push(PdfLine::new(
+                "Direction générale des finances publiques",
+                11,
+            ));
             lines.push(PdfLine::new("", 11));
             lines.push(PdfLine::new(format!("Déclarant 1 : {person}"), 11));
             lines.push(PdfLine::new(format!("Adresse : {address}"), 11));
@@ -339,7 +405,10 @@ fn content(
             ));
             let parts = pick(rng, &["1", "1,5", "2", "2,5", "3", "3,5", "4"]);
             lines.push(PdfLine::new(format!("Nombre de parts : {parts}"), 11));
-            lines.push(PdfLine::new(format!("Date d'établissement : {date_text}"), 11));
+            lines.push(PdfLine::new(
+                format!("Date d'établissement : {date_text}"),
+                11,
+            ));
             (title, format!("avis_imposition_{year}"))
         }
         "attestation_hebergement" => {

@@ -6,7 +6,9 @@ use rand::seq::SliceRandom as _;
 use crate::model::{Enrolment, Slot};
 use crate::offer::{self, Catalogue, CourseKey, Scheduler};
 use crate::people::{self, People, Profile, TrackKind};
-use crate::util::{Rng, chance};
+use rand::Rng as _;
+
+use crate::util::{Rng, chance, weighted_index};
 use crate::{CURRENT, Context};
 
 pub(crate) struct Enrolled {
@@ -77,7 +79,11 @@ pub(crate) fn keys_for_year(
 
 /// Share of first-cycle instrument pupils taught in small groups at a fixed
 /// time (the others set an individual time with their teacher).
-const GROUP_LESSON_SHARE: f64 = 0.55;
+const GROUP_LESSON_SHARE: f64 = 0.15;
+
+/// Share of the current year's slots filled to the last seat, on top of
+/// those that cannot take one more pupil anyway.
+const FULL_SHARE: f64 = 0.15;
 
 pub(crate) fn generate(
     ctx: &Context,
@@ -98,7 +104,11 @@ pub(crate) fn generate(
                 let outcome = if year == CURRENT {
                     "en_cours"
                 } else if kind.is_some() {
-                    if chance(rng, 0.93) { "acquis" } else { "non_acquis" }
+                    if chance(rng, 0.93) {
+                        "acquis"
+                    } else {
+                        "non_acquis"
+                    }
                 } else if passed {
                     "acquis"
                 } else {
@@ -154,20 +164,63 @@ pub(crate) fn generate(
             cycle,
             pupils.len(),
         ));
-        let candidates: Vec<usize> = (first..slots.len()).collect();
         pupils.shuffle(rng);
-        for &e in pupils.iter() {
-            if let Some(slot) = offer::choose_slot(rng, &candidates, &slots, 0.45) {
-                enrolments[e].slot = Some(slot);
-                // A few pupils dropped the course in the autumn: their seat
-                // is free again.
-                if chance(rng, 0.01) {
-                    enrolments[e].status = "cancelled";
-                } else {
-                    slots[slot].seats_taken += 1;
-                }
-            }
-        }
+        let capacity = offer::slot_shape(course.discipline, cycle).capacity;
+        fill_current_slots(
+            rng,
+            &mut slots[first..],
+            first,
+            capacity,
+            pupils,
+            &mut enrolments,
+        );
     }
     Enrolled { enrolments, slots }
+}
+
+/// Spreads `pupils` (enrolment indexes) over the slots of one course, the
+/// most wanted times getting more pupils, then sets each slot's capacity:
+/// a few slots are exactly full, the others have seats left.
+fn fill_current_slots(
+    rng: &mut Rng,
+    slots: &mut [Slot],
+    first: usize,
+    (low, high): (i32, i32),
+    pupils: &[usize],
+    enrolments: &mut [Enrolment],
+) {
+    // Keep a seat free while spreading, so that "full" is a choice below.
+    let soft = if high > 1 { high - 1 } else { high };
+    let weights: Vec<f64> = slots.iter().map(offer::slot_popularity).collect();
+    let mut taken = vec![0i32; slots.len()];
+    for &e in pupils {
+        let open: Vec<usize> = (0..slots.len()).filter(|&i| taken[i] < soft).collect();
+        let open = if open.is_empty() {
+            (0..slots.len()).filter(|&i| taken[i] < high).collect()
+        } else {
+            open
+        };
+        if open.is_empty() {
+            continue;
+        }
+        let w: Vec<f64> = open.iter().map(|&i| weights[i]).collect();
+        let i = open[weighted_index(rng, &w)];
+        enrolments[e].slot = Some(first + i);
+        // A few pupils dropped the course in the autumn: their seat is free
+        // again.
+        if chance(rng, 0.01) {
+            enrolments[e].status = "cancelled";
+        } else {
+            taken[i] += 1;
+        }
+    }
+    for (slot, taken) in slots.iter_mut().zip(taken) {
+        slot.seats_taken = taken;
+        slot.capacity = if taken >= high || taken >= low.max(1) && chance(rng, FULL_SHARE) {
+            taken
+        } else {
+            let spare = ((high - low) / 2).max(2);
+            (taken + rng.random_range(1..=spare)).clamp(low, high)
+        };
+    }
 }

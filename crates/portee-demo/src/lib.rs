@@ -175,9 +175,8 @@ pub fn generate(options: &DemoOptions) -> DemoNetwork {
 
     let people = people::generate(&ctx, &mut util::rng_for(seed, stream::PEOPLE));
     let catalogue = offer::Catalogue::build(ctx.years.len());
-    let mut schedulers: Vec<offer::Scheduler> = (0..SITES.len())
-        .map(|_| offer::Scheduler::new())
-        .collect();
+    let mut schedulers: Vec<offer::Scheduler> =
+        (0..SITES.len()).map(|_| offer::Scheduler::new()).collect();
     let mut enrolled = enrolments::generate(
         &ctx,
         &mut util::rng_for(seed, stream::ENROLMENTS),

@@ -168,7 +168,12 @@ const MEDIUM_INSTRUMENTS: [usize; 12] = [
     PERCUSSIONS,
     CHANT,
 ];
-const ALL_ENSEMBLES: [usize; 4] = [ORCHESTRE_CORDES, ORCHESTRE_HARMONIE, CHOEUR, MUSIQUE_CHAMBRE];
+const ALL_ENSEMBLES: [usize; 4] = [
+    ORCHESTRE_CORDES,
+    ORCHESTRE_HARMONIE,
+    CHOEUR,
+    MUSIQUE_CHAMBRE,
+];
 
 pub(crate) static OFFERS: [SiteOffer; 8] = [
     SiteOffer {
@@ -177,7 +182,11 @@ pub(crate) static OFFERS: [SiteOffer; 8] = [
         instruments: &ALL_INSTRUMENTS,
         instrument_cycles: 3,
         ensembles: &ALL_ENSEMBLES,
-        dances: &[(DANSE_CLASSIQUE, 3), (DANSE_CONTEMPORAINE, 2), (DANSE_JAZZ, 2)],
+        dances: &[
+            (DANSE_CLASSIQUE, 3),
+            (DANSE_CONTEMPORAINE, 2),
+            (DANSE_JAZZ, 2),
+        ],
         theatre_cycles: 3,
         cham: true,
     },
@@ -197,7 +206,11 @@ pub(crate) static OFFERS: [SiteOffer; 8] = [
         instruments: &ALL_INSTRUMENTS,
         instrument_cycles: 3,
         ensembles: &ALL_ENSEMBLES,
-        dances: &[(DANSE_CLASSIQUE, 3), (DANSE_CONTEMPORAINE, 2), (DANSE_JAZZ, 2)],
+        dances: &[
+            (DANSE_CLASSIQUE, 3),
+            (DANSE_CONTEMPORAINE, 2),
+            (DANSE_JAZZ, 2),
+        ],
         theatre_cycles: 2,
         cham: true,
     },
@@ -237,7 +250,11 @@ pub(crate) static OFFERS: [SiteOffer; 8] = [
         instruments: &MEDIUM_INSTRUMENTS,
         instrument_cycles: 2,
         ensembles: &[ORCHESTRE_HARMONIE, CHOEUR],
-        dances: &[(DANSE_CLASSIQUE, 2), (DANSE_CONTEMPORAINE, 1), (DANSE_JAZZ, 1)],
+        dances: &[
+            (DANSE_CLASSIQUE, 2),
+            (DANSE_CONTEMPORAINE, 1),
+            (DANSE_JAZZ, 1),
+        ],
         theatre_cycles: 2,
         cham: true,
     },
@@ -413,8 +430,8 @@ impl Catalogue {
 /// How the slots of a kind of course look.
 pub(crate) struct SlotShape {
     pub capacity: (i32, i32),
-    /// Share of the seats expected to be taken when sizing the offer.
-    pub fill: f64,
+    /// Pupils per slot aimed at when sizing the offer.
+    pub per_slot: f64,
     pub minutes: u32,
     pub room: RoomKind,
 }
@@ -431,37 +448,37 @@ pub(crate) fn slot_shape(discipline: usize, cycle: u8) -> SlotShape {
     match discipline {
         FM => SlotShape {
             capacity: (12, 20),
-            fill: 0.84,
+            per_slot: 15.0,
             minutes: [60, 60, 90, 120][cycle.min(3) as usize],
             room: RoomKind::Classroom,
         },
         ORCHESTRE_CORDES..=MUSIQUE_CHAMBRE => SlotShape {
             capacity: (20, 60),
-            fill: 0.8,
+            per_slot: 34.0,
             minutes: 120,
             room: RoomKind::Hall,
         },
         DANSE_CLASSIQUE..=DANSE_JAZZ => SlotShape {
             capacity: (16, 24),
-            fill: 0.84,
+            per_slot: 17.0,
             minutes: if cycle <= 1 { 60 } else { 90 },
             room: RoomKind::Studio,
         },
         THEATRE => SlotShape {
             capacity: (12, 18),
-            fill: 0.84,
+            per_slot: 13.0,
             minutes: 120,
             room: RoomKind::Stage,
         },
         CHAM => SlotShape {
             capacity: (24, 30),
-            fill: 0.8,
+            per_slot: 24.0,
             minutes: 120,
             room: RoomKind::Classroom,
         },
         _ => SlotShape {
             capacity: (1, 4),
-            fill: 0.8,
+            per_slot: 2.2,
             minutes: 45,
             room: RoomKind::Classroom,
         },
@@ -525,7 +542,12 @@ impl Scheduler {
     }
 
     fn new_room(&mut self, kind: RoomKind) -> String {
-        const HALLS: [&str; 4] = ["Auditorium", "Salle d'orchestre", "Salle Ravel", "Salle Debussy"];
+        const HALLS: [&str; 4] = [
+            "Auditorium",
+            "Salle d'orchestre",
+            "Salle Ravel",
+            "Salle Debussy",
+        ];
         match kind {
             RoomKind::Classroom => {
                 self.classrooms += 1;
@@ -554,6 +576,9 @@ impl Scheduler {
     }
 
     fn hire(&mut self, rng: &mut Rng, discipline: usize, room: RoomKind) -> usize {
+        // "Mme Lambert"; with many teachers at a site, "Mme C. Lambert", and
+        // a number as a last resort so that names stay unique per site.
+        let mut attempt = 0u32;
         let name = loop {
             let female = chance(rng, 0.6);
             let pool = if chance(rng, 0.8) {
@@ -562,10 +587,20 @@ impl Scheduler {
                 names::pick_pool(rng)
             };
             let title = if female { "Mme" } else { "M." };
-            let name = format!("{title} {}", names::surname(rng, pool));
+            let surname = names::surname(rng, pool);
+            let name = match attempt {
+                0..20 => format!("{title} {surname}"),
+                20..200 => {
+                    let first = names::adult_first_name(rng, pool, female);
+                    let initial = first.chars().next().unwrap_or('A');
+                    format!("{title} {initial}. {surname}")
+                }
+                _ => format!("{title} {surname} ({attempt})"),
+            };
             if self.names.insert(name.clone()) {
                 break name;
             }
+            attempt += 1;
         };
         let room = self.new_room(room);
         let mut candidates: Vec<i16> = if discipline == CHAM {
@@ -594,14 +629,8 @@ impl Scheduler {
                 }
             })
             .collect();
-        self.teachers.push((
-            discipline,
-            Teacher {
-                name,
-                room,
-                days,
-            },
-        ));
+        self.teachers
+            .push((discipline, Teacher { name, room, days }));
         self.teachers.len() - 1
     }
 
@@ -690,8 +719,7 @@ pub(crate) fn plan_slots(
     demand: usize,
 ) -> Vec<Slot> {
     let shape = slot_shape(discipline, cycle);
-    let mean = f64::from(shape.capacity.0 + shape.capacity.1) / 2.0;
-    let wanted = ((demand as f64) / (mean * shape.fill)).ceil().max(1.0) as usize;
+    let wanted = ((demand as f64) / shape.per_slot).ceil().max(1.0) as usize;
     let mut slots: Vec<Slot> = Vec::with_capacity(wanted);
     let mut seats = 0usize;
     while slots.len() < wanted || seats < demand {
@@ -792,4 +820,3 @@ pub(crate) fn random_dance(rng: &mut Rng, offer: &SiteOffer) -> Option<usize> {
         .collect();
     Some(offer.dances[weighted_index(rng, &weights)].0)
 }
-

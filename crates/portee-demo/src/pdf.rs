@@ -235,7 +235,11 @@ mod tests {
         for (name, bytes) in &files {
             let path = dir.join(name);
             std::fs::write(&path, bytes).unwrap();
-            let check = Command::new(qpdf).arg("--check").arg(&path).output().unwrap();
+            let check = Command::new(qpdf)
+                .arg("--check")
+                .arg(&path)
+                .output()
+                .unwrap();
             assert!(
                 check.status.success(),
                 "qpdf --check {name}: {}{}",

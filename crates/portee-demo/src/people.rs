@@ -358,7 +358,13 @@ pub(crate) fn enrolled_on(rng: &mut Rng, ctx: &Context, start_year: i32) -> Date
 type Studies = (Vec<Track>, [Option<u8>; 5], [bool; 5]);
 
 /// Chooses what a student studies at `offer`, and since when.
-fn studies(rng: &mut Rng, offer: &SiteOffer, grade: usize, years_old: i32, female: bool) -> Studies {
+fn studies(
+    rng: &mut Rng,
+    offer: &SiteOffer,
+    grade: usize,
+    years_old: i32,
+    female: bool,
+) -> Studies {
     let adult = grade == 13;
     let max_seniority = (years_old - 6).clamp(0, 11) as u8;
     let seniority = weighted(rng, &SENIORITY_WEIGHTS).min(max_seniority);

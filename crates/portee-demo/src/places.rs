@@ -41,25 +41,104 @@ pub(crate) struct Town {
 }
 
 pub(crate) static TOWNS: [Town; 15] = [
-    Town { name: "Boulogne-Billancourt", postcode: "92100", site_id: 1, weight: 300 },
-    Town { name: "Chaville", postcode: "92370", site_id: 2, weight: 75 },
-    Town { name: "Issy-les-Moulineaux", postcode: "92130", site_id: 3, weight: 170 },
-    Town { name: "Marnes-la-Coquette", postcode: "92430", site_id: 4, weight: 18 },
-    Town { name: "Meudon", postcode: "92190", site_id: 5, weight: 105 },
-    Town { name: "Meudon", postcode: "92360", site_id: 5, weight: 45 },
-    Town { name: "Sèvres", postcode: "92310", site_id: 6, weight: 90 },
-    Town { name: "Vanves", postcode: "92170", site_id: 7, weight: 80 },
-    Town { name: "Ville-d'Avray", postcode: "92410", site_id: 8, weight: 50 },
-    Town { name: "Clamart", postcode: "92140", site_id: 5, weight: 15 },
-    Town { name: "Paris", postcode: "75015", site_id: 3, weight: 15 },
-    Town { name: "Saint-Cloud", postcode: "92210", site_id: 6, weight: 10 },
-    Town { name: "Malakoff", postcode: "92240", site_id: 7, weight: 8 },
-    Town { name: "Viroflay", postcode: "78220", site_id: 2, weight: 8 },
-    Town { name: "Garches", postcode: "92380", site_id: 4, weight: 5 },
+    Town {
+        name: "Boulogne-Billancourt",
+        postcode: "92100",
+        site_id: 1,
+        weight: 300,
+    },
+    Town {
+        name: "Chaville",
+        postcode: "92370",
+        site_id: 2,
+        weight: 75,
+    },
+    Town {
+        name: "Issy-les-Moulineaux",
+        postcode: "92130",
+        site_id: 3,
+        weight: 170,
+    },
+    Town {
+        name: "Marnes-la-Coquette",
+        postcode: "92430",
+        site_id: 4,
+        weight: 18,
+    },
+    Town {
+        name: "Meudon",
+        postcode: "92190",
+        site_id: 5,
+        weight: 105,
+    },
+    Town {
+        name: "Meudon",
+        postcode: "92360",
+        site_id: 5,
+        weight: 45,
+    },
+    Town {
+        name: "Sèvres",
+        postcode: "92310",
+        site_id: 6,
+        weight: 90,
+    },
+    Town {
+        name: "Vanves",
+        postcode: "92170",
+        site_id: 7,
+        weight: 80,
+    },
+    Town {
+        name: "Ville-d'Avray",
+        postcode: "92410",
+        site_id: 8,
+        weight: 50,
+    },
+    Town {
+        name: "Clamart",
+        postcode: "92140",
+        site_id: 5,
+        weight: 15,
+    },
+    Town {
+        name: "Paris",
+        postcode: "75015",
+        site_id: 3,
+        weight: 15,
+    },
+    Town {
+        name: "Saint-Cloud",
+        postcode: "92210",
+        site_id: 6,
+        weight: 10,
+    },
+    Town {
+        name: "Malakoff",
+        postcode: "92240",
+        site_id: 7,
+        weight: 8,
+    },
+    Town {
+        name: "Viroflay",
+        postcode: "78220",
+        site_id: 2,
+        weight: 8,
+    },
+    Town {
+        name: "Garches",
+        postcode: "92380",
+        site_id: 4,
+        weight: 5,
+    },
 ];
 
 pub(crate) fn pick_town(rng: &mut Rng) -> usize {
-    let items: Vec<(usize, u32)> = TOWNS.iter().enumerate().map(|(i, t)| (i, t.weight)).collect();
+    let items: Vec<(usize, u32)> = TOWNS
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, t.weight))
+        .collect();
     weighted(rng, &items)
 }
 

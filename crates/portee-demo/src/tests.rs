@@ -67,32 +67,47 @@ fn same_seed_same_network_other_seed_other_network() {
     assert_eq!(digest(first), digest(&again));
     let other = generate(&options(8_000, 43));
     assert_ne!(digest(first), digest(&other));
-    assert_ne!(first.students[0].first_name.clone() + &first.families[0].family_number,
-        other.students[0].first_name.clone() + &other.families[0].family_number);
+    assert_ne!(
+        first.students[0].first_name.clone() + &first.families[0].family_number,
+        other.students[0].first_name.clone() + &other.families[0].family_number
+    );
 }
 
 #[test]
 fn counts_match_the_network_scale() {
     let n = network();
     assert_eq!(n.students.len(), 8_000);
-    assert!((5_500..=6_500).contains(&n.families.len()), "{} families", n.families.len());
+    assert!(
+        (5_500..=6_500).contains(&n.families.len()),
+        "{} families",
+        n.families.len()
+    );
     let current_slots = n
         .slots
         .iter()
         .filter(|s| n.courses[s.course].school_year == n.current_year)
         .count();
-    assert!((900..=1_200).contains(&current_slots), "{current_slots} current-year slots");
+    assert!(
+        (900..=1_200).contains(&current_slots),
+        "{current_slots} current-year slots"
+    );
     let next_slots = n.slots.len() - current_slots;
     assert!(next_slots > 300, "{next_slots} next-year slots");
     assert!(n.guardians.len() > n.families.len());
     assert!(n.documents.len() >= 2 * n.families.len());
     let with_dossier: HashSet<usize> = n.reinscriptions.iter().map(|r| r.student).collect();
     let share = with_dossier.len() as f64 / n.students.len() as f64;
-    assert!((0.35..=0.55).contains(&share), "{share} of students have a dossier");
+    assert!(
+        (0.35..=0.55).contains(&share),
+        "{share} of students have a dossier"
+    );
     let hosted = n.families.iter().filter(|f| f.hosted).count() as f64 / n.families.len() as f64;
     assert!((0.02..=0.07).contains(&hosted), "{hosted} hosted");
     for site in 1..=8 {
-        assert!(n.students.iter().any(|s| s.site_id == site), "no student at site {site}");
+        assert!(
+            n.students.iter().any(|s| s.site_id == site),
+            "no student at site {site}"
+        );
     }
 }
 
@@ -122,10 +137,16 @@ fn every_status_is_present() {
     }
     let intents: HashSet<Option<&str>> = n.reinscriptions.iter().map(|r| r.intent).collect();
     for intent in [None, Some("reinscrire"), Some("ne_pas_reinscrire")] {
-        assert!(intents.contains(&intent), "no dossier with intent {intent:?}");
+        assert!(
+            intents.contains(&intent),
+            "no dossier with intent {intent:?}"
+        );
     }
-    let channels: HashSet<Option<&str>> =
-        n.reinscriptions.iter().map(|r| r.validation_channel).collect();
+    let channels: HashSet<Option<&str>> = n
+        .reinscriptions
+        .iter()
+        .map(|r| r.validation_channel)
+        .collect();
     for channel in ["extranet", "desk", "phone"] {
         assert!(channels.contains(&Some(channel)), "no {channel} validation");
     }
@@ -152,9 +173,16 @@ fn a_tenth_of_current_slots_are_full() {
         .iter()
         .filter(|s| n.courses[s.course].school_year == n.current_year)
         .collect();
-    let full = current.iter().filter(|s| s.seats_taken == s.capacity).count();
+    let full = current
+        .iter()
+        .filter(|s| s.seats_taken == s.capacity)
+        .count();
     let share = full as f64 / current.len() as f64;
-    assert!((0.05..=0.2).contains(&share), "{full} full of {}", current.len());
+    assert!(
+        (0.05..=0.2).contains(&share),
+        "{full} full of {}",
+        current.len()
+    );
     let fm = current
         .iter()
         .filter(|s| n.courses[s.course].seat_mode == "slot")
@@ -221,7 +249,10 @@ fn school_levels_follow_age() {
         .iter()
         .filter(|s| ["6e", "5e", "4e", "3e"].contains(&s.school_level.as_deref().unwrap()))
         .count() as f64;
-    assert!((0.03..=0.08).contains(&(cham / college)), "{cham} CHAM of {college}");
+    assert!(
+        (0.03..=0.08).contains(&(cham / college)),
+        "{cham} CHAM of {college}"
+    );
 }
 
 fn age(birth: NaiveDate, on: NaiveDate) -> i32 {
@@ -275,7 +306,11 @@ fn check(n: &DemoNetwork) {
     assert!(campaign.documents_deadline > campaign.closes_at.date_naive());
 
     // Families, guardians, students.
-    let numbers: HashSet<&str> = n.families.iter().map(|f| f.family_number.as_str()).collect();
+    let numbers: HashSet<&str> = n
+        .families
+        .iter()
+        .map(|f| f.family_number.as_str())
+        .collect();
     assert_eq!(numbers.len(), n.families.len());
     for f in &n.families {
         assert!(f.family_number.starts_with("F-") && f.family_number.len() == 8);
@@ -290,7 +325,10 @@ fn check(n: &DemoNetwork) {
         assert!(ranks.insert((g.family, g.rank)));
         assert!(!g.last_name.is_empty() && !g.first_name.is_empty());
         assert!(["mere", "pere", "tuteur", "autre"].contains(&g.relationship));
-        for phone in [&g.phone_mobile, &g.phone_home, &g.phone_work].into_iter().flatten() {
+        for phone in [&g.phone_mobile, &g.phone_home, &g.phone_work]
+            .into_iter()
+            .flatten()
+        {
             assert!(is_phone(phone), "{phone}");
         }
         if let Some(mobile) = &g.phone_mobile {
@@ -300,9 +338,11 @@ fn check(n: &DemoNetwork) {
             let (local, domain) = email.split_once('@').unwrap();
             assert!(["exemple.fr", "exemple.com", "courriel.fr"].contains(&domain));
             assert!(!local.is_empty());
-            assert!(email.bytes().all(|b| b.is_ascii_lowercase()
-                || b.is_ascii_digit()
-                || b"@.-".contains(&b)));
+            assert!(
+                email
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"@.-".contains(&b))
+            );
         }
     }
     assert!(guardians.iter().all(|g| (1..=2).contains(g)));
@@ -375,7 +415,12 @@ fn check(n: &DemoNetwork) {
         let (from, to) = (minutes(&s.starts_at), minutes(&s.ends_at));
         let mut t = from;
         while t < to {
-            let key = (course.site_id, s.day_of_week, format!("{}{}", course.school_year, s.room), t);
+            let key = (
+                course.site_id,
+                s.day_of_week,
+                format!("{}{}", course.school_year, s.room),
+                t,
+            );
             assert!(busy.insert(key), "room {} double-booked", s.room);
             t += 15;
         }
@@ -408,7 +453,11 @@ fn check(n: &DemoNetwork) {
     }
     for site in 1..=8 {
         for role in ["responsable", "agent"] {
-            assert!(n.staff.iter().any(|s| s.role == role && s.sites.contains(&site)));
+            assert!(
+                n.staff
+                    .iter()
+                    .any(|s| s.role == role && s.sites.contains(&site))
+            );
         }
     }
 
@@ -431,7 +480,11 @@ fn check(n: &DemoNetwork) {
             r.validated_by_kind == Some("staff")
         );
         if let Some(staff) = r.validated_by_staff {
-            assert!(n.staff[staff].sites.contains(&n.students[r.student].site_id));
+            assert!(
+                n.staff[staff]
+                    .sites
+                    .contains(&n.students[r.student].site_id)
+            );
         }
         if let Some(ack) = &r.acknowledgement_number {
             assert!(acks.insert(ack.clone()));
@@ -455,9 +508,11 @@ fn check(n: &DemoNetwork) {
             assert_eq!(course.seat_mode, "slot");
             assert!(matches!(r.status, "submitted" | "validated"));
             // The seat is held by a next-year enrolment.
-            assert!(n.enrolments.iter().any(|e| e.slot == Some(slot)
-                && e.student == r.student
-                && e.status == "active"));
+            assert!(
+                n.enrolments.iter().any(|e| e.slot == Some(slot)
+                    && e.student == r.student
+                    && e.status == "active")
+            );
         }
     }
 
@@ -468,7 +523,10 @@ fn check(n: &DemoNetwork) {
         let has_content = d.status != "missing";
         assert_eq!(d.content.is_some(), has_content);
         assert_eq!(d.rejection_reason.is_some(), d.status == "rejected");
-        assert_eq!(d.reviewed_at.is_some(), matches!(d.status, "accepted" | "rejected"));
+        assert_eq!(
+            d.reviewed_at.is_some(),
+            matches!(d.status, "accepted" | "rejected")
+        );
         if let Some(content) = &d.content {
             assert!(content.starts_with(b"%PDF-1.4") && content.ends_with(b"%%EOF\n"));
             assert_eq!(d.sha256.as_deref(), Some(sha256_hex(content).as_str()));
@@ -477,7 +535,10 @@ fn check(n: &DemoNetwork) {
             assert!(d.file_name.as_deref().is_some_and(|f| f.ends_with(".pdf")));
             let uploaded = d.uploaded_at.unwrap();
             assert!(uploaded <= now && uploaded >= campaign.opens_at);
-            assert_eq!(d.uploaded_by_staff.is_some(), d.uploaded_by_kind == Some("staff"));
+            assert_eq!(
+                d.uploaded_by_staff.is_some(),
+                d.uploaded_by_kind == Some("staff")
+            );
             if d.status == "accepted" && d.doc_type == "justificatif_domicile" {
                 let date = d.document_date.unwrap();
                 assert!((uploaded.date_naive() - date).num_days() < 92);

@@ -29,10 +29,10 @@ impl FrenchPhone {
         }
         let plus = raw.starts_with('+');
         let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-        let national = if plus && digits.starts_with("33") {
-            format!("0{}", &digits[2..])
-        } else if digits.starts_with("0033") {
-            format!("0{}", &digits[4..])
+        let national = if let Some(rest) = digits.strip_prefix("33").filter(|_| plus) {
+            format!("0{rest}")
+        } else if let Some(rest) = digits.strip_prefix("0033") {
+            format!("0{rest}")
         } else if plus {
             return Err(DomainError::new(
                 "Seuls les numéros français (+33) sont acceptés.",

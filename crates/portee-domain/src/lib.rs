@@ -5,6 +5,7 @@
 //! `wasm32-unknown-unknown` so that the UI can use the same parsers (a date
 //! typed as JJ/MM/AAAA is checked by the same code on both sides).
 
+pub mod auth;
 pub mod contact;
 pub mod date;
 pub mod error;

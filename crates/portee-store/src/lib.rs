@@ -17,6 +17,7 @@ mod schema;
 mod search;
 mod seats;
 mod seed;
+mod staff;
 mod stats;
 
 pub use audit::{Actor, ActorKind};
@@ -26,4 +27,5 @@ pub use error::StoreError;
 pub use schema::{SchemaVersion, expected_schema_version};
 pub use search::SearchHit;
 pub use seats::{SeatOutcome, SeatRequest, SlotRow};
+pub use staff::{NewStaff, StaffRow};
 pub use stats::{SiteCounts, Stats};

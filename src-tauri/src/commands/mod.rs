@@ -2,4 +2,6 @@
 //! the error. No business rule and no SQL here. Commands live in modules
 //! (a `pub` command at the crate root clashes with its generated macro).
 
+pub mod auth;
+pub mod families;
 pub mod system;

@@ -1,6 +1,9 @@
 //! One module per screen.
 
 pub mod administration;
+pub mod families;
+pub mod first_admin;
 pub mod home;
 pub mod placeholder;
+pub mod sign_in;
 pub mod unavailable;

@@ -1,0 +1,193 @@
+//! Signing in and out, and the first administrator.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use portee_domain::{
+    DomainError,
+    auth::{Role, SIGN_IN_FAILED, Scope, check_new_password, throttle},
+};
+use portee_store::{Actor, Database, NewStaff, StaffRow, StoreError};
+
+use crate::auth::{hash_password, verify_password};
+
+/// A signed-in staff member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    pub staff_id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub scope: Scope,
+    /// The site chosen at sign-in.
+    pub site: i16,
+    pub must_change_password: bool,
+    pub is_demo: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// Wrong identifier, wrong password, disabled or locked account: one
+    /// message for all, so it never tells whether an identifier exists.
+    #[error("{}", SIGN_IN_FAILED)]
+    Refused,
+    #[error("Votre compte n'est pas rattaché au site choisi.")]
+    WrongSite,
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A hash to verify against when the identifier does not exist, so that a
+/// wrong identifier takes as long as a wrong password.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("portee-dummy-password").unwrap_or_default())
+}
+
+/// Checks the identifier and password for `site`, applying the slow-down
+/// and lock rules, and records the outcome in the audit log.
+#[tracing::instrument(skip(db, password, workstation), err)]
+pub async fn sign_in(
+    db: &Database,
+    site: i16,
+    login: &str,
+    password: &str,
+    workstation: &str,
+) -> Result<SignedIn, SignInError> {
+    let login = login.trim().to_lowercase();
+    if login.is_empty() || password.is_empty() {
+        return Err(SignInError::Invalid(
+            "Saisissez votre identifiant et votre mot de passe.".into(),
+        ));
+    }
+    if login.chars().count() > 100 || password.chars().count() > 256 {
+        return Err(SignInError::Refused);
+    }
+    if !(1..=8).contains(&site) {
+        return Err(SignInError::Invalid("Choisissez votre site.".into()));
+    }
+    let staff = db.staff_by_login(&login).await?;
+    let hash = staff
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_owned(), |s| s.password_hash.clone());
+    let password = password.to_owned();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let Some(staff) = staff else {
+        tracing::warn!("sign-in refused: unknown identifier");
+        return Err(SignInError::Refused);
+    };
+    let actor = Actor::staff(staff.id, workstation);
+    let locked = staff.locked_until.is_some_and(|until| until > Utc::now());
+    if !staff.active || locked {
+        tracing::warn!(
+            staff_id = staff.id,
+            locked,
+            active = staff.active,
+            "sign-in refused: account unavailable"
+        );
+        return Err(SignInError::Refused);
+    }
+    if !matches {
+        let failures = staff.failed_attempts.saturating_add(1);
+        let (delay, lock) = throttle(failures as u32);
+        let locked_until = lock
+            .and_then(|d| chrono::Duration::from_std(d).ok())
+            .map(|d| Utc::now() + d);
+        db.record_sign_in_failure(staff.id, failures, locked_until, &actor)
+            .await?;
+        tracing::warn!(
+            staff_id = staff.id,
+            failures,
+            locked = locked_until.is_some(),
+            "sign-in failed"
+        );
+        if delay > Duration::ZERO {
+            tokio::time::sleep(delay).await;
+        }
+        return Err(SignInError::Refused);
+    }
+    let role = Role::from_code(&staff.role).ok_or(SignInError::Refused)?;
+    let scope = Scope {
+        role,
+        sites: staff.sites.clone(),
+    };
+    if !scope.covers(site) {
+        return Err(SignInError::WrongSite);
+    }
+    db.record_sign_in(staff.id, site, &actor).await?;
+    tracing::info!(staff_id = staff.id, site, "signed in");
+    Ok(signed_in(staff, scope, site))
+}
+
+fn signed_in(staff: StaffRow, scope: Scope, site: i16) -> SignedIn {
+    SignedIn {
+        staff_id: staff.id,
+        login: staff.login,
+        display_name: staff.display_name,
+        scope,
+        site,
+        must_change_password: staff.must_change_password,
+        is_demo: staff.is_demo,
+    }
+}
+
+/// Checks the password of an already signed-in member (unlocking the
+/// screen after inactivity). Same slow-down rules as signing in.
+pub async fn confirm_password(
+    db: &Database,
+    session: &SignedIn,
+    password: &str,
+    workstation: &str,
+) -> Result<(), SignInError> {
+    let site = session.site;
+    sign_in(db, site, &session.login, password, workstation)
+        .await
+        .map(|_| ())
+}
+
+/// Creates the first administrator of an empty database.
+pub async fn create_first_admin(
+    db: &Database,
+    login: &str,
+    display_name: &str,
+    password: &str,
+    workstation: &str,
+) -> Result<StaffRow, SignInError> {
+    let login = login.trim().to_lowercase();
+    if login.len() < 3
+        || login.len() > 60
+        || !login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    {
+        return Err(SignInError::Invalid(
+            "L'identifiant compte 3 à 60 caractères : lettres sans accent, chiffres, point, tiret."
+                .into(),
+        ));
+    }
+    let name = portee_domain::PersonName::parse(display_name)
+        .map_err(|e: DomainError| SignInError::Invalid(e.message().to_owned()))?;
+    check_new_password(password).map_err(|e| SignInError::Invalid(e.message().to_owned()))?;
+    let password = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| SignInError::Invalid("Le mot de passe n'a pas pu être chiffré.".into()))?
+        .map_err(|e| SignInError::Invalid(e.to_string()))?;
+    let new = NewStaff {
+        login,
+        display_name: name.to_string(),
+        role: "admin".into(),
+        password_hash: hash,
+        must_change_password: false,
+        sites: vec![],
+    };
+    match db.create_first_admin(&new, workstation).await {
+        Err(StoreError::Conflict) => Err(SignInError::Invalid(
+            "Un premier administrateur existe déjà.".into(),
+        )),
+        other => other.map_err(SignInError::from),
+    }
+}

@@ -1,0 +1,164 @@
+//! Sign-in, sign-out, the inactivity lock and the first administrator.
+
+use portee_api::{
+    ApiError, ErrorCode,
+    auth::{
+        AuthStatusResponse, CreateFirstAdminRequest, DemoAccount, SessionInfo, SignInRequest,
+        SiteOption, UnlockRequest,
+    },
+};
+use portee_domain::{Site, auth::Role};
+use portee_services::session::{self, SignInError, SignedIn};
+use tauri::State;
+
+use crate::{AppState, error::store_error, workstation};
+
+fn site_name(id: i16) -> String {
+    Site::ALL
+        .get((id - 1) as usize)
+        .map_or_else(|| format!("site {id}"), |s| s.name().to_owned())
+}
+
+fn info(s: &SignedIn) -> SessionInfo {
+    let role = s.scope.role;
+    SessionInfo {
+        display_name: s.display_name.clone(),
+        login: s.login.clone(),
+        role: role.code().to_owned(),
+        role_label: role.label().to_owned(),
+        site_id: s.site,
+        site_name: site_name(s.site),
+        site_names: match s.scope.visible_sites() {
+            None => vec!["tous les sites".to_owned()],
+            Some(ids) => ids.iter().map(|id| site_name(*id)).collect(),
+        },
+        is_admin: role == Role::Admin,
+    }
+}
+
+fn sign_in_error(e: SignInError) -> ApiError {
+    match e {
+        SignInError::Refused => ApiError::new(ErrorCode::Unauthenticated, e.to_string()),
+        SignInError::WrongSite => ApiError::validation("site_id", e.to_string()),
+        SignInError::Invalid(m) => ApiError::new(ErrorCode::Validation, m),
+        SignInError::Store(s) => store_error(s),
+    }
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub async fn auth_status(
+    state: State<'_, AppState>,
+    request: (),
+) -> Result<AuthStatusResponse, ApiError> {
+    let () = request;
+    let db = state.database(false).await?;
+    let first_admin_needed = db.staff_count().await.map_err(store_error)? == 0;
+    let demo_accounts = if db.has_demo_accounts().await.map_err(store_error)? {
+        db.all_staff()
+            .await
+            .map_err(store_error)?
+            .into_iter()
+            .filter(|s| s.is_demo && s.active)
+            .map(|s| DemoAccount {
+                password: format!("demo-{}", s.login),
+                role_label: Role::from_code(&s.role).map_or("?", Role::label).to_owned(),
+                sites: s.sites.iter().map(|id| site_name(*id)).collect(),
+                login: s.login,
+                display_name: s.display_name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (session, locked) = match state.sessions().peek() {
+        Some((s, locked)) => (Some(info(&s)), locked),
+        None => (None, false),
+    };
+    Ok(AuthStatusResponse {
+        session,
+        locked,
+        first_admin_needed,
+        sites: Site::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SiteOption {
+                id: i as i16 + 1,
+                name: s.name().to_owned(),
+            })
+            .collect(),
+        demo_accounts,
+        lock_after_seconds: state.sessions().lock_after().as_secs() as u32,
+    })
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state, request), err)]
+pub async fn sign_in(
+    state: State<'_, AppState>,
+    request: SignInRequest,
+) -> Result<SessionInfo, ApiError> {
+    let Some(site) = request.site_id else {
+        return Err(ApiError::validation("site_id", "Choisissez votre site."));
+    };
+    let db = state.database(false).await?;
+    let signed = session::sign_in(&db, site, &request.login, &request.password, &workstation())
+        .await
+        .map_err(sign_in_error)?;
+    let out = info(&signed);
+    state.sessions().start(signed);
+    Ok(out)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub async fn sign_out(state: State<'_, AppState>, request: ()) -> Result<(), ApiError> {
+    let () = request;
+    if let Some(s) = state.sessions().end() {
+        tracing::info!(staff_id = s.staff_id, "signed out");
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn activity(state: State<'_, AppState>, request: ()) -> Result<(), ApiError> {
+    let () = request;
+    state.sessions().require().map(|_| ())
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state, request), err)]
+pub async fn unlock(state: State<'_, AppState>, request: UnlockRequest) -> Result<(), ApiError> {
+    let member = state.sessions().member()?;
+    let db = state.database(false).await?;
+    session::confirm_password(&db, &member, &request.password, &workstation())
+        .await
+        .map_err(sign_in_error)?;
+    state.sessions().unlock();
+    Ok(())
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state, request), err)]
+pub async fn create_first_admin(
+    state: State<'_, AppState>,
+    request: CreateFirstAdminRequest,
+) -> Result<(), ApiError> {
+    if request.password != request.password_confirmation {
+        return Err(ApiError::validation(
+            "password_confirmation",
+            "Les deux mots de passe diffèrent.",
+        ));
+    }
+    let db = state.database(false).await?;
+    session::create_first_admin(
+        &db,
+        &request.login,
+        &request.display_name,
+        &request.password,
+        &workstation(),
+    )
+    .await
+    .map_err(sign_in_error)?;
+    Ok(())
+}
