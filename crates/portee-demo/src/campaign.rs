@@ -9,7 +9,7 @@ use crate::model::{Enrolment, Reinscription, ReinscriptionCourse, Staff, Waiting
 use crate::offer::{self, Catalogue, Scheduler};
 use crate::people::{People, TrackKind};
 use crate::staff::site_staff;
-use crate::util::{Rng, between, chance, pick, weighted};
+use crate::util::{DAYTIME, OFFICE, Rng, between_hours, chance, pick, weighted};
 use crate::{CURRENT, Context, NEXT};
 
 pub(crate) struct Dossiers {
@@ -144,7 +144,7 @@ pub(crate) fn generate(
         } else {
             random_stage(rng)
         };
-        let session = between(rng, ctx.opens_at, ctx.now);
+        let session = between_hours(rng, ctx.opens_at, ctx.now, DAYTIME);
         for s in start..end {
             if !active_now[s] || family_stage == Stage::None && chance(rng, 0.97) {
                 continue;
@@ -224,7 +224,8 @@ pub(crate) fn generate(
                 slot,
                 school_year: NEXT,
                 status: if cancelled { "cancelled" } else { "active" },
-                outcome: None,
+                // As the store writes a seat taken for next year.
+                outcome: Some("en_cours"),
                 created_at: when,
             });
         }
@@ -258,6 +259,13 @@ fn add_dossier(
     let profile = &people.profiles[s];
     let age = profile.age;
     let leaving_age = age >= 17;
+    // Validated at the desk or on the phone: during office hours.
+    let channel = weighted(rng, &[("extranet", 75), ("desk", 15), ("phone", 10)]);
+    let created_at = if stage == Stage::Validated && channel != "extranet" {
+        between_hours(rng, ctx.opens_at, ctx.now, OFFICE)
+    } else {
+        created_at
+    };
     let later = |rng: &mut Rng, minutes: i64| {
         (created_at + Duration::minutes(rng.random_range(1..=minutes))).min(ctx.now)
     };
@@ -328,7 +336,6 @@ fn add_dossier(
             dossier.accepted_at = Some(accepted_at);
             dossier.updated_at = accepted_at;
             dossier.version = 2;
-            let channel = weighted(rng, &[("extranet", 75), ("desk", 15), ("phone", 10)]);
             dossier.validation_channel = Some(channel);
             if channel == "extranet" {
                 dossier.validated_by_kind = Some("family");
@@ -339,7 +346,7 @@ fn add_dossier(
             }
             // A few were corrected afterwards at the secretariat.
             if chance(rng, 0.06) {
-                dossier.updated_at = between(rng, accepted_at, ctx.now);
+                dossier.updated_at = between_hours(rng, accepted_at, ctx.now, OFFICE);
                 dossier.version = 3;
             }
         }

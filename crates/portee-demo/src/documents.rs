@@ -9,7 +9,7 @@ use crate::names;
 use crate::pdf::{PdfLine, one_page_pdf, sha256_hex};
 use crate::people::People;
 use crate::staff::site_staff;
-use crate::util::{Rng, between, chance, french_date, pick, weighted, ymd};
+use crate::util::{DAYTIME, OFFICE, Rng, between_hours, chance, french_date, pick, weighted, ymd};
 use crate::{Context, names::POOLS};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -197,8 +197,9 @@ fn make_document(
     if status == "missing" {
         return doc;
     }
-    let uploaded_at = between(rng, after.unwrap_or(ctx.opens_at), ctx.now);
     let by_staff = chance(rng, 0.12);
+    let hours = if by_staff { OFFICE } else { DAYTIME };
+    let uploaded_at = between_hours(rng, after.unwrap_or(ctx.opens_at), ctx.now, hours);
     doc.uploaded_by_kind = Some(if by_staff { "staff" } else { "family" });
     doc.uploaded_by_staff = by_staff.then(|| *pick(rng, team));
     doc.uploaded_at = Some(uploaded_at);
@@ -232,7 +233,7 @@ fn make_document(
 
     if matches!(status, "accepted" | "rejected") {
         doc.reviewed_by_staff = Some(*pick(rng, team));
-        doc.reviewed_at = Some(between(rng, uploaded_at, ctx.now));
+        doc.reviewed_at = Some(between_hours(rng, uploaded_at, ctx.now, OFFICE));
         doc.version = 2;
     }
     if status == "rejected" {
@@ -255,6 +256,20 @@ fn make_document(
             "piece_identite_hebergeant" => {
                 pick(rng, &["Pièce d'identité expirée", "Verso manquant"]).to_string()
             }
+            "avis_imposition" => pick(
+                rng,
+                &[
+                    "Document illisible",
+                    "Page manquante : le revenu fiscal de référence n'apparaît pas",
+                    "Avis de situation déclarative au lieu de l'avis d'impôt",
+                ],
+            )
+            .to_string(),
+            "attestation_hebergement" => pick(
+                rng,
+                &["Signature de l'hébergeant manquante", "Document illisible"],
+            )
+            .to_string(),
             _ => pick(
                 rng,
                 &[
@@ -276,14 +291,18 @@ fn avis_date(rng: &mut Rng, year: i32) -> NaiveDate {
     ymd(year, 7, 25) + Duration::days(rng.random_range(0..42))
 }
 
-fn euros(cents: u32) -> String {
-    let units = cents / 100;
-    let grouped = if units >= 1000 {
+/// `1 234` (French digit grouping).
+fn grouped(units: u32) -> String {
+    if units >= 1000 {
         format!("{} {:03}", units / 1000, units % 1000)
     } else {
         units.to_string()
-    };
-    format!("{grouped},{:02} €", cents % 100)
+    }
+}
+
+/// `1 234,56 €`.
+fn euros(cents: u32) -> String {
+    format!("{},{:02} €", grouped(cents / 100), cents % 100)
 }
 
 /// The file name and the text of the document.
@@ -372,8 +391,8 @@ fn content(
             lines.push(PdfLine::new(format!("Adresse : {address}"), 11));
             lines.push(PdfLine::new(
                 format!(
-                    "Quotient familial : {}",
-                    euros(rng.random_range(300..3_000) * 100)
+                    "Quotient familial : {} €",
+                    grouped(rng.random_range(300..3_000))
                 ),
                 11,
             ));
@@ -398,8 +417,8 @@ fn content(
             lines.push(PdfLine::new(format!("Adresse : {address}"), 11));
             lines.push(PdfLine::new(
                 format!(
-                    "Revenu fiscal de référence : {}",
-                    euros(rng.random_range(80..2_400) * 5_000)
+                    "Revenu fiscal de référence : {} €",
+                    grouped(rng.random_range(80..2_400) * 50)
                 ),
                 11,
             ));

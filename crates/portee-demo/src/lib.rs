@@ -21,15 +21,27 @@
 //! ```
 //!
 //! Seats: `Slot::seats_taken` is always the number of `active` enrolments
-//! pointing at the slot. Current-year enrolments hold the seats of the
-//! current year; next year's seats are held by the next-year enrolments
-//! created for `submitted` and `validated` dossiers that re-enrol (a
-//! `draft` holds no seat and its courses carry no slot; a `cancelled`
-//! dossier's next-year enrolments are `cancelled`). Only Formation
-//! Musicale (seat mode `slot`) is chosen by slot in a dossier; instrument
-//! times are set with the teacher in September, so next year has no
-//! instrument slots yet, and ensembles, dance, drama and CHAM are assigned
-//! by level later (next-year slots exist, with no seat taken).
+//! pointing at the slot, never above `capacity`; about a tenth of the
+//! current year's slots are exactly full.
+//!
+//! - Current year: every Formation Musicale, ensemble, dance, drama and
+//!   CHAM enrolment has a slot; instrument lessons mostly have none (their
+//!   time was set with the teacher), except the first-cycle small-group
+//!   lessons (1–4 pupils) that have a fixed slot. About 1 % of current
+//!   enrolments are `cancelled` (dropped in the autumn; seat freed).
+//! - Next year: slots exist for Formation Musicale and for the courses
+//!   assigned by level, sized on this year's pupils moving up; instrument
+//!   slots come in September. Seats are held by the next-year enrolments
+//!   created for `submitted` and `validated` dossiers that re-enrol: only
+//!   Formation Musicale is chosen by slot (`ReinscriptionCourse::slot`),
+//!   other courses carry no slot. A `draft` holds no seat; a `cancelled`
+//!   dossier's next-year enrolments are `cancelled`. Families who missed
+//!   the full slot they wanted are on its waiting list.
+//! - Earlier years: enrolments (the Historique) have no slot.
+//!
+//! Scale: families ≈ 0.75 × students; slots grow with the pupils (about
+//! 1,000 current-year slots for 8,000 students, 9,000 for 80,000), as a
+//! Formation Musicale class holds at most 20.
 
 mod campaign;
 mod documents;

@@ -146,7 +146,8 @@ pub struct Enrolment {
     pub school_year: usize,
     /// `active` or `cancelled`.
     pub status: &'static str,
-    /// `acquis`, `non_acquis` or `en_cours`; `None` for next year.
+    /// `acquis` or `non_acquis` for earlier years, `en_cours` for the
+    /// current and next years.
     pub outcome: Option<&'static str>,
     pub created_at: DateTime<Utc>,
 }

@@ -3,7 +3,9 @@
 //! time. Every character is in Latin-1 (or is `œ`), so that names print in
 //! the generated WinAnsi PDFs.
 
-use crate::util::{Rng, chance, pick, weighted};
+use rand::Rng as _;
+
+use crate::util::{Rng, chance, weighted};
 
 pub(crate) struct Pool {
     pub weight: u32,
@@ -531,7 +533,7 @@ pub(crate) fn pick_pool(rng: &mut Rng) -> usize {
 }
 
 pub(crate) fn surname(rng: &mut Rng, pool: usize) -> &'static str {
-    *pick(rng, POOLS[pool].surnames)
+    one_of(rng, POOLS[pool].surnames)
 }
 
 /// A child's first name: from the family's pool, sometimes from the French
@@ -543,12 +545,16 @@ pub(crate) fn child_first_name(rng: &mut Rng, pool: usize, female: bool) -> &'st
         pool
     };
     let p = &POOLS[from];
-    *pick(rng, if female { p.child_f } else { p.child_m })
+    one_of(rng, if female { p.child_f } else { p.child_m })
 }
 
 pub(crate) fn adult_first_name(rng: &mut Rng, pool: usize, female: bool) -> &'static str {
     let p = &POOLS[pool];
-    *pick(rng, if female { p.adult_f } else { p.adult_m })
+    one_of(rng, if female { p.adult_f } else { p.adult_m })
+}
+
+fn one_of(rng: &mut Rng, names: &'static [&'static str]) -> &'static str {
+    names[rng.random_range(0..names.len())]
 }
 
 /// Lowercase ASCII for e-mail addresses and file names: accents folded,

@@ -724,14 +724,8 @@ pub(crate) fn plan_slots(
     let mut seats = 0usize;
     while slots.len() < wanted || seats < demand {
         let capacity = rng.random_range(shape.capacity.0..=shape.capacity.1);
-        // Individual lessons are shorter, groups longer.
-        let minutes = match (discipline, capacity) {
-            (PIANO..=CHANT, 1) => 30,
-            (PIANO..=CHANT, 2) => 45,
-            (PIANO..=CHANT, _) => 60,
-            _ => shape.minutes,
-        };
-        let (day, start, end, teacher, room) = scheduler.book(rng, discipline, minutes, shape.room);
+        let (day, start, end, teacher, room) =
+            scheduler.book(rng, discipline, shape.minutes, shape.room);
         seats += capacity as usize;
         slots.push(Slot {
             course,

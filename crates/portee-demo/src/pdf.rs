@@ -129,7 +129,7 @@ pub fn one_page_pdf(lines: &[PdfLine]) -> Vec<u8> {
     let mut xref = format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1);
     for offset in &offsets {
         // Each entry is exactly 20 bytes, ending with space + newline.
-        let _ = write!(xref, "{offset:010} 00000 n \n");
+        let _ = writeln!(xref, "{offset:010} 00000 n ");
     }
     let _ = write!(
         xref,
@@ -154,7 +154,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
+    use std::path::PathBuf;
     use std::process::Command;
 
     fn sample() -> Vec<u8> {
@@ -207,15 +207,21 @@ mod tests {
         );
     }
 
+    fn on_path(program: &str) -> Option<PathBuf> {
+        let path = std::env::var_os("PATH")?;
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(program))
+            .find(|candidate| candidate.is_file())
+    }
+
     /// Checks a generated PDF with qpdf and pdftotext when they are
     /// installed (Debian: `qpdf`, `poppler-utils`); skipped otherwise.
     #[test]
     fn qpdf_accepts_and_pdftotext_reads_accents() {
-        let (qpdf, pdftotext) = (Path::new("/usr/bin/qpdf"), Path::new("/usr/bin/pdftotext"));
-        if !qpdf.exists() || !pdftotext.exists() {
+        let (Some(qpdf), Some(pdftotext)) = (on_path("qpdf"), on_path("pdftotext")) else {
             eprintln!("qpdf or pdftotext missing: test skipped");
             return;
-        }
+        };
         let dir = std::env::temp_dir().join(format!("portee-demo-pdf-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut files = vec![("sample.pdf".to_owned(), sample())];
@@ -235,7 +241,7 @@ mod tests {
         for (name, bytes) in &files {
             let path = dir.join(name);
             std::fs::write(&path, bytes).unwrap();
-            let check = Command::new(qpdf)
+            let check = Command::new(&qpdf)
                 .arg("--check")
                 .arg(&path)
                 .output()
@@ -246,7 +252,7 @@ mod tests {
                 String::from_utf8_lossy(&check.stdout),
                 String::from_utf8_lossy(&check.stderr)
             );
-            let out = Command::new(pdftotext)
+            let out = Command::new(&pdftotext)
                 .args(["-enc", "UTF-8"])
                 .arg(&path)
                 .arg("-")

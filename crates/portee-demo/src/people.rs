@@ -10,7 +10,7 @@ use crate::model::{Family, Guardian, Student};
 use crate::names::{self, POOLS};
 use crate::offer::{self, SiteOffer};
 use crate::places::{self, SCHOOL_LEVELS, TOWNS};
-use crate::util::{Rng, between, chance, pick, weighted, ymd};
+use crate::util::{DAYTIME, OFFICE, Rng, between_hours, chance, pick, weighted, ymd};
 use crate::{CURRENT, Context};
 
 /// What a student studies in one discipline, and since when.
@@ -231,9 +231,9 @@ fn add_family(
 
     let created_at = earliest_created - Duration::days(rng.random_range(0..10));
     let updated_at = if chance(rng, 0.35) {
-        between(rng, created_at.max(ctx.opens_at), ctx.now)
+        between_hours(rng, created_at.max(ctx.opens_at), ctx.now, DAYTIME)
     } else {
-        between(rng, created_at, ctx.now)
+        between_hours(rng, created_at, ctx.now, DAYTIME)
     };
     let address_extra = if hosted {
         let host = names::surname(rng, pool);
@@ -310,9 +310,9 @@ fn make_student(
     let seniority = tracks.iter().map(|t| t.seniority).max().unwrap_or(0);
     let created_at = enrolled_on(rng, ctx, start_year - i32::from(seniority));
     let updated_at = if chance(rng, 0.3) {
-        between(rng, created_at.max(ctx.opens_at), ctx.now)
+        between_hours(rng, created_at.max(ctx.opens_at), ctx.now, DAYTIME)
     } else {
-        between(rng, created_at, ctx.now)
+        between_hours(rng, created_at, ctx.now, DAYTIME)
     };
     let nationality = if chance(rng, 0.01) {
         None
@@ -352,7 +352,7 @@ fn make_student(
 pub(crate) fn enrolled_on(rng: &mut Rng, ctx: &Context, start_year: i32) -> DateTime<Utc> {
     let from = crate::util::at(ymd(start_year, 6, 15), 7, 0);
     let to = crate::util::at(ymd(start_year, 9, 20), 19, 0).min(ctx.now);
-    between(rng, from.min(to), to)
+    between_hours(rng, from.min(to), to, OFFICE)
 }
 
 type Studies = (Vec<Track>, [Option<u8>; 5], [bool; 5]);
@@ -413,14 +413,16 @@ fn studies(
                 });
             }
         }
-        if !cham && !adult && chance(rng, 0.04) {
-            if let Some(d) = offer::random_dance(rng, offer) {
-                tracks.push(Track {
-                    kind: TrackKind::Dance,
-                    discipline: d,
-                    seniority: rng.random_range(0..=seniority),
-                });
-            }
+        if !cham
+            && !adult
+            && chance(rng, 0.04)
+            && let Some(d) = offer::random_dance(rng, offer)
+        {
+            tracks.push(Track {
+                kind: TrackKind::Dance,
+                discipline: d,
+                seniority: rng.random_range(0..=seniority),
+            });
         }
     }
     if let Some(d) = dance {
@@ -429,14 +431,14 @@ fn studies(
             discipline: d,
             seniority,
         });
-        if chance(rng, 0.1) {
-            if let Some(second) = offer::random_dance(rng, offer).filter(|s| *s != d) {
-                tracks.push(Track {
-                    kind: TrackKind::Dance,
-                    discipline: second,
-                    seniority: rng.random_range(0..=seniority),
-                });
-            }
+        if chance(rng, 0.1)
+            && let Some(second) = offer::random_dance(rng, offer).filter(|s| *s != d)
+        {
+            tracks.push(Track {
+                kind: TrackKind::Dance,
+                discipline: second,
+                seniority: rng.random_range(0..=seniority),
+            });
         }
     }
     if drama {
@@ -458,7 +460,7 @@ fn studies(
             if level as usize >= offer::FM_LEVELS.len() {
                 break;
             }
-            let passed = offset < 0 && chance(rng, 0.87) || offset >= 0;
+            let passed = offset >= 0 || chance(rng, 0.87);
             if year >= 0 {
                 fm_levels[year as usize] = Some(level);
                 fm_passed[year as usize] = passed;

@@ -8,7 +8,7 @@ use crate::Context;
 use crate::model::Staff;
 use crate::names;
 use crate::places::{SITES, site_slug};
-use crate::util::{Rng, between, chance};
+use crate::util::{OFFICE, Rng, between_hours, chance};
 
 fn account(
     ctx: &Context,
@@ -29,7 +29,7 @@ fn account(
         names::surname(rng, pool)
     );
     let created_at = ctx.opens_at - Duration::days(rng.random_range(60..900));
-    let updated_at = between(rng, created_at, ctx.opens_at);
+    let updated_at = between_hours(rng, created_at, ctx.opens_at, OFFICE);
     Staff {
         password: format!("demo-{login}"),
         login,

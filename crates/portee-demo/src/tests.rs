@@ -358,6 +358,12 @@ fn check(n: &DemoNetwork) {
     // Offer.
     let codes: HashSet<&str> = n.disciplines.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes.len(), n.disciplines.len());
+    assert!(
+        n.disciplines
+            .iter()
+            .all(|d| !d.code.is_empty() && !d.name.is_empty())
+    );
+    assert!(n.courses.iter().all(|c| !c.name.is_empty()));
     let mut course_names = HashSet::new();
     for c in &n.courses {
         assert!(c.discipline < n.disciplines.len() && c.school_year < n.school_years.len());
@@ -378,8 +384,9 @@ fn check(n: &DemoNetwork) {
         assert_eq!(n.courses[e.course].site_id, n.students[e.student].site_id);
         assert!(e.created_at <= now);
         match e.school_year {
-            y if y == n.next_year => assert_eq!(e.outcome, None),
-            y if y == n.current_year => assert_eq!(e.outcome, Some("en_cours")),
+            y if y == n.next_year || y == n.current_year => {
+                assert_eq!(e.outcome, Some("en_cours"))
+            }
             _ => assert!(matches!(e.outcome, Some("acquis" | "non_acquis"))),
         }
         if let Some(slot) = e.slot {

@@ -48,6 +48,35 @@ pub(crate) fn chance(rng: &mut Rng, p: f64) -> bool {
     rng.random_bool(p.clamp(0.0, 1.0))
 }
 
+/// A random instant in `[from, to]` at a time of day within `hours` (UTC),
+/// when such an instant exists; people do not work at 3 a.m.
+pub(crate) fn between_hours(
+    rng: &mut Rng,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    hours: (u32, u32),
+) -> DateTime<Utc> {
+    if to <= from {
+        return from;
+    }
+    let days = (to.date_naive() - from.date_naive()).num_days();
+    for _ in 0..8 {
+        let date = from.date_naive() + Duration::days(rng.random_range(0..=days));
+        let minute = rng.random_range(hours.0 * 60..hours.1 * 60);
+        let instant =
+            at(date, minute / 60, minute % 60) + Duration::seconds(rng.random_range(0..60));
+        if from <= instant && instant <= to {
+            return instant;
+        }
+    }
+    between(rng, from, to)
+}
+
+/// Waking hours, UTC.
+pub(crate) const DAYTIME: (u32, u32) = (6, 21);
+/// Office hours of the secretariats, UTC.
+pub(crate) const OFFICE: (u32, u32) = (7, 17);
+
 /// `date` at `hour:minute` UTC.
 pub(crate) fn at(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
     let time = NaiveTime::from_hms_opt(hour, minute, 0).expect("valid time");

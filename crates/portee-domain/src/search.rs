@@ -241,6 +241,6 @@ mod tests {
                 .message()
                 .contains("6 mots")
         );
-        assert!(prefix_end("dup") > "dupont".to_owned());
+        assert!(prefix_end("dup").as_str() > "dupont");
     }
 }
