@@ -47,6 +47,7 @@ macro_rules! scalar {
         }
     };
 }
+pub(crate) use scalar;
 
 /// `courses` courses of `slots_per_course` slots with `capacity(i)` seats
 /// each, and `students` students in one family.

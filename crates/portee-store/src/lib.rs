@@ -27,5 +27,5 @@ pub use error::StoreError;
 pub use schema::{SchemaVersion, expected_schema_version};
 pub use search::SearchHit;
 pub use seats::{SeatOutcome, SeatRequest, SlotRow};
-pub use staff::{NewStaff, StaffRow};
+pub use staff::{NewStaff, StaffChange, StaffRow};
 pub use stats::{SiteCounts, Stats};

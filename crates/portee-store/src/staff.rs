@@ -222,3 +222,165 @@ impl Database {
         self.staff(id).await
     }
 }
+
+/// Changes to an account by an administrator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffChange {
+    /// Active or disabled.
+    Active(bool),
+    /// A new password hash, to be changed at the next sign-in.
+    ResetPassword(String),
+    /// Role and sites.
+    RoleAndSites { role: String, sites: Vec<i16> },
+}
+
+impl Database {
+    /// Creates an account (administration). A login already taken is a
+    /// `Duplicate`.
+    pub async fn create_staff(&self, new: &NewStaff, actor: &Actor) -> Result<StaffRow, StoreError> {
+        let id = on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let at = now();
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO staff (login, display_name, role, password_hash, active, must_change_password, \
+                 failed_attempts, is_demo, created_at, updated_at, version) \
+                 VALUES ($1, $2, $3, $4, TRUE, $5, 0, FALSE, $6, $6, 1) RETURNING id",
+            )
+            .bind(&new.login)
+            .bind(&new.display_name)
+            .bind(&new.role)
+            .bind(&new.password_hash)
+            .bind(new.must_change_password)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            for site in &new.sites {
+                sqlx::query("INSERT INTO staff_sites (staff_id, site_id) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(*site)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            append_audit!(&mut *tx, actor, at, AuditEntry {
+                action: "staff.create",
+                entity_type: "staff",
+                entity_id: id.to_string(),
+                before: None,
+                after: to_json(&serde_json::json!({
+                    "login": new.login, "display_name": new.display_name, "role": new.role, "sites": new.sites,
+                })),
+            })?;
+            tx.commit().await?;
+            id
+        });
+        self.staff(id).await
+    }
+
+    /// Applies `change` to account `id` if it is still at
+    /// `expected_version`. Refuses (`Invalid`) to disable or demote the
+    /// last active administrator: checked inside the transaction, so two
+    /// administrators disabling each other at once cannot both succeed.
+    pub async fn change_staff(
+        &self,
+        id: i64,
+        expected_version: i32,
+        change: &StaffChange,
+        actor: &Actor,
+    ) -> Result<StaffRow, StoreError> {
+        let before = self.staff(id).await?;
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let version: Option<i32> = sqlx::query_scalar("SELECT version FROM staff WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match version {
+                None => return Err(StoreError::NotFound),
+                Some(v) if v != expected_version => return Err(StoreError::Conflict),
+                Some(_) => {}
+            }
+            let removes_admin = match change {
+                StaffChange::Active(false) => true,
+                StaffChange::RoleAndSites { role, .. } => role != "admin",
+                _ => false,
+            };
+            if removes_admin {
+                let other_admins: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM staff WHERE role = 'admin' AND active AND id <> $1",
+                )
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let is_admin: bool = sqlx::query_scalar("SELECT role = 'admin' AND active FROM staff WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if is_admin && other_admins == 0 {
+                    return Err(StoreError::Invalid {
+                        message: "C'est le dernier administrateur actif : il ne peut être ni désactivé ni changé de rôle.".into(),
+                    });
+                }
+            }
+            let at = now();
+            let action = match change {
+                StaffChange::Active(active) => {
+                    sqlx::query("UPDATE staff SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3")
+                        .bind(*active)
+                        .bind(at)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    if *active { "staff.enable" } else { "staff.disable" }
+                }
+                StaffChange::ResetPassword(hash) => {
+                    sqlx::query(
+                        "UPDATE staff SET password_hash = $1, must_change_password = TRUE, failed_attempts = 0, \
+                         locked_until = NULL, updated_at = $2, version = version + 1 WHERE id = $3",
+                    )
+                    .bind(hash)
+                    .bind(at)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    "staff.reset_password"
+                }
+                StaffChange::RoleAndSites { role, sites } => {
+                    sqlx::query("UPDATE staff SET role = $1, updated_at = $2, version = version + 1 WHERE id = $3")
+                        .bind(role)
+                        .bind(at)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("DELETE FROM staff_sites WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
+                    for site in sites {
+                        sqlx::query("INSERT INTO staff_sites (staff_id, site_id) VALUES ($1, $2)")
+                            .bind(id)
+                            .bind(*site)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    "staff.role_and_sites"
+                }
+            };
+            let after = sqlx::query_as::<_, (bool, String, bool)>(
+                "SELECT active, role, must_change_password FROM staff WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            append_audit!(&mut *tx, actor, at, AuditEntry {
+                action,
+                entity_type: "staff",
+                entity_id: id.to_string(),
+                before: to_json(&before),
+                after: to_json(&serde_json::json!({
+                    "active": after.0, "role": after.1, "must_change_password": after.2,
+                    "sites": match change { StaffChange::RoleAndSites { sites, .. } => sites.clone(), _ => before.sites.clone() },
+                })),
+            })?;
+            tx.commit().await?;
+            Ok::<(), StoreError>(())
+        })?;
+        self.staff(id).await
+    }
+}
