@@ -31,6 +31,9 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::B
         commands::auth::unlock,
         commands::auth::create_first_admin,
         commands::families::search_students,
+        commands::staff::list_staff,
+        commands::staff::create_staff,
+        commands::staff::change_staff,
     ])
 }
 

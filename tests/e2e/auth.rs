@@ -163,3 +163,39 @@ async fn the_session_locks_after_inactivity_and_keeps_what_was_typed() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn an_administrator_creates_and_disables_accounts() {
+    scenario("administration-comptes", demo(&[]), async |app| {
+        app.wait_for("#comptes-demo", Duration::from_secs(90))
+            .await?;
+        app.sign_in(5, "admin.demo", "demo-admin.demo").await?;
+        app.click("#nav-administration").await?;
+        app.wait_text("#table-comptes", "agent.meudon", WAIT)
+            .await?;
+        // Create an account for Sèvres.
+        app.click("#comptes details summary").await?;
+        app.fill("#compte-identifiant", "z.herve").await?;
+        app.fill("#compte-nom", "Zoé Hervé").await?;
+        app.click("#compte-role option[value='agent']").await?;
+        app.click("#compte-site-6").await?;
+        app.fill("#compte-mot-de-passe", "Provisoire-2026").await?;
+        app.click("#formulaire-compte button[type='submit']")
+            .await?;
+        app.wait_text("#comptes-message", "z.herve", WAIT).await?;
+        let table = app.wait_text("#table-comptes", "z.herve", WAIT).await?;
+        anyhow::ensure!(table.contains("Sèvres"), "{table}");
+        // Disable the agent of Meudon: they can no longer sign in.
+        app.click("#compte-agent\\.meudon-activer").await?;
+        app.wait_text("#comptes-message", "agent.meudon", WAIT)
+            .await?;
+        app.screenshot("administration-comptes").await?;
+        app.click("#deconnexion").await?;
+        app.sign_in(5, "agent.meudon", "demo-agent.meudon").await?;
+        app.wait_text("#connexion-erreur", "incorrect", WAIT)
+            .await?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

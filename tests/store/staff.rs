@@ -16,48 +16,145 @@ async fn the_first_administrator_is_created_once_then_staff_are_administered() {
         let db = Database::connect(&t.url).await?;
         db.migrate().await?;
         // Weak password, bad login: refused in French, nothing written.
-        let weak = create_first_admin(&db, "c.martin", "Claire Martin", "court", "poste").await.unwrap_err();
+        let weak = create_first_admin(&db, "c.martin", "Claire Martin", "court", "poste")
+            .await
+            .unwrap_err();
         anyhow::ensure!(weak.to_string().contains("12 caractères"), "{weak}");
-        let bad = create_first_admin(&db, "Clé Martin", "Claire Martin", "Conservatoire-2026", "poste").await.unwrap_err();
-        anyhow::ensure!(bad.to_string().contains("Identifiant") || bad.to_string().contains("identifiant"), "{bad}");
+        let bad = create_first_admin(
+            &db,
+            "Clé Martin",
+            "Claire Martin",
+            "Conservatoire-2026",
+            "poste",
+        )
+        .await
+        .unwrap_err();
+        anyhow::ensure!(
+            bad.to_string().contains("Identifiant") || bad.to_string().contains("identifiant"),
+            "{bad}"
+        );
         anyhow::ensure!(db.staff_count().await? == 0);
 
-        let admin = create_first_admin(&db, "C.Martin", "Claire Martin", "Conservatoire-2026", "poste").await?;
+        let admin = create_first_admin(
+            &db,
+            "C.Martin",
+            "Claire Martin",
+            "Conservatoire-2026",
+            "poste",
+        )
+        .await?;
         anyhow::ensure!(admin.login == "c.martin" && admin.role == "admin");
-        let again = create_first_admin(&db, "autre", "Autre Personne", "Conservatoire-2026", "poste").await.unwrap_err();
+        let again = create_first_admin(
+            &db,
+            "autre",
+            "Autre Personne",
+            "Conservatoire-2026",
+            "poste",
+        )
+        .await
+        .unwrap_err();
         anyhow::ensure!(again.to_string().contains("existe déjà"), "{again}");
 
         let actor = Actor::staff(admin.id, "poste");
-        let agent = db.create_staff(&NewStaff {
-            login: "agent.meudon".into(), display_name: "Inès Lefèvre".into(), role: "agent".into(),
-            password_hash: hash("Provisoire-2026"), must_change_password: true, sites: vec![5],
-        }, &actor).await?;
+        let agent = db
+            .create_staff(
+                &NewStaff {
+                    login: "agent.meudon".into(),
+                    display_name: "Inès Lefèvre".into(),
+                    role: "agent".into(),
+                    password_hash: hash("Provisoire-2026"),
+                    must_change_password: true,
+                    sites: vec![5],
+                },
+                &actor,
+            )
+            .await?;
         anyhow::ensure!(agent.sites == vec![5]);
-        let dup = db.create_staff(&NewStaff {
-            login: "agent.meudon".into(), display_name: "Autre".into(), role: "agent".into(),
-            password_hash: hash("Provisoire-2026"), must_change_password: true, sites: vec![],
-        }, &actor).await.unwrap_err();
+        let dup = db
+            .create_staff(
+                &NewStaff {
+                    login: "agent.meudon".into(),
+                    display_name: "Autre".into(),
+                    role: "agent".into(),
+                    password_hash: hash("Provisoire-2026"),
+                    must_change_password: true,
+                    sites: vec![],
+                },
+                &actor,
+            )
+            .await
+            .unwrap_err();
         anyhow::ensure!(matches!(dup, StoreError::Duplicate), "{dup:?}");
 
         // Nobody can disable or demote the last administrator…
-        let last = db.change_staff(admin.id, admin.version, &StaffChange::Active(false), &actor).await.unwrap_err();
-        anyhow::ensure!(last.to_string().contains("dernier administrateur"), "{last}");
-        let demote = db.change_staff(admin.id, admin.version, &StaffChange::RoleAndSites { role: "agent".into(), sites: vec![5] }, &actor).await.unwrap_err();
+        let last = db
+            .change_staff(admin.id, admin.version, &StaffChange::Active(false), &actor)
+            .await
+            .unwrap_err();
+        anyhow::ensure!(
+            last.to_string().contains("dernier administrateur"),
+            "{last}"
+        );
+        let demote = db
+            .change_staff(
+                admin.id,
+                admin.version,
+                &StaffChange::RoleAndSites {
+                    role: "agent".into(),
+                    sites: vec![5],
+                },
+                &actor,
+            )
+            .await
+            .unwrap_err();
         anyhow::ensure!(matches!(demote, StoreError::Invalid { .. }));
         // …but once there is a second one, the first may be disabled.
-        let promoted = db.change_staff(agent.id, agent.version, &StaffChange::RoleAndSites { role: "admin".into(), sites: vec![] }, &actor).await?;
+        let promoted = db
+            .change_staff(
+                agent.id,
+                agent.version,
+                &StaffChange::RoleAndSites {
+                    role: "admin".into(),
+                    sites: vec![],
+                },
+                &actor,
+            )
+            .await?;
         anyhow::ensure!(promoted.role == "admin" && promoted.sites.is_empty());
-        let disabled = db.change_staff(admin.id, admin.version, &StaffChange::Active(false), &actor).await?;
+        let disabled = db
+            .change_staff(admin.id, admin.version, &StaffChange::Active(false), &actor)
+            .await?;
         anyhow::ensure!(!disabled.active);
         // The other is now the last one.
-        let refused = db.change_staff(promoted.id, promoted.version, &StaffChange::Active(false), &actor).await.unwrap_err();
+        let refused = db
+            .change_staff(
+                promoted.id,
+                promoted.version,
+                &StaffChange::Active(false),
+                &actor,
+            )
+            .await
+            .unwrap_err();
         anyhow::ensure!(matches!(refused, StoreError::Invalid { .. }));
         // A stale version is refused.
-        let stale = db.change_staff(promoted.id, agent.version, &StaffChange::ResetPassword(hash("Nouveau-2026-x")), &actor).await.unwrap_err();
+        let stale = db
+            .change_staff(
+                promoted.id,
+                agent.version,
+                &StaffChange::ResetPassword(hash("Nouveau-2026-x")),
+                &actor,
+            )
+            .await
+            .unwrap_err();
         anyhow::ensure!(matches!(stale, StoreError::Conflict));
 
         // Every change is in the audit log with its author.
-        let audited = scalar!(&db, i64, "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'staff' AND staff_id = $1", admin.id)?;
+        let audited = scalar!(
+            &db,
+            i64,
+            "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'staff' AND staff_id = $1",
+            admin.id
+        )?;
         anyhow::ensure!(audited == 4, "{audited} entrées d'audit"); // create_first_admin, create, promote, disable
         Ok(())
     })
@@ -69,39 +166,89 @@ async fn sign_in_refuses_alike_slows_down_then_locks() {
     each_backend(|t: TestDb| async move {
         let db = Database::connect(&t.url).await?;
         db.migrate().await?;
-        let admin = create_first_admin(&db, "c.martin", "Claire Martin", "Conservatoire-2026", "poste").await?;
+        let admin = create_first_admin(
+            &db,
+            "c.martin",
+            "Claire Martin",
+            "Conservatoire-2026",
+            "poste",
+        )
+        .await?;
         let actor = Actor::staff(admin.id, "poste");
-        db.create_staff(&NewStaff {
-            login: "agent.meudon".into(), display_name: "Inès Lefèvre".into(), role: "agent".into(),
-            password_hash: hash("Meudon-2026-ok"), must_change_password: false, sites: vec![5],
-        }, &actor).await?;
+        db.create_staff(
+            &NewStaff {
+                login: "agent.meudon".into(),
+                display_name: "Inès Lefèvre".into(),
+                role: "agent".into(),
+                password_hash: hash("Meudon-2026-ok"),
+                must_change_password: false,
+                sites: vec![5],
+            },
+            &actor,
+        )
+        .await?;
 
         // Right password, right site.
         let ok = sign_in(&db, 5, "Agent.Meudon", "Meudon-2026-ok", "poste").await?;
         anyhow::ensure!(ok.scope.sites == vec![5]);
         // Right password, a site that is not theirs.
-        let wrong_site = sign_in(&db, 7, "agent.meudon", "Meudon-2026-ok", "poste").await.unwrap_err();
+        let wrong_site = sign_in(&db, 7, "agent.meudon", "Meudon-2026-ok", "poste")
+            .await
+            .unwrap_err();
         anyhow::ensure!(matches!(wrong_site, SignInError::WrongSite));
 
         // Unknown identifier and wrong password: the same words.
-        let unknown = sign_in(&db, 5, "personne", "x", "poste").await.unwrap_err().to_string();
+        let unknown = sign_in(&db, 5, "personne", "x", "poste")
+            .await
+            .unwrap_err()
+            .to_string();
         let started = std::time::Instant::now();
         let mut last = String::new();
         for _ in 0..5 {
-            last = sign_in(&db, 5, "agent.meudon", "mauvais", "poste").await.unwrap_err().to_string();
+            last = sign_in(&db, 5, "agent.meudon", "mauvais", "poste")
+                .await
+                .unwrap_err()
+                .to_string();
         }
         anyhow::ensure!(unknown == last, "« {unknown} » ≠ « {last} »");
         // Failures 3, 4 and 5 were slowed down (1 + 2 + 2 s).
-        anyhow::ensure!(started.elapsed() >= std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        anyhow::ensure!(
+            started.elapsed() >= std::time::Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
         // Locked: even the right password is refused now, with the same words.
-        let locked = sign_in(&db, 5, "agent.meudon", "Meudon-2026-ok", "poste").await.unwrap_err().to_string();
+        let locked = sign_in(&db, 5, "agent.meudon", "Meudon-2026-ok", "poste")
+            .await
+            .unwrap_err()
+            .to_string();
         anyhow::ensure!(locked == unknown);
         let actions: Vec<String> = match &db {
-            Database::Postgres(p) => sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'auth.%' ORDER BY id").fetch_all(p).await?,
-            Database::Sqlite(p) => sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'auth.%' ORDER BY id").fetch_all(p).await?,
+            Database::Postgres(p) => {
+                sqlx::query_scalar(
+                    "SELECT action FROM audit_log WHERE action LIKE 'auth.%' ORDER BY id",
+                )
+                .fetch_all(p)
+                .await?
+            }
+            Database::Sqlite(p) => {
+                sqlx::query_scalar(
+                    "SELECT action FROM audit_log WHERE action LIKE 'auth.%' ORDER BY id",
+                )
+                .fetch_all(p)
+                .await?
+            }
         };
         anyhow::ensure!(
-            actions == ["auth.sign_in", "auth.failure", "auth.failure", "auth.failure", "auth.failure", "auth.lock"],
+            actions
+                == [
+                    "auth.sign_in",
+                    "auth.failure",
+                    "auth.failure",
+                    "auth.failure",
+                    "auth.failure",
+                    "auth.lock"
+                ],
             "{actions:?}"
         );
         Ok(())

@@ -231,7 +231,9 @@ pub fn App() -> Html {
     let page = match *area {
         Area::Home => html! { <HomePage db={(*db).clone()} info={(*info).clone()} /> },
         Area::Families => html! { <FamiliesPage /> },
-        Area::Administration => html! { <AdministrationPage info={(*info).clone()} /> },
+        Area::Administration => html! {
+            <AdministrationPage info={(*info).clone()} is_admin={session.is_admin} sites={status.sites.clone()} />
+        },
         other => html! { <PlaceholderPage area={other} /> },
     };
 

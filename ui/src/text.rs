@@ -77,7 +77,6 @@ impl Area {
                 "imprimer les récapitulatifs : avancement de campagne, listes de classe, pièces manquantes, taux de remplissage.",
             ],
             Area::Administration => &[
-                "gérer les comptes du personnel, leurs rôles et leurs sites ;",
                 "paramétrer les années scolaires et les campagnes ;",
                 "appliquer les règles de conservation des données.",
             ],

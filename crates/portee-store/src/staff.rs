@@ -237,7 +237,11 @@ pub enum StaffChange {
 impl Database {
     /// Creates an account (administration). A login already taken is a
     /// `Duplicate`.
-    pub async fn create_staff(&self, new: &NewStaff, actor: &Actor) -> Result<StaffRow, StoreError> {
+    pub async fn create_staff(
+        &self,
+        new: &NewStaff,
+        actor: &Actor,
+    ) -> Result<StaffRow, StoreError> {
         let id = on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let at = now();

@@ -4,4 +4,5 @@
 
 pub mod auth;
 pub mod families;
+pub mod staff;
 pub mod system;

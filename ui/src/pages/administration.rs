@@ -5,17 +5,18 @@ use portee_api::system::AppInfoResponse;
 use portee_domain::FrenchDate;
 use yew::prelude::*;
 
-use crate::{
-    components::{
-        Button, ButtonKind, DataTable, DateField, Dialog, RequiredLegend, SelectField, StatusKind,
-        StatusMessage, TextField, YesNo,
-    },
-    text::Area,
+use crate::components::{
+    Button, ButtonKind, DataTable, DateField, Dialog, RequiredLegend, SelectField, StatusKind,
+    StatusMessage, TextField, YesNo,
 };
 
 #[derive(Properties, PartialEq)]
 pub struct AdministrationProps {
     pub info: Option<AppInfoResponse>,
+    /// Staff administration is offered to administrators (the backend
+    /// refuses it to anyone else whatever the screen shows).
+    pub is_admin: bool,
+    pub sites: Vec<portee_api::auth::SiteOption>,
 }
 
 #[component]
@@ -23,9 +24,13 @@ pub fn AdministrationPage(props: &AdministrationProps) -> Html {
     html! {
         <section class="page" aria-labelledby="titre-page">
             <h1 id="titre-page">{ "Administration" }</h1>
+            if props.is_admin {
+                <crate::pages::staff_admin::StaffAdmin sites={props.sites.clone()} />
+            } else {
+                <div class="notice"><p>{ "La gestion des comptes est réservée aux administrateurs." }</p></div>
+            }
             <div class="notice">
-                <p><strong>{ "La gestion des comptes, des campagnes et de la conservation des données n'est pas encore disponible dans cette version." }</strong></p>
-                <ul>{ for Area::Administration.promise().iter().map(|l| html!{ <li>{ *l }</li> }) }</ul>
+                <p><strong>{ "Les années scolaires, les campagnes et la conservation des données ne sont pas encore disponibles dans cette version." }</strong></p>
             </div>
             <h2>{ "Ce poste" }</h2>
             if let Some(info) = &props.info {

@@ -6,4 +6,5 @@ pub mod first_admin;
 pub mod home;
 pub mod placeholder;
 pub mod sign_in;
+pub mod staff_admin;
 pub mod unavailable;
