@@ -30,6 +30,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::B
         commands::auth::activity,
         commands::auth::unlock,
         commands::auth::create_first_admin,
+        commands::auth::change_own_password,
         commands::families::search_students,
         commands::staff::list_staff,
         commands::staff::create_staff,

@@ -77,7 +77,21 @@ impl Sessions {
             ));
         }
         current.last_activity = Instant::now();
+        if current.signed_in.must_change_password {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "Changez d'abord votre mot de passe provisoire.",
+            ));
+        }
         Ok(current.signed_in.clone())
+    }
+
+    /// The temporary password was replaced.
+    pub fn password_changed(&self) {
+        if let Some(current) = self.guard().as_mut() {
+            current.signed_in.must_change_password = false;
+            current.last_activity = Instant::now();
+        }
     }
 
     /// The member of a locked (or open) session, for unlocking.

@@ -211,3 +211,73 @@ fn a_session_past_its_inactivity_delay_is_refused_until_unlocked() {
     )
     .unwrap();
 }
+
+#[test]
+fn a_reset_password_must_be_changed_before_anything_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let (meudon_student, _) = demo_db(dir.path());
+    let (_app, webview) = app_with(config(dir.path(), None));
+    invoke(
+        &webview,
+        "sign_in",
+        json!({ "site_id": 5, "login": "admin.demo", "password": "demo-admin.demo" }),
+    )
+    .unwrap();
+    let staff: Vec<StaffSummary> =
+        serde_json::from_value(invoke(&webview, "list_staff", json!(null)).unwrap()).unwrap();
+    let agent = staff.iter().find(|s| s.login == "agent.meudon").unwrap();
+    let reset: StaffSummary = serde_json::from_value(
+        invoke(
+            &webview,
+            "change_staff",
+            json!({ "id": agent.id, "version": agent.version,
+            "action": { "ResetPassword": { "temporary_password": "Provisoire-2026" } } }),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(reset.must_change_password);
+    invoke(&webview, "sign_out", json!(null)).unwrap();
+
+    // The old password no longer works; the temporary one opens a session
+    // that can do nothing but change it.
+    assert!(
+        invoke(
+            &webview,
+            "sign_in",
+            json!({ "site_id": 5, "login": "agent.meudon", "password": "demo-agent.meudon" })
+        )
+        .is_err()
+    );
+    let session = invoke(
+        &webview,
+        "sign_in",
+        json!({ "site_id": 5, "login": "agent.meudon", "password": "Provisoire-2026" }),
+    )
+    .unwrap();
+    assert_eq!(session["must_change_password"], true);
+    let e = error(
+        invoke(
+            &webview,
+            "search_students",
+            json!({ "query": meudon_student }),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    assert!(e.message.contains("provisoire"), "{}", e.message);
+    // Wrong current password, weak or mismatched new one: refused.
+    let e = error(invoke(&webview, "change_own_password", json!({ "current_password": "faux", "new_password": "Meudon-2027-ok", "confirmation": "Meudon-2027-ok" })).unwrap_err());
+    assert!(e.message.contains("actuel est incorrect"), "{}", e.message);
+    let e = error(invoke(&webview, "change_own_password", json!({ "current_password": "Provisoire-2026", "new_password": "court", "confirmation": "court" })).unwrap_err());
+    assert!(e.message.contains("12"), "{}", e.message);
+    let e = error(invoke(&webview, "change_own_password", json!({ "current_password": "Provisoire-2026", "new_password": "Meudon-2027-ok", "confirmation": "autre" })).unwrap_err());
+    assert_eq!(e.field.as_deref(), Some("confirmation"));
+    invoke(&webview, "change_own_password", json!({ "current_password": "Provisoire-2026", "new_password": "Meudon-2027-ok", "confirmation": "Meudon-2027-ok" })).unwrap();
+    invoke(
+        &webview,
+        "search_students",
+        json!({ "query": meudon_student }),
+    )
+    .unwrap();
+}

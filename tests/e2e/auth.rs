@@ -199,3 +199,37 @@ async fn an_administrator_creates_and_disables_accounts() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn a_reset_password_is_replaced_at_the_next_sign_in() {
+    scenario("mot-de-passe-provisoire", demo(&[]), async |app| {
+        app.wait_for("#comptes-demo", Duration::from_secs(90))
+            .await?;
+        app.sign_in(5, "admin.demo", "demo-admin.demo").await?;
+        app.click("#nav-administration").await?;
+        app.wait_text("#table-comptes", "agent.meudon", WAIT)
+            .await?;
+        app.click("#compte-agent\\.meudon-reinitialiser").await?;
+        app.fill("#reinit-mot-de-passe", "Provisoire-2026").await?;
+        app.click("#reinit-valider").await?;
+        app.wait_text("#comptes-message", "agent.meudon", WAIT)
+            .await?;
+        app.click("#deconnexion").await?;
+
+        app.sign_in(5, "agent.meudon", "Provisoire-2026").await?;
+        app.wait_for("#changer-mot-de-passe", WAIT).await?;
+        app.fill("#mdp-actuel", "Provisoire-2026").await?;
+        app.fill("#mdp-nouveau", "Meudon-2027-ok").await?;
+        app.fill("#mdp-confirmation", "Meudon-2027-ok").await?;
+        app.click("#changer-mot-de-passe button[type='submit']")
+            .await?;
+        app.wait_text("#utilisateur", "Meudon", WAIT).await?;
+        app.click("#deconnexion").await?;
+        app.sign_in(5, "agent.meudon", "Meudon-2027-ok").await?;
+        app.wait_text("#utilisateur", "Agent de secrétariat", WAIT)
+            .await?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

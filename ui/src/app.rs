@@ -228,6 +228,16 @@ pub fn App() -> Html {
         })
     };
 
+    if session.must_change_password {
+        return html! {
+            <>
+                <crate::pages::change_password::ChangePasswordPage session={session.clone()}
+                    on_changed={load_auth.clone()} on_sign_out={sign_out.clone()} />
+                <StatusBar db={(*db).clone()} />
+            </>
+        };
+    }
+
     let page = match *area {
         Area::Home => html! { <HomePage db={(*db).clone()} info={(*info).clone()} /> },
         Area::Families => html! { <FamiliesPage /> },

@@ -34,6 +34,8 @@ pub struct SessionInfo {
     /// Sites whose families this member sees (all for administrators).
     pub site_names: Vec<String>,
     pub is_admin: bool,
+    /// The password is temporary: it must be changed before anything else.
+    pub must_change_password: bool,
 }
 
 /// Where sign-in stands for this window.
@@ -118,5 +120,21 @@ pub struct CreateFirstAdminRequest {
 impl Command for CreateFirstAdmin {
     const NAME: &'static str = "create_first_admin";
     type Request = CreateFirstAdminRequest;
+    type Response = ();
+}
+
+/// Replaces the signed-in member's password.
+pub struct ChangeOwnPassword;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeOwnPasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+    pub confirmation: String,
+}
+
+impl Command for ChangeOwnPassword {
+    const NAME: &'static str = "change_own_password";
+    type Request = ChangeOwnPasswordRequest;
     type Response = ();
 }

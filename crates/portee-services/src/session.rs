@@ -191,3 +191,43 @@ pub async fn create_first_admin(
         other => other.map_err(SignInError::from),
     }
 }
+
+/// Replaces the member's password after checking the current one (the
+/// temporary password after a reset, for instance).
+pub async fn change_own_password(
+    db: &Database,
+    staff_id: i64,
+    current: &str,
+    new: &str,
+    workstation: &str,
+) -> Result<(), SignInError> {
+    let staff = db.staff(staff_id).await?;
+    let (current, stored) = (current.to_owned(), staff.password_hash.clone());
+    let matches = tokio::task::spawn_blocking(move || verify_password(&current, &stored))
+        .await
+        .unwrap_or(false);
+    if !matches {
+        return Err(SignInError::Invalid(
+            "Le mot de passe actuel est incorrect.".into(),
+        ));
+    }
+    check_new_password(new).map_err(|e| SignInError::Invalid(e.message().to_owned()))?;
+    let new_for_check = new.to_owned();
+    let old_hash = staff.password_hash.clone();
+    if tokio::task::spawn_blocking(move || verify_password(&new_for_check, &old_hash))
+        .await
+        .unwrap_or(false)
+    {
+        return Err(SignInError::Invalid(
+            "Le nouveau mot de passe doit différer de l'actuel.".into(),
+        ));
+    }
+    let new = new.to_owned();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&new))
+        .await
+        .map_err(|_| SignInError::Invalid("Le mot de passe n'a pas pu être chiffré.".into()))?
+        .map_err(|e| SignInError::Invalid(e.to_string()))?;
+    db.set_own_password(staff_id, &hash, &Actor::staff(staff_id, workstation))
+        .await?;
+    Ok(())
+}

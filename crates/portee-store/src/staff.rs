@@ -388,3 +388,41 @@ impl Database {
         self.staff(id).await
     }
 }
+
+impl Database {
+    /// A member's own new password (after checking the current one in the
+    /// use case); clears the "change at next sign-in" flag. Audited.
+    pub async fn set_own_password(
+        &self,
+        staff_id: i64,
+        password_hash: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let at = now();
+            let updated = sqlx::query(
+                "UPDATE staff SET password_hash = $1, must_change_password = FALSE, updated_at = $2, \
+                 version = version + 1 WHERE id = $3",
+            )
+            .bind(password_hash)
+            .bind(at)
+            .bind(staff_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                return Err(StoreError::NotFound);
+            }
+            append_audit!(&mut *tx, actor, at, AuditEntry {
+                action: "staff.change_password",
+                entity_type: "staff",
+                entity_id: staff_id.to_string(),
+                before: None,
+                after: None,
+            })?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}

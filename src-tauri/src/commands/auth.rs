@@ -3,8 +3,8 @@
 use portee_api::{
     ApiError, ErrorCode,
     auth::{
-        AuthStatusResponse, CreateFirstAdminRequest, DemoAccount, SessionInfo, SignInRequest,
-        SiteOption, UnlockRequest,
+        AuthStatusResponse, ChangeOwnPasswordRequest, CreateFirstAdminRequest, DemoAccount,
+        SessionInfo, SignInRequest, SiteOption, UnlockRequest,
     },
 };
 use portee_domain::{Site, auth::Role};
@@ -33,6 +33,7 @@ fn info(s: &SignedIn) -> SessionInfo {
             Some(ids) => ids.iter().map(|id| site_name(*id)).collect(),
         },
         is_admin: role == Role::Admin,
+        must_change_password: s.must_change_password,
     }
 }
 
@@ -160,5 +161,32 @@ pub async fn create_first_admin(
     )
     .await
     .map_err(sign_in_error)?;
+    Ok(())
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state, request), err)]
+pub async fn change_own_password(
+    state: State<'_, AppState>,
+    request: ChangeOwnPasswordRequest,
+) -> Result<(), ApiError> {
+    let member = state.sessions().member()?;
+    if request.new_password != request.confirmation {
+        return Err(ApiError::validation(
+            "confirmation",
+            "Les deux mots de passe diffèrent.",
+        ));
+    }
+    let db = state.database(false).await?;
+    session::change_own_password(
+        &db,
+        member.staff_id,
+        &request.current_password,
+        &request.new_password,
+        &workstation(),
+    )
+    .await
+    .map_err(sign_in_error)?;
+    state.sessions().password_changed();
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod administration;
+pub mod change_password;
 pub mod families;
 pub mod first_admin;
 pub mod home;

@@ -205,7 +205,7 @@ pub fn StaffAdmin(props: &StaffAdminProps) -> Html {
                         <button type="button" class="btn-link" id={format!("compte-{}-activer", s.login)} onclick={toggle}>
                             { if s.active { "Désactiver" } else { "Réactiver" } }
                         </button>
-                        <button type="button" class="btn-link" onclick={open_reset}>{ "Nouveau mot de passe" }</button>
+                        <button type="button" class="btn-link" id={format!("compte-{}-reinitialiser", s.login)} onclick={open_reset}>{ "Nouveau mot de passe" }</button>
                     </span>
                 },
             ]
@@ -282,7 +282,7 @@ pub fn StaffAdmin(props: &StaffAdminProps) -> Html {
                     oninput={let s = reset_password.clone(); Callback::from(move |v| s.set(v))}
                     error={(*reset_error).clone().map(AttrValue::from)} autocomplete={Some(AttrValue::from("new-password"))} />
                 <div class="actions">
-                    <Button onclick={confirm_reset}>{ "Réinitialiser" }</Button>
+                    <Button id={Some(AttrValue::from("reinit-valider"))} onclick={confirm_reset}>{ "Réinitialiser" }</Button>
                     <Button kind={ButtonKind::Secondary} onclick={let r = resetting.clone(); Callback::from(move |()| r.set(None))}>{ "Annuler" }</Button>
                 </div>
             </Dialog>
