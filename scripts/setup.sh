@@ -43,23 +43,25 @@ if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   rustup target add wasm32-unknown-unknown
 fi
 
-have_version() { # tool, expected version
-  command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -q -- "$2"
+# A cargo tool is present when cargo's own install record names the pinned
+# version and its binary is on PATH (tauri-driver has no --version).
+installed() { # crate, version, binary
+  command -v "$3" >/dev/null && cargo install --list | grep -q "^$1 v$2:"
 }
-if ! have_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
+if ! installed wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen; then
   log "cargo: installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   # Without --locked: its lockfile names a crate version the registry lacks.
   cargo install -q --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
-if ! have_version tauri-driver "$TAURI_DRIVER_VERSION"; then
+if ! installed tauri-driver "$TAURI_DRIVER_VERSION" tauri-driver; then
   log "cargo: installing tauri-driver $TAURI_DRIVER_VERSION"
   cargo install -q --force --locked tauri-driver --version "$TAURI_DRIVER_VERSION"
 fi
-if ! have_version trunk "$TRUNK_VERSION"; then
+if ! installed trunk "$TRUNK_VERSION" trunk; then
   log "cargo: installing trunk $TRUNK_VERSION (about 12 minutes the first time)"
   cargo install -q --force --locked trunk --version "$TRUNK_VERSION"
 fi
-if [ "${1:-}" = "--with-tauri-cli" ] && ! have_version cargo-tauri "$TAURI_CLI_VERSION"; then
+if [ "${1:-}" = "--with-tauri-cli" ] && ! installed tauri-cli "$TAURI_CLI_VERSION" cargo-tauri; then
   log "cargo: installing tauri-cli $TAURI_CLI_VERSION"
   cargo install -q --force --locked tauri-cli --version "$TAURI_CLI_VERSION"
 fi
