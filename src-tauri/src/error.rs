@@ -27,3 +27,8 @@ pub fn store_error(err: StoreError) -> ApiError {
         }
     }
 }
+
+/// A refusal by the permission rules.
+pub fn forbidden(err: portee_domain::DomainError) -> ApiError {
+    ApiError::new(ErrorCode::Forbidden, err.message())
+}

@@ -11,11 +11,13 @@ mod error;
 mod logging;
 mod session;
 mod state;
+mod viewer;
 
 use std::time::Instant;
 
 pub use state::AppState;
 use tauri::Runtime;
+pub use viewer::Viewer;
 
 /// Registers the state and every command on `base` (the real runtime's
 /// builder in `run()`, the mock runtime's in tests).
@@ -32,6 +34,13 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::B
         commands::auth::create_first_admin,
         commands::auth::change_own_password,
         commands::families::search_students,
+        commands::families::get_student,
+        commands::families::update_contact,
+        commands::families::open_document,
+        commands::journal::history,
+        commands::journal::audit_log,
+        commands::journal::audit_log_options,
+        commands::journal::export_audit_log,
         commands::staff::list_staff,
         commands::staff::create_staff,
         commands::staff::change_staff,
@@ -68,6 +77,9 @@ pub fn run() {
             "Portée starting"
         ),
         Err(e) => tracing::error!(error = %e, "configuration could not be read"),
+    }
+    if let Ok(c) = &config {
+        viewer::purge_copies(&c.cache_dir());
     }
     let state = AppState::new(config, started);
     let result = builder(tauri::Builder::default(), state)

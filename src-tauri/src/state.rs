@@ -17,6 +17,7 @@ pub struct AppState {
     /// Students of the demo network written at this start, if any.
     demo_seeded_now: std::sync::OnceLock<u32>,
     sessions: crate::session::Sessions,
+    viewer: crate::Viewer,
 }
 
 enum Slot {
@@ -41,7 +42,19 @@ impl AppState {
             db: Mutex::new(Slot::NotTried),
             started,
             demo_seeded_now: std::sync::OnceLock::new(),
+            viewer: crate::Viewer::System,
         }
+    }
+
+    /// The same state, opening documents with `viewer` (tests record the
+    /// paths instead of starting the workstation's PDF reader).
+    pub fn with_viewer(mut self, viewer: crate::Viewer) -> Self {
+        self.viewer = viewer;
+        self
+    }
+
+    pub fn viewer(&self) -> &crate::Viewer {
+        &self.viewer
     }
 
     pub fn config(&self) -> Result<&Config, ApiError> {

@@ -4,8 +4,13 @@
 
 mod common;
 
-use common::{app_with, config, invoke};
-use portee_api::{ApiError, ErrorCode, families::StudentHit, staff::StaffSummary};
+use common::{app_recording, app_with, config, invoke};
+use portee_api::{
+    ApiError, ErrorCode,
+    families::{FamilyView, StudentHit, StudentRecordView},
+    journal::{ExportAuditLogResponse, HistoryPage},
+    staff::StaffSummary,
+};
 use serde_json::json;
 
 /// A demo database of 300 students, and the name of one student of Meudon
@@ -280,4 +285,253 @@ fn a_reset_password_must_be_changed_before_anything_else() {
         json!({ "query": meudon_student }),
     )
     .unwrap();
+}
+
+/// Ids in the demo database: (student, family, a stored tax document of
+/// that family) for Meudon (site 5) and for Vanves (site 7), each family
+/// having all its children on that one site.
+fn record_ids(dir: &std::path::Path) -> [(i64, i64, i64); 2] {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let url = portee_config::sqlite_url(&dir.join("portee.sqlite3"));
+        let db = portee_store::Database::connect(&url).await.unwrap();
+        let portee_store::Database::Sqlite(pool) = &db else { unreachable!() };
+        let mut out = [(0, 0, 0); 2];
+        for (i, site) in [5i16, 7].into_iter().enumerate() {
+            out[i] = sqlx::query_as(
+                "SELECT s.id, s.family_id, d.id FROM students s JOIN documents d ON d.family_id = s.family_id \
+                 WHERE s.site_id = $1 AND d.content IS NOT NULL AND d.doc_type IN ('avis_imposition', 'attestation_caf') \
+                 AND NOT EXISTS (SELECT 1 FROM students o WHERE o.family_id = s.family_id AND o.site_id <> $1) \
+                 AND EXISTS (SELECT 1 FROM guardians g WHERE g.family_id = s.family_id AND g.rank = 1) \
+                 ORDER BY s.id, d.id LIMIT 1",
+            )
+            .bind(site)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        }
+        db.close().await;
+        out
+    })
+}
+
+/// The coordonnées of a record as read, ready to be sent back changed.
+fn contact_of(record: &StudentRecordView, mobile: &str) -> serde_json::Value {
+    let f = &record.family;
+    json!({
+        "family_id": f.id, "version": f.version,
+        "contact": {
+            "address_line": f.address_line, "address_extra": f.address_extra.clone().unwrap_or_default(),
+            "postcode": f.postcode, "town": f.town,
+            "guardians": record.guardians.iter().enumerate().map(|(i, g)| json!({
+                "guardian_id": g.id,
+                "phone_mobile": if i == 0 { mobile.to_owned() } else { g.phone_mobile.clone().unwrap_or_default() },
+                "phone_home": g.phone_home.clone().unwrap_or_default(),
+                "phone_work": g.phone_work.clone().unwrap_or_default(),
+                "email": g.email.clone().unwrap_or_default(),
+            })).collect::<Vec<_>>(),
+        }
+    })
+}
+
+#[test]
+fn records_history_documents_and_the_audit_log_for_every_role_and_site() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_db(dir.path());
+    let [(m_student, m_family, m_doc), (v_student, v_family, v_doc)] = record_ids(dir.path());
+    let (_app, webview, opened) = app_recording(config(dir.path(), None));
+
+    let commands = |student: i64, family: i64, doc: i64| {
+        [
+            ("get_student", json!({ "student_id": student })),
+            (
+                "history",
+                json!({ "subject": { "Student": student }, "before_id": null }),
+            ),
+            (
+                "history",
+                json!({ "subject": { "Family": family }, "before_id": null }),
+            ),
+            ("open_document", json!({ "document_id": doc })),
+        ]
+    };
+    // Signed out: refused, nothing opened.
+    for (cmd, req) in commands(m_student, m_family, m_doc).into_iter().chain([
+        ("audit_log", json!({ "filter": {}, "before_id": null })),
+        ("export_audit_log", json!({ "filter": {} })),
+        ("audit_log_options", json!(null)),
+    ]) {
+        let e = error(invoke(&webview, cmd, req).expect_err(cmd));
+        assert_eq!(e.code, ErrorCode::Unauthenticated, "{cmd}");
+    }
+    assert!(opened.lock().unwrap().is_empty());
+
+    for (n, (login, is_admin)) in [
+        ("agent.meudon", false),
+        ("resp.meudon", false),
+        ("admin.demo", true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        invoke(
+            &webview,
+            "sign_in",
+            json!({ "site_id": 5, "login": login, "password": format!("demo-{login}") }),
+        )
+        .unwrap();
+        // Own site: every read works.
+        for (cmd, req) in commands(m_student, m_family, m_doc) {
+            invoke(&webview, cmd, req).unwrap_or_else(|e| panic!("{login} {cmd}: {e}"));
+        }
+        // Other site: administrators only.
+        for (cmd, req) in commands(v_student, v_family, v_doc) {
+            let result = invoke(&webview, cmd, req);
+            if is_admin {
+                result.unwrap_or_else(|e| panic!("{login} {cmd}: {e}"));
+            } else {
+                let e = error(result.expect_err(cmd));
+                assert_eq!(e.code, ErrorCode::Forbidden, "{login} {cmd}");
+                assert!(e.message.contains("site"), "{}", e.message);
+            }
+        }
+        // Each opening was written to the cache folder and handed to the viewer.
+        let shown = opened.lock().unwrap().clone();
+        assert_eq!(shown.len(), n + 1 + usize::from(is_admin), "{login}");
+        let last = shown.last().unwrap();
+        assert!(
+            last.starts_with(dir.path().join("cache")),
+            "{}",
+            last.display()
+        );
+        assert!(std::fs::read(last).unwrap().starts_with(b"%PDF-"));
+
+        // Coordonnées: own site for everyone, from the version read.
+        let record: StudentRecordView = serde_json::from_value(
+            invoke(&webview, "get_student", json!({ "student_id": m_student })).unwrap(),
+        )
+        .unwrap();
+        assert!(record.can_edit);
+        assert!(
+            record
+                .documents
+                .iter()
+                .any(|d| d.id == m_doc && d.sensitive && d.can_open)
+        );
+        let mobile = format!("07 00 00 00 0{n}");
+        let saved: FamilyView = serde_json::from_value(
+            invoke(&webview, "update_contact", contact_of(&record, &mobile)).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(saved.version, record.family.version + 1);
+        // The same request again is stale: refused, the other edit kept.
+        let e = error(
+            invoke(
+                &webview,
+                "update_contact",
+                contact_of(&record, "06 99 99 99 99"),
+            )
+            .unwrap_err(),
+        );
+        assert_eq!(e.code, ErrorCode::Conflict);
+        // Bad input names its field.
+        let mut bad = contact_of(&record, &mobile);
+        bad["version"] = json!(saved.version);
+        bad["contact"]["postcode"] = json!("9219");
+        let e = error(invoke(&webview, "update_contact", bad).unwrap_err());
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::Validation, Some("postcode"))
+        );
+        // The history now starts with this member's change, told as staff.
+        let page: HistoryPage = serde_json::from_value(
+            invoke(
+                &webview,
+                "history",
+                json!({ "subject": { "Student": m_student }, "before_id": null }),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let newest = &page.entries[0];
+        assert_eq!(
+            (newest.action.as_str(), newest.actor_kind.as_str()),
+            ("family.contact", "staff")
+        );
+        assert!(newest.actor_label.contains(login), "{}", newest.actor_label);
+        assert!(
+            newest.changes.iter().any(|c| c.after == mobile),
+            "{:?}",
+            newest.changes
+        );
+        // The opening of the tax document is in it too.
+        assert!(page.entries.iter().any(|e| e.action == "document.open"));
+
+        let v_record = invoke(&webview, "get_student", json!({ "student_id": v_student }));
+        if let Ok(v) = v_record {
+            let v: StudentRecordView = serde_json::from_value(v).unwrap();
+            invoke(&webview, "update_contact", contact_of(&v, "07 11 22 33 44")).unwrap();
+        } else {
+            // An agent cannot even try: the other site's family is refused.
+            let fake = json!({ "family_id": v_family, "version": 1, "contact": contact_of(&record, "07 11 22 33 44")["contact"] });
+            let e = error(invoke(&webview, "update_contact", fake).unwrap_err());
+            assert_eq!(e.code, ErrorCode::Forbidden, "{login}");
+        }
+
+        // The whole log: administrators only.
+        let log = invoke(
+            &webview,
+            "audit_log",
+            json!({ "filter": { "staff_login": login }, "before_id": null }),
+        );
+        let export = invoke(
+            &webview,
+            "export_audit_log",
+            json!({ "filter": { "action_group": "family." } }),
+        );
+        if is_admin {
+            let log: HistoryPage = serde_json::from_value(log.unwrap()).unwrap();
+            assert!(
+                log.entries
+                    .iter()
+                    .all(|e| e.actor_label.contains("admin.demo"))
+            );
+            assert!(log.entries.iter().any(|e| e.action == "document.open"));
+            let export: ExportAuditLogResponse = serde_json::from_value(export.unwrap()).unwrap();
+            // Three members each changed Meudon's coordonnées; the admin Vanves' too.
+            assert_eq!(export.rows, 4);
+            let text = std::fs::read_to_string(&export.path).unwrap();
+            assert_eq!(text.lines().count(), 5, "{text}");
+            assert!(text.contains("Modification des coordonnées"));
+            let e = error(
+                invoke(
+                    &webview,
+                    "audit_log",
+                    json!({ "filter": { "from": "31/02/2026" }, "before_id": null }),
+                )
+                .unwrap_err(),
+            );
+            assert_eq!(e.field.as_deref(), Some("from"));
+            let e = error(
+                invoke(
+                    &webview,
+                    "audit_log",
+                    json!({ "filter": { "staff_login": "personne" }, "before_id": null }),
+                )
+                .unwrap_err(),
+            );
+            assert_eq!(e.field.as_deref(), Some("staff_login"));
+        } else {
+            for refused in [log, export] {
+                assert_eq!(
+                    error(refused.unwrap_err()).code,
+                    ErrorCode::Forbidden,
+                    "{login}"
+                );
+            }
+        }
+        invoke(&webview, "sign_out", json!(null)).unwrap();
+        // Signing out removes the document copies from the workstation.
+        assert!(!dir.path().join("cache").join("documents").exists());
+    }
 }

@@ -5,6 +5,7 @@ use portee_store::{Database, DatabaseKind, StoreError, expected_schema_version};
 use portee_tests::db::{Kind, TestDb};
 
 mod guarantees;
+mod records;
 mod staff;
 
 pub(crate) async fn each_backend<F, Fut>(test: F)

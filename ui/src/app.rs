@@ -40,6 +40,22 @@ pub struct SessionEvents {
     pub report: Callback<ApiError>,
 }
 
+/// Hands a session error (locked, signed out) to the shell and returns
+/// `None`; any other error is returned for the page to show.
+pub fn session_error(events: &Option<SessionEvents>, e: ApiError) -> Option<ApiError> {
+    if matches!(
+        e.code,
+        ErrorCode::SessionLocked | ErrorCode::Unauthenticated
+    ) {
+        if let Some(ev) = events {
+            ev.report.emit(e);
+        }
+        None
+    } else {
+        Some(e)
+    }
+}
+
 fn now_ms() -> f64 {
     js_sys::Date::now()
 }

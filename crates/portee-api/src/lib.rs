@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod error;
 pub mod families;
+pub mod journal;
 pub mod staff;
 pub mod system;
 

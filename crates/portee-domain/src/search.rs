@@ -67,6 +67,64 @@ pub fn email_token(email: &str) -> String {
     format!("e{folded}")
 }
 
+/// What a student is found by: their own name and birth date, the family
+/// number, and each guardian's name, phones and e-mail.
+#[derive(Debug, Clone, Copy)]
+pub struct StudentKeys<'a> {
+    pub last_name: &'a str,
+    pub first_name: &'a str,
+    pub birth_date: NaiveDate,
+    pub family_number: &'a str,
+}
+
+/// A guardian's part of a student's search keys.
+#[derive(Debug, Clone, Copy)]
+pub struct GuardianKeys<'a> {
+    pub last_name: &'a str,
+    pub first_name: &'a str,
+    pub phones: [Option<&'a str>; 3],
+    pub email: Option<&'a str>,
+}
+
+/// The tokens of one student, each with its weight (a token found twice
+/// keeps the higher weight), sorted: what `search_tokens` holds for them.
+pub fn student_tokens(
+    student: StudentKeys<'_>,
+    guardians: &[GuardianKeys<'_>],
+) -> Vec<(String, i16)> {
+    let mut tokens: std::collections::BTreeMap<String, i16> = std::collections::BTreeMap::new();
+    let mut add = |token: String, w: i16| {
+        let e = tokens.entry(token).or_insert(w);
+        *e = (*e).max(w);
+    };
+    for t in name_tokens(student.last_name)
+        .into_iter()
+        .chain(name_tokens(student.first_name))
+    {
+        add(t, weight::STUDENT_NAME);
+    }
+    add(birth_date_token(student.birth_date), weight::BIRTH_DATE);
+    add(
+        family_number_token(student.family_number),
+        weight::FAMILY_NUMBER,
+    );
+    for g in guardians {
+        for t in name_tokens(g.last_name)
+            .into_iter()
+            .chain(name_tokens(g.first_name))
+        {
+            add(t, weight::GUARDIAN_NAME);
+        }
+        for phone in g.phones.iter().flatten() {
+            add(phone_token(phone), weight::PHONE);
+        }
+        if let Some(email) = g.email {
+            add(email_token(email), weight::EMAIL);
+        }
+    }
+    tokens.into_iter().collect()
+}
+
 /// One word of a query: a student matches it when one of its tokens starts
 /// with one of `prefixes`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,6 +246,34 @@ mod tests {
             email_token(" Chloé.Lefèvre@Exemple.fr"),
             "echloe.lefevre@exemple.fr"
         );
+    }
+
+    #[test]
+    fn a_student_is_found_by_own_and_guardians_keys_with_the_higher_weight() {
+        let tokens = student_tokens(
+            StudentKeys {
+                last_name: "Martin",
+                first_name: "Léa",
+                birth_date: NaiveDate::from_ymd_opt(2014, 5, 3).unwrap(),
+                family_number: "F-000042",
+            },
+            &[GuardianKeys {
+                last_name: "Martin",
+                first_name: "Hélène",
+                phones: [Some("06 12 34 56 78"), None, Some("01 02 03 04 05")],
+                email: Some("helene@exemple.fr"),
+            }],
+        );
+        let get = |t: &str| tokens.iter().find(|(k, _)| k == t).map(|(_, w)| *w);
+        // The student's own name outweighs the guardian's same name.
+        assert_eq!(get("martin"), Some(weight::STUDENT_NAME));
+        assert_eq!(get("helene"), Some(weight::GUARDIAN_NAME));
+        assert_eq!(get("t0612345678"), Some(weight::PHONE));
+        assert_eq!(get("t0102030405"), Some(weight::PHONE));
+        assert_eq!(get("ehelene@exemple.fr"), Some(weight::EMAIL));
+        assert_eq!(get("f000042"), Some(weight::FAMILY_NUMBER));
+        assert_eq!(get("d20140503"), Some(weight::BIRTH_DATE));
+        assert_eq!(tokens.iter().filter(|(k, _)| k == "martin").count(), 1);
     }
 
     #[test]

@@ -56,6 +56,18 @@ impl Site {
         }
     }
 
+    /// The site with this `sites.id` (1 = Boulogne-Billancourt … 8).
+    pub fn from_id(id: i16) -> Option<Site> {
+        usize::try_from(id - 1)
+            .ok()
+            .and_then(|i| Site::ALL.get(i).copied())
+    }
+
+    /// The French name of `sites.id`, « ? » for an unknown id.
+    pub fn name_of(id: i16) -> &'static str {
+        Site::from_id(id).map_or("?", Site::name)
+    }
+
     pub fn from_code(code: &str) -> Option<Site> {
         Site::ALL.into_iter().find(|s| s.code() == code)
     }
@@ -64,6 +76,14 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_name_the_eight_sites() {
+        assert_eq!(Site::name_of(1), "Boulogne-Billancourt");
+        assert_eq!(Site::name_of(5), "Meudon");
+        assert_eq!(Site::name_of(0), "?");
+        assert_eq!(Site::name_of(9), "?");
+    }
 
     #[test]
     fn codes_round_trip_and_are_unique() {

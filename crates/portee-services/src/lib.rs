@@ -3,4 +3,5 @@
 
 pub mod auth;
 pub mod demo;
+pub mod journal;
 pub mod session;

@@ -23,6 +23,15 @@ pub enum ActorKind {
 }
 
 impl ActorKind {
+    pub fn from_code(code: &str) -> Option<ActorKind> {
+        match code {
+            "staff" => Some(ActorKind::Staff),
+            "family" => Some(ActorKind::Family),
+            "system" => Some(ActorKind::System),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ActorKind::Staff => "staff",
@@ -41,6 +50,15 @@ impl Actor {
         }
     }
 
+    /// A family acting through the extranet.
+    pub fn family(workstation: impl Into<String>) -> Self {
+        Self {
+            kind: ActorKind::Family,
+            staff_id: None,
+            workstation: workstation.into(),
+        }
+    }
+
     pub fn staff(staff_id: i64, workstation: impl Into<String>) -> Self {
         Self {
             kind: ActorKind::Staff,
@@ -50,13 +68,18 @@ impl Actor {
     }
 }
 
-/// One audit entry to append.
+/// One audit entry to append. `family_id` and `student_id` name the record
+/// the entry belongs to (for its « Historique des modifications »), whatever
+/// the entity changed.
+#[derive(Default)]
 pub(crate) struct AuditEntry<'a> {
     pub action: &'a str,
     pub entity_type: &'a str,
     pub entity_id: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    pub family_id: Option<i64>,
+    pub student_id: Option<i64>,
 }
 
 pub(crate) fn to_json<T: Serialize>(value: &T) -> Option<String> {
@@ -64,8 +87,8 @@ pub(crate) fn to_json<T: Serialize>(value: &T) -> Option<String> {
 }
 
 pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log \
-    (occurred_at, actor_kind, staff_id, workstation, action, entity_type, entity_id, before_json, after_json) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    (occurred_at, actor_kind, staff_id, workstation, action, entity_type, entity_id, before_json, after_json, \
+    family_id, student_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 /// Appends `entry` on `$conn` (a transaction of either backend).
 macro_rules! append_audit {
@@ -81,6 +104,8 @@ macro_rules! append_audit {
             .bind(entry.entity_id)
             .bind(entry.before)
             .bind(entry.after)
+            .bind(entry.family_id)
+            .bind(entry.student_id)
             .execute($conn)
             .await
     }};

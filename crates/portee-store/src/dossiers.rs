@@ -124,6 +124,7 @@ impl Database {
                 entity_id: id.to_string(),
                 before: None,
                 after: to_json(&row),
+                ..Default::default()
             })?;
             tx.commit().await?;
             Ok(row)
@@ -177,6 +178,7 @@ impl Database {
                 entity_id: id.to_string(),
                 before: to_json(&before),
                 after: to_json(&after),
+                ..Default::default()
             })?;
             tx.commit().await?;
             Ok(after)

@@ -12,7 +12,9 @@ mod audit;
 mod connect;
 mod dossiers;
 mod error;
+mod journal;
 mod pool;
+mod records;
 mod schema;
 mod search;
 mod seats;
@@ -24,6 +26,11 @@ pub use audit::{Actor, ActorKind};
 pub use connect::{Database, DatabaseKind, Location, describe_url};
 pub use dossiers::{DossierChanges, DossierRow, NewDossier};
 pub use error::StoreError;
+pub use journal::{AuditFilter, AuditRow};
+pub use records::{
+    DocumentFile, DocumentRow, EnrolmentRow, FamilyRow, GuardianRow, SiblingRow, StudentRecord,
+    StudentRow,
+};
 pub use schema::{SchemaVersion, expected_schema_version};
 pub use search::SearchHit;
 pub use seats::{SeatOutcome, SeatRequest, SlotRow};

@@ -108,6 +108,7 @@ impl Database {
                     "slot_id": request.slot_id, "student_id": request.student_id,
                     "course_id": request.course_id, "school_year_id": request.school_year_id,
                 })),
+                ..Default::default()
             })?;
             tx.commit().await?;
             Ok(SeatOutcome::Taken { enrolment_id })
@@ -156,6 +157,7 @@ impl Database {
                 entity_id: slot_id.to_string(),
                 before: to_json(&before),
                 after: to_json(&after),
+                ..Default::default()
             })?;
             tx.commit().await?;
             Ok(after)

@@ -4,9 +4,7 @@
 use std::collections::HashMap;
 
 use portee_demo::DemoNetwork;
-use portee_domain::search::{
-    birth_date_token, email_token, family_number_token, name_tokens, phone_token, weight,
-};
+use portee_domain::search::{GuardianKeys, StudentKeys, student_tokens};
 use sqlx::QueryBuilder;
 
 use crate::{
@@ -32,57 +30,126 @@ macro_rules! bulk {
 
 /// The search tokens of every student of `net` (ids are index + 1).
 fn search_tokens(net: &DemoNetwork) -> Vec<(String, i64, i16)> {
-    let mut by_family: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (g, guardian) in net.guardians.iter().enumerate() {
-        by_family.entry(guardian.family).or_default().push(g);
+    let mut by_family: HashMap<usize, Vec<GuardianKeys<'_>>> = HashMap::new();
+    for g in &net.guardians {
+        by_family.entry(g.family).or_default().push(GuardianKeys {
+            last_name: &g.last_name,
+            first_name: &g.first_name,
+            phones: [
+                g.phone_mobile.as_deref(),
+                g.phone_home.as_deref(),
+                g.phone_work.as_deref(),
+            ],
+            email: g.email.as_deref(),
+        });
     }
     let mut out = Vec::new();
     for (s, student) in net.students.iter().enumerate() {
-        let mut tokens: HashMap<String, i16> = HashMap::new();
-        let mut add = |token: String, w: i16| {
-            let e = tokens.entry(token).or_insert(w);
-            *e = (*e).max(w);
+        let keys = StudentKeys {
+            last_name: &student.last_name,
+            first_name: &student.first_name,
+            birth_date: student.birth_date,
+            family_number: &net.families[student.family].family_number,
         };
-        for t in name_tokens(&student.last_name)
-            .into_iter()
-            .chain(name_tokens(&student.first_name))
-        {
-            add(t, weight::STUDENT_NAME);
-        }
-        add(birth_date_token(student.birth_date), weight::BIRTH_DATE);
-        add(
-            family_number_token(&net.families[student.family].family_number),
-            weight::FAMILY_NUMBER,
-        );
-        for &g in by_family
+        let guardians = by_family
             .get(&student.family)
             .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
-            let guardian = &net.guardians[g];
-            for t in name_tokens(&guardian.last_name)
-                .into_iter()
-                .chain(name_tokens(&guardian.first_name))
-            {
-                add(t, weight::GUARDIAN_NAME);
-            }
-            for phone in [
-                &guardian.phone_mobile,
-                &guardian.phone_home,
-                &guardian.phone_work,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                add(phone_token(phone), weight::PHONE);
-            }
-            if let Some(email) = &guardian.email {
-                add(email_token(email), weight::EMAIL);
-            }
-        }
+            .unwrap_or(&[]);
         let id = s as i64 + 1;
-        out.extend(tokens.into_iter().map(|(t, w)| (t, id, w)));
+        out.extend(
+            student_tokens(keys, guardians)
+                .into_iter()
+                .map(|(t, w)| (t, id, w)),
+        );
     }
+    out
+}
+
+/// One past event of the demo network, as an audit row.
+#[derive(Clone)]
+struct PastEvent {
+    at: chrono::DateTime<chrono::Utc>,
+    actor_kind: &'static str,
+    staff_id: Option<i64>,
+    workstation: &'static str,
+    action: &'static str,
+    entity_type: &'static str,
+    entity_id: i64,
+    after: Option<String>,
+    family_id: i64,
+    student_id: Option<i64>,
+}
+
+/// Validations and document uploads and reviews of `net`, oldest first.
+fn demo_history(net: &DemoNetwork) -> Vec<PastEvent> {
+    let id = |i: usize| i as i64 + 1;
+    let by = |kind: Option<&'static str>, staff: Option<usize>| match (kind, staff) {
+        (Some("staff"), Some(s)) => ("staff", Some(id(s)), "accueil"),
+        _ => ("family", None, "extranet"),
+    };
+    let mut out = Vec::new();
+    for (i, r) in net.reinscriptions.iter().enumerate() {
+        let (Some(at), "validated") = (r.accepted_at, r.status) else {
+            continue;
+        };
+        let (actor_kind, staff_id, workstation) = by(r.validated_by_kind, r.validated_by_staff);
+        out.push(PastEvent {
+            at,
+            actor_kind,
+            staff_id,
+            workstation,
+            action: "reinscription.validate",
+            entity_type: "reinscription",
+            entity_id: id(i),
+            after: Some(
+                serde_json::json!({
+                    "intent": r.intent, "status": r.status,
+                    "acknowledgement_number": r.acknowledgement_number,
+                    "image_rights": r.image_rights, "may_leave_alone": r.may_leave_alone,
+                })
+                .to_string(),
+            ),
+            family_id: id(net.students[r.student].family),
+            student_id: Some(id(r.student)),
+        });
+    }
+    for (i, d) in net.documents.iter().enumerate() {
+        if let Some(at) = d.uploaded_at {
+            let (actor_kind, staff_id, workstation) = by(d.uploaded_by_kind, d.uploaded_by_staff);
+            out.push(PastEvent {
+                at,
+                actor_kind,
+                staff_id,
+                workstation,
+                action: "document.upload",
+                entity_type: "document",
+                entity_id: id(i),
+                after: Some(
+                    serde_json::json!({ "doc_type": d.doc_type, "file_name": d.file_name })
+                        .to_string(),
+                ),
+                family_id: id(d.family),
+                student_id: None,
+            });
+        }
+        if let (Some(at), Some(staff)) = (d.reviewed_at, d.reviewed_by_staff) {
+            out.push(PastEvent {
+                at,
+                actor_kind: "staff",
+                staff_id: Some(id(staff)),
+                workstation: "accueil",
+                action: if d.status == "rejected" { "document.reject" } else { "document.accept" },
+                entity_type: "document",
+                entity_id: id(i),
+                after: Some(
+                    serde_json::json!({ "status": d.status, "rejection_reason": d.rejection_reason }).to_string(),
+                ),
+                family_id: id(d.family),
+                student_id: None,
+            });
+        }
+    }
+    out.sort_by_key(|e| e.at);
     out
 }
 
@@ -225,6 +292,15 @@ impl Database {
             bulk!(tx, "INSERT INTO search_tokens (token, student_id, weight) ", tokens.iter(), |b, (t, s, w)| {
                 b.push_bind(t).push_bind(s).push_bind(w);
             });
+            // The demo's past: who validated each dossier and who uploaded
+            // and reviewed each document, as the audit log would hold it.
+            let history = demo_history(net);
+            bulk!(tx, "INSERT INTO audit_log (occurred_at, actor_kind, staff_id, workstation, action, entity_type, entity_id, before_json, after_json, family_id, student_id) ",
+                history.iter(), |b, h| {
+                b.push_bind(h.at).push_bind(h.actor_kind).push_bind(h.staff_id).push_bind(h.workstation)
+                    .push_bind(h.action).push_bind(h.entity_type).push_bind(h.entity_id.to_string())
+                    .push_bind(None::<String>).push_bind(&h.after).push_bind(h.family_id).push_bind(h.student_id);
+            });
             if matches!(self, Database::Postgres(_)) {
                 // Explicit ids were written: move each identity past them.
                 for table in SEQUENCED {
@@ -244,6 +320,7 @@ impl Database {
                     "{{\"students\":{},\"families\":{},\"slots\":{}}}",
                     net.students.len(), net.families.len(), net.slots.len()
                 )),
+                ..Default::default()
             })?;
             tx.commit().await?;
             Ok(())

@@ -151,6 +151,7 @@ impl Database {
                 entity_id: staff_id.to_string(),
                 before: None,
                 after: to_json(&serde_json::json!({ "failed_attempts": failures, "locked_until": locked_until })),
+                ..Default::default()
             })?;
             tx.commit().await?;
             Ok(())
@@ -176,6 +177,7 @@ impl Database {
                 entity_id: staff_id.to_string(),
                 before: None,
                 after: to_json(&serde_json::json!({ "site_id": site })),
+                ..Default::default()
             })?;
             tx.commit().await?;
             Ok(())
@@ -215,6 +217,7 @@ impl Database {
                 entity_id: id.to_string(),
                 before: None,
                 after: to_json(&serde_json::json!({ "login": new.login, "role": "admin" })),
+                ..Default::default()
             })?;
             tx.commit().await?;
             id
@@ -273,6 +276,7 @@ impl Database {
                 after: to_json(&serde_json::json!({
                     "login": new.login, "display_name": new.display_name, "role": new.role, "sites": new.sites,
                 })),
+                ..Default::default()
             })?;
             tx.commit().await?;
             id
@@ -381,6 +385,7 @@ impl Database {
                     "active": after.0, "role": after.1, "must_change_password": after.2,
                     "sites": match change { StaffChange::RoleAndSites { sites, .. } => sites.clone(), _ => before.sites.clone() },
                 })),
+                ..Default::default()
             })?;
             tx.commit().await?;
             Ok::<(), StoreError>(())
@@ -420,6 +425,7 @@ impl Database {
                 entity_id: staff_id.to_string(),
                 before: None,
                 after: None,
+                ..Default::default()
             })?;
             tx.commit().await?;
             Ok(())

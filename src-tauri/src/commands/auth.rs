@@ -123,6 +123,9 @@ pub async fn sign_out(state: State<'_, AppState>, request: ()) -> Result<(), Api
     if let Some(s) = state.sessions().end() {
         tracing::info!(staff_id = s.staff_id, "signed out");
     }
+    if let Ok(config) = state.config() {
+        crate::viewer::purge_copies(&config.cache_dir());
+    }
     Ok(())
 }
 

@@ -1,13 +1,33 @@
-//! Students and families, within the signed-in member's sites.
+//! Students and families, within the signed-in member's sites: search, the
+//! fiche élève, the family's coordonnées, and opening a stored document.
 
 use portee_api::{
-    ApiError,
-    families::{SearchStudentsRequest, StudentHit},
+    ApiError, ErrorCode,
+    families::{
+        DocumentView, EnrolmentView, FamilyView, GetStudentRequest, GuardianView,
+        OpenDocumentRequest, OpenDocumentResponse, SearchStudentsRequest, SiblingView, StudentHit,
+        StudentIdentity, StudentRecordView, UpdateContactRequest,
+    },
 };
-use portee_domain::{Site, auth::Action, search::SearchQuery};
+use portee_domain::{
+    Site,
+    auth::{Action, Scope},
+    family::FamilyContact,
+    labels,
+    search::SearchQuery,
+};
+use portee_store::{Actor, Database, FamilyRow};
 use tauri::State;
 
-use crate::{AppState, error::store_error};
+use crate::{
+    AppState,
+    error::{forbidden, store_error},
+    workstation,
+};
+
+fn date(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
 
 #[tauri::command]
 #[tracing::instrument(skip(state, request), err)]
@@ -19,7 +39,7 @@ pub async fn search_students(
     member
         .scope
         .authorize(Action::ViewFamilies, None)
-        .map_err(|e| ApiError::new(portee_api::ErrorCode::Forbidden, e.message()))?;
+        .map_err(forbidden)?;
     let query = SearchQuery::parse(&request.query)
         .map_err(|e| ApiError::validation("query", e.message()))?;
     let db = state.database(false).await?;
@@ -33,12 +53,231 @@ pub async fn search_students(
             student_id: h.student_id,
             last_name: h.last_name,
             first_name: h.first_name,
-            birth_date: h.birth_date.format("%d/%m/%Y").to_string(),
-            site_name: Site::ALL
-                .get((h.site_id - 1) as usize)
-                .map_or("?", |s| s.name())
-                .to_owned(),
+            birth_date: date(h.birth_date),
+            site_name: Site::name_of(h.site_id).to_owned(),
             family_number: h.family_number,
         })
         .collect())
+}
+
+/// Allows `action` on a family when the member covers one of its sites.
+pub(crate) async fn authorize_family(
+    db: &Database,
+    scope: &Scope,
+    action: Action,
+    family_id: i64,
+) -> Result<(), ApiError> {
+    let sites = db.family_sites(family_id).await.map_err(store_error)?;
+    match sites.iter().find(|s| scope.covers(**s)) {
+        Some(site) => scope.authorize(action, Some(*site)),
+        None => scope.authorize(action, sites.first().copied()),
+    }
+    .map_err(forbidden)
+}
+
+fn family_view(f: FamilyRow) -> FamilyView {
+    FamilyView {
+        id: f.id,
+        family_number: f.family_number,
+        address_line: f.address_line,
+        address_extra: f.address_extra,
+        postcode: f.postcode,
+        town: f.town,
+        hosted: f.hosted,
+        version: f.version,
+    }
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub async fn get_student(
+    state: State<'_, AppState>,
+    request: GetStudentRequest,
+) -> Result<StudentRecordView, ApiError> {
+    let member = state.sessions().require()?;
+    let db = state.database(false).await?;
+    let (site, _) = db
+        .student_site(request.student_id)
+        .await
+        .map_err(store_error)?;
+    member
+        .scope
+        .authorize(Action::ViewFamilies, Some(site))
+        .map_err(forbidden)?;
+    let r = db
+        .student_record(request.student_id)
+        .await
+        .map_err(store_error)?;
+    let current_year = r.enrolments.iter().map(|e| e.start_year).max();
+    let scope = &member.scope;
+    Ok(StudentRecordView {
+        can_edit: scope.authorize(Action::EditFamilies, Some(site)).is_ok(),
+        student: StudentIdentity {
+            id: r.student.id,
+            last_name: r.student.last_name,
+            first_name: r.student.first_name,
+            birth_date: date(r.student.birth_date),
+            sex_label: labels::sex(&r.student.sex).to_owned(),
+            school_level: r.student.school_level,
+            school_name: r.student.school_name,
+            nationality: r.student.nationality,
+            cham: r.student.cham,
+            site_name: Site::name_of(r.student.site_id).to_owned(),
+        },
+        family: family_view(r.family),
+        guardians: r
+            .guardians
+            .into_iter()
+            .map(|g| GuardianView {
+                id: g.id,
+                rank: g.rank,
+                relationship_label: labels::relationship(&g.relationship).to_owned(),
+                last_name: g.last_name,
+                first_name: g.first_name,
+                phone_mobile: g.phone_mobile,
+                phone_home: g.phone_home,
+                phone_work: g.phone_work,
+                email: g.email,
+            })
+            .collect(),
+        siblings: r
+            .siblings
+            .into_iter()
+            .map(|s| SiblingView {
+                student_id: s.id,
+                name: format!("{} {}", s.first_name, s.last_name),
+                site_name: Site::name_of(s.site_id).to_owned(),
+                visible: scope.covers(s.site_id),
+            })
+            .collect(),
+        enrolments: r
+            .enrolments
+            .into_iter()
+            .map(|e| EnrolmentView {
+                current: Some(e.start_year) == current_year,
+                schedule: labels::schedule(
+                    &e.seat_mode,
+                    e.day_of_week,
+                    e.starts_at.as_deref(),
+                    e.ends_at.as_deref(),
+                ),
+                status_label: labels::enrolment_status(&e.status).to_owned(),
+                outcome_label: e.outcome.as_deref().map(|o| labels::outcome(o).to_owned()),
+                school_year: e.school_year,
+                course_name: e.course_name,
+                teacher: e.teacher,
+            })
+            .collect(),
+        documents: r
+            .documents
+            .into_iter()
+            .map(|d| DocumentView {
+                id: d.id,
+                doc_type_label: labels::doc_type(&d.doc_type).to_owned(),
+                sensitive: labels::is_sensitive_document(&d.doc_type),
+                status_label: labels::document_status(&d.status).to_owned(),
+                can_open: d.file_name.is_some() && d.status != "missing",
+                status: d.status,
+                campaign_label: d.campaign_label,
+                rejection_reason: d.rejection_reason,
+                file_name: d.file_name,
+                document_date: d.document_date.map(date),
+                uploaded_by: d
+                    .uploaded_by_kind
+                    .as_deref()
+                    .map(|k| portee_domain::journal::actor_kind_label(k).to_owned()),
+                uploaded_on: d.uploaded_at.map(|t| {
+                    t.with_timezone(&chrono::Local)
+                        .format("%d/%m/%Y")
+                        .to_string()
+                }),
+            })
+            .collect(),
+    })
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state, request), fields(family_id = request.family_id), err)]
+pub async fn update_contact(
+    state: State<'_, AppState>,
+    request: UpdateContactRequest,
+) -> Result<FamilyView, ApiError> {
+    let member = state.sessions().require()?;
+    let contact = FamilyContact::parse(&request.contact)
+        .map_err(|e| ApiError::validation(e.field, e.message))?;
+    let db = state.database(false).await?;
+    authorize_family(&db, &member.scope, Action::EditFamilies, request.family_id).await?;
+    let actor = Actor::staff(member.staff_id, workstation());
+    db.update_family_contact(request.family_id, request.version, &contact, &actor)
+        .await
+        .map(family_view)
+        .map_err(|e| match e {
+            portee_store::StoreError::Conflict => ApiError::new(
+                ErrorCode::Conflict,
+                "Ces coordonnées ont été modifiées entre-temps par quelqu'un d'autre. \
+                 Vos saisies sont conservées : rechargez la fiche pour voir la nouvelle version, \
+                 puis reportez vos changements.",
+            ),
+            other => store_error(other),
+        })
+}
+
+/// Largest document handed to the system viewer (uploads are capped lower).
+const MAX_DOCUMENT_BYTES: usize = 20 * 1024 * 1024;
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub async fn open_document(
+    state: State<'_, AppState>,
+    request: OpenDocumentRequest,
+) -> Result<OpenDocumentResponse, ApiError> {
+    let member = state.sessions().require()?;
+    let db = state.database(false).await?;
+    let family = db
+        .document_family(request.document_id)
+        .await
+        .map_err(store_error)?;
+    authorize_family(&db, &member.scope, Action::ViewFamilies, family).await?;
+    let actor = Actor::staff(member.staff_id, workstation());
+    let doc = db
+        .open_document(request.document_id, &actor)
+        .await
+        .map_err(store_error)?;
+    if doc.content.len() > MAX_DOCUMENT_BYTES || !doc.content.starts_with(b"%PDF-") {
+        return Err(ApiError::new(
+            ErrorCode::Validation,
+            "Ce fichier n'est pas un PDF lisible : il n'a pas été ouvert.",
+        ));
+    }
+    let dir = crate::viewer::copies_dir(&state.config()?.cache_dir());
+    let path = dir.join(format!("document-{}.pdf", doc.id));
+    let written = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, &doc.content));
+    if let Err(e) = written {
+        tracing::error!(error = %e, "document copy could not be written");
+        return Err(ApiError::new(
+            ErrorCode::Internal,
+            "Le document n'a pas pu être copié sur ce poste (dossier de cache inaccessible).",
+        ));
+    }
+    let shown = path.display().to_string();
+    Ok(match state.viewer().open(&path) {
+        Ok(()) => OpenDocumentResponse {
+            message: format!(
+                "« {} » est ouvert dans le lecteur PDF du poste.",
+                doc.file_name
+            ),
+            path: shown,
+            opened: true,
+        },
+        Err(reason) => {
+            tracing::warn!(%reason, "system viewer not started");
+            OpenDocumentResponse {
+                message: format!(
+                    "Aucun lecteur PDF n'a pu être lancé sur ce poste. Le document est enregistré ici : {shown}"
+                ),
+                path: shown,
+                opened: false,
+            }
+        }
+    })
 }

@@ -4,5 +4,6 @@
 
 pub mod auth;
 pub mod families;
+pub mod journal;
 pub mod staff;
 pub mod system;

@@ -49,12 +49,29 @@ pub fn invoke(
 }
 
 pub fn app_with(config: Config) -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
-    let state = AppState::new(Ok(config), Instant::now());
+    let (app, webview, _) = app_recording(config);
+    (app, webview)
+}
+
+/// Documents opened in the paths of the third value are recorded there, not
+/// shown in the workstation's PDF reader.
+pub fn app_recording(
+    config: Config,
+) -> (
+    tauri::App<MockRuntime>,
+    tauri::WebviewWindow<MockRuntime>,
+    Opened,
+) {
+    let opened = Opened::default();
+    let state = AppState::new(Ok(config), Instant::now())
+        .with_viewer(portee_app::Viewer::Recorder(opened.clone()));
     let app = builder(tauri::test::mock_builder(), state)
         .build(portee_app::context())
         .expect("app builds");
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .expect("webview");
-    (app, webview)
+    (app, webview, opened)
 }
+
+pub type Opened = std::sync::Arc<std::sync::Mutex<Vec<std::path::PathBuf>>>;

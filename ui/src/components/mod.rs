@@ -6,11 +6,13 @@
 mod button;
 mod dialog;
 mod field;
+mod history;
 mod status;
 mod table;
 
 pub use button::{Button, ButtonKind};
 pub use dialog::Dialog;
 pub use field::{DateField, RequiredLegend, SelectField, TextField, YesNo};
+pub use history::HistoryList;
 pub use status::{StatusKind, StatusMessage};
 pub use table::DataTable;

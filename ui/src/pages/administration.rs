@@ -26,6 +26,7 @@ pub fn AdministrationPage(props: &AdministrationProps) -> Html {
             <h1 id="titre-page">{ "Administration" }</h1>
             if props.is_admin {
                 <crate::pages::staff_admin::StaffAdmin sites={props.sites.clone()} />
+                <crate::pages::audit_log::AuditLogPanel />
             } else {
                 <div class="notice"><p>{ "La gestion des comptes est réservée aux administrateurs." }</p></div>
             }

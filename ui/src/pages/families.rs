@@ -1,9 +1,8 @@
-//! Élèves & familles: search as you type, within the member's sites.
+//! Élèves & familles: search as you type, within the member's sites, then
+//! the fiche élève of a result. The search stays as typed while a record
+//! is open, so « Retour aux résultats » finds it again.
 
-use portee_api::{
-    ErrorCode,
-    families::{SearchStudents, SearchStudentsRequest, StudentHit},
-};
+use portee_api::families::{SearchStudents, SearchStudentsRequest, StudentHit};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -11,6 +10,7 @@ use crate::{
     api,
     app::SessionEvents,
     components::{DataTable, StatusKind, StatusMessage, TextField},
+    pages::student::StudentPage,
 };
 
 #[component]
@@ -20,6 +20,7 @@ pub fn FamiliesPage() -> Html {
     let results = use_state(|| None::<Vec<StudentHit>>);
     let error = use_state(|| None::<AttrValue>);
     let sequence = use_mut_ref(|| 0u64);
+    let open = use_state(|| None::<i64>);
 
     let oninput = {
         let (query, results, error, sequence) = (
@@ -54,17 +55,11 @@ pub fn FamiliesPage() -> Html {
                         error.set(None);
                         results.set(Some(hits));
                     }
-                    Err(e)
-                        if matches!(
-                            e.code,
-                            ErrorCode::SessionLocked | ErrorCode::Unauthenticated
-                        ) =>
-                    {
-                        if let Some(ev) = &events {
-                            ev.report.emit(e);
+                    Err(e) => {
+                        if let Some(e) = crate::app::session_error(&events, e) {
+                            error.set(Some(AttrValue::from(e.message)));
                         }
                     }
-                    Err(e) => error.set(Some(AttrValue::from(e.message))),
                 }
             });
         })
@@ -73,8 +68,12 @@ pub fn FamiliesPage() -> Html {
         .iter()
         .flatten()
         .map(|h| {
+            let onclick = {
+                let (open, id) = (open.clone(), h.student_id);
+                Callback::from(move |_: MouseEvent| open.set(Some(id)))
+            };
             vec![
-                html! { &h.last_name },
+                html! { <button type="button" class="btn-link" id={format!("eleve-{}", h.student_id)} {onclick}>{ &h.last_name }</button> },
                 html! { &h.first_name },
                 html! { &h.birth_date },
                 html! { <span class="cell-site">{ &h.site_name }</span> },
@@ -82,6 +81,17 @@ pub fn FamiliesPage() -> Html {
             ]
         })
         .collect();
+    if let Some(id) = *open {
+        let back = {
+            let open = open.clone();
+            Callback::from(move |()| open.set(None))
+        };
+        let on_open = {
+            let open = open.clone();
+            Callback::from(move |id: i64| open.set(Some(id)))
+        };
+        return html! { <StudentPage key={id.to_string()} student_id={id} on_back={back} {on_open} /> };
+    }
     html! {
         <section class="page" aria-labelledby="titre-page">
             <h1 id="titre-page">{ "Élèves & familles" }</h1>

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod administration;
+pub mod audit_log;
 pub mod change_password;
 pub mod families;
 pub mod first_admin;
@@ -8,4 +9,5 @@ pub mod home;
 pub mod placeholder;
 pub mod sign_in;
 pub mod staff_admin;
+pub mod student;
 pub mod unavailable;

@@ -143,6 +143,11 @@ pub fn StaffAdmin(props: &StaffAdminProps) -> Html {
             .map(|e| AttrValue::from(e.message.clone()))
     };
 
+    // Role and sites dialog.
+    let editing = use_state(|| None::<StaffSummary>);
+    let edit_role = use_state(|| None::<String>);
+    let edit_sites = use_state(Vec::<i16>::new);
+
     // Password reset dialog.
     let resetting = use_state(|| None::<StaffSummary>);
     let reset_password = use_state(String::new);
@@ -184,6 +189,15 @@ pub fn StaffAdmin(props: &StaffAdminProps) -> Html {
                 let action = if s.active { StaffAction::Disable } else { StaffAction::Enable };
                 Callback::from(move |_: MouseEvent| change.emit((s.clone(), action.clone())))
             };
+            let open_edit = {
+                let (editing, edit_role, edit_sites, s) =
+                    (editing.clone(), edit_role.clone(), edit_sites.clone(), s.clone());
+                Callback::from(move |_: MouseEvent| {
+                    edit_role.set(Some(s.role.clone()));
+                    edit_sites.set(s.site_ids.clone());
+                    editing.set(Some(s.clone()));
+                })
+            };
             let open_reset = {
                 let (resetting, s) = (resetting.clone(), s.clone());
                 Callback::from(move |_: MouseEvent| resetting.set(Some(s.clone())))
@@ -205,6 +219,7 @@ pub fn StaffAdmin(props: &StaffAdminProps) -> Html {
                         <button type="button" class="btn-link" id={format!("compte-{}-activer", s.login)} onclick={toggle}>
                             { if s.active { "Désactiver" } else { "Réactiver" } }
                         </button>
+                        <button type="button" class="btn-link" id={format!("compte-{}-role", s.login)} onclick={open_edit}>{ "Rôle et sites" }</button>
                         <button type="button" class="btn-link" id={format!("compte-{}-reinitialiser", s.login)} onclick={open_reset}>{ "Nouveau mot de passe" }</button>
                     </span>
                 },
@@ -242,6 +257,28 @@ pub fn StaffAdmin(props: &StaffAdminProps) -> Html {
         })
     };
 
+    let confirm_edit = {
+        let (editing, edit_role, edit_sites, change) = (
+            editing.clone(),
+            edit_role.clone(),
+            edit_sites.clone(),
+            change.clone(),
+        );
+        Callback::from(move |()| {
+            let Some(who) = (*editing).clone() else {
+                return;
+            };
+            change.emit((
+                who,
+                StaffAction::RoleAndSites {
+                    role: (*edit_role).clone().unwrap_or_default(),
+                    site_ids: (*edit_sites).clone(),
+                },
+            ));
+            editing.set(None);
+        })
+    };
+
     html! {
         <section aria-labelledby="titre-comptes" id="comptes">
             <h2 id="titre-comptes">{ "Comptes du personnel" }</h2>
@@ -274,6 +311,18 @@ pub fn StaffAdmin(props: &StaffAdminProps) -> Html {
                     <div class="actions"><Button submit=true>{ "Créer le compte" }</Button></div>
                 </form>
             </details>
+            <Dialog id={Some(AttrValue::from("dialogue-role"))} open={editing.is_some()}
+                title={AttrValue::from(format!("Rôle et sites de {}", editing.as_ref().map_or("", |s| s.login.as_str())))}
+                on_close={let r = editing.clone(); Callback::from(move |()| r.set(None))}>
+                <SelectField id="role-role" label="Rôle" required=true options={roles()} value={(*edit_role).clone().map(AttrValue::from)}
+                    onchange={let s = edit_role.clone(); Callback::from(move |v| s.set(v))} />
+                { site_checkboxes("role", &props.sites, &edit_sites) }
+                <p class="hint">{ "Un administrateur voit tous les sites ; un agent ou un responsable, seulement les siens. Le changement vaut dès sa prochaine connexion." }</p>
+                <div class="actions">
+                    <Button id={Some(AttrValue::from("role-valider"))} onclick={confirm_edit}>{ "Enregistrer" }</Button>
+                    <Button kind={ButtonKind::Secondary} onclick={let r = editing.clone(); Callback::from(move |()| r.set(None))}>{ "Annuler" }</Button>
+                </div>
+            </Dialog>
             <Dialog id={Some(AttrValue::from("dialogue-reinitialiser"))} open={resetting.is_some()}
                 title={AttrValue::from(format!("Réinitialiser le mot de passe de {}", resetting.as_ref().map_or("", |s| s.login.as_str())))}
                 on_close={let r = resetting.clone(); Callback::from(move |()| r.set(None))}>
@@ -295,14 +344,7 @@ fn report(
     message: &UseStateHandle<Option<(StatusKind, String)>>,
     e: ApiError,
 ) {
-    if matches!(
-        e.code,
-        portee_api::ErrorCode::SessionLocked | portee_api::ErrorCode::Unauthenticated
-    ) {
-        if let Some(ev) = events {
-            ev.report.emit(e);
-        }
-    } else {
+    if let Some(e) = crate::app::session_error(events, e) {
         message.set(Some((StatusKind::Error, e.message)));
     }
 }

@@ -1,0 +1,120 @@
+//! The French words for the stored codes (`mere`, `attestation_caf`,
+//! `teacher`…), in one place for every screen and printout.
+
+/// `F` / `M`.
+pub fn sex(code: &str) -> &'static str {
+    match code {
+        "F" => "Fille",
+        "M" => "Garçon",
+        _ => "—",
+    }
+}
+
+pub fn relationship(code: &str) -> &'static str {
+    match code {
+        "mere" => "Mère",
+        "pere" => "Père",
+        "tuteur" => "Tuteur ou tutrice",
+        _ => "Autre",
+    }
+}
+
+pub fn day(day_of_week: i16) -> &'static str {
+    match day_of_week {
+        1 => "Lundi",
+        2 => "Mardi",
+        3 => "Mercredi",
+        4 => "Jeudi",
+        5 => "Vendredi",
+        6 => "Samedi",
+        7 => "Dimanche",
+        _ => "?",
+    }
+}
+
+/// When a course takes place: its slot, or why there is none
+/// (« Plus de cours disponible » in the families' guide).
+pub fn schedule(
+    seat_mode: &str,
+    day_of_week: Option<i16>,
+    starts_at: Option<&str>,
+    ends_at: Option<&str>,
+) -> String {
+    match (day_of_week, starts_at, ends_at) {
+        (Some(d), Some(s), Some(e)) => format!("{} {s}–{e}", day(d)),
+        _ => match seat_mode {
+            "teacher" => "Horaire fixé avec le professeur en septembre".to_owned(),
+            "level" => "Affecté selon le niveau".to_owned(),
+            _ => "Créneau à choisir".to_owned(),
+        },
+    }
+}
+
+pub fn enrolment_status(code: &str) -> &'static str {
+    match code {
+        "active" => "Inscrit",
+        "cancelled" => "Annulé",
+        _ => "?",
+    }
+}
+
+pub fn outcome(code: &str) -> &'static str {
+    match code {
+        "acquis" => "Acquis",
+        "non_acquis" => "Non acquis",
+        "en_cours" => "En cours",
+        _ => "?",
+    }
+}
+
+pub fn doc_type(code: &str) -> &'static str {
+    match code {
+        "justificatif_domicile" => "Justificatif de domicile",
+        "attestation_hebergement" => "Attestation d'hébergement",
+        "piece_identite_hebergeant" => "Pièce d'identité de l'hébergeant",
+        "attestation_caf" => "Attestation CAF (quotient familial)",
+        "avis_imposition" => "Avis d'imposition",
+        _ => "Document",
+    }
+}
+
+/// Tax and CAF documents: their every opening is recorded.
+pub fn is_sensitive_document(code: &str) -> bool {
+    matches!(code, "attestation_caf" | "avis_imposition")
+}
+
+pub fn document_status(code: &str) -> &'static str {
+    match code {
+        "missing" => "Manquant",
+        "received" => "À examiner",
+        "accepted" => "Accepté",
+        "rejected" => "Refusé",
+        _ => "?",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_read_in_french() {
+        assert_eq!(relationship("mere"), "Mère");
+        assert_eq!(
+            schedule("slot", Some(3), Some("14:00"), Some("15:00")),
+            "Mercredi 14:00–15:00"
+        );
+        assert_eq!(
+            schedule("teacher", None, None, None),
+            "Horaire fixé avec le professeur en septembre"
+        );
+        assert_eq!(
+            schedule("level", None, None, None),
+            "Affecté selon le niveau"
+        );
+        assert!(is_sensitive_document("avis_imposition"));
+        assert!(is_sensitive_document("attestation_caf"));
+        assert!(!is_sensitive_document("justificatif_domicile"));
+        assert_eq!(document_status("received"), "À examiner");
+    }
+}

@@ -1,0 +1,322 @@
+//! Reading the audit log for people: each entry told in French (who, what,
+//! which values changed), the administrators' filter resolved against the
+//! database, and the CSV export (written whole or not at all).
+
+use std::{io::Write, path::Path};
+
+use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
+use portee_domain::{
+    family::FieldError,
+    journal::{EntityRef, JournalFilter, action_label, actor_kind_label, field_label},
+};
+use portee_store::{ActorKind, AuditFilter, AuditRow, Database, StoreError};
+use serde_json::Value;
+
+/// One value that changed, with its French name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// An entry as people read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Told {
+    /// JJ/MM/AAAA HH:MM, local time.
+    pub when: String,
+    pub actor_label: String,
+    pub action_label: String,
+    pub entity_label: String,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("{}", .0.message)]
+    Field(FieldError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("Le fichier d'export n'a pas pu être écrit ({0}).")]
+    Write(String),
+}
+
+fn local(t: DateTime<Utc>) -> DateTime<Local> {
+    t.with_timezone(&Local)
+}
+
+pub fn when(t: DateTime<Utc>) -> String {
+    local(t).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// Who acted, in French.
+pub fn actor_label(row: &AuditRow) -> String {
+    match (row.actor_kind.as_str(), &row.staff_name, &row.staff_login) {
+        ("staff", Some(name), Some(login)) => format!("Personnel : {name} ({login})"),
+        (kind, _, _) => actor_kind_label(kind).to_owned(),
+    }
+}
+
+fn entity_label(row: &AuditRow) -> String {
+    let kind = match row.entity_type.as_str() {
+        "family" => "Famille",
+        "guardian" => "Responsable légal",
+        "student" => "Élève",
+        "reinscription" | "dossier" => "Dossier",
+        "document" => "Document",
+        "staff" => "Compte",
+        "slot" => "Créneau",
+        "database" => "Base",
+        other => other,
+    };
+    format!("{kind} {}", row.entity_id)
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::Null => "—".to_owned(),
+        Value::Bool(true) => "oui".to_owned(),
+        Value::Bool(false) => "non".to_owned(),
+        Value::String(s) if s.is_empty() => "—".to_owned(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(", "),
+        Value::Object(_) => v.to_string(),
+    }
+}
+
+/// Flattens an entry's JSON into (label, value) pairs; guardians become
+/// « Nom Prénom — Téléphone portable ».
+fn flatten(v: &Value, out: &mut Vec<(String, String)>) {
+    let Value::Object(map) = v else {
+        return;
+    };
+    for (key, value) in map {
+        match (key.as_str(), value) {
+            ("guardians", Value::Array(items)) => {
+                for g in items {
+                    let Value::Object(gm) = g else { continue };
+                    let who = gm.get("name").map(scalar).unwrap_or_default();
+                    for (k, gv) in gm {
+                        if k == "id" || k == "name" {
+                            continue;
+                        }
+                        out.push((format!("{who} — {}", field_label(k)), scalar(gv)));
+                    }
+                }
+            }
+            _ => out.push((field_label(key).to_owned(), scalar(value))),
+        }
+    }
+}
+
+/// The values that differ between `before` and `after` (every value of
+/// `after` when there is no `before`).
+pub fn changes(before: Option<&str>, after: Option<&str>) -> Vec<Change> {
+    let parse = |s: Option<&str>| s.and_then(|s| serde_json::from_str::<Value>(s).ok());
+    let (mut b, mut a) = (Vec::new(), Vec::new());
+    if let Some(v) = parse(before) {
+        flatten(&v, &mut b);
+    }
+    if let Some(v) = parse(after) {
+        flatten(&v, &mut a);
+    }
+    let mut out = Vec::new();
+    for (field, after) in &a {
+        let before = b
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| "—".to_owned());
+        if &before != after {
+            out.push(Change {
+                field: field.clone(),
+                before,
+                after: after.clone(),
+            });
+        }
+    }
+    out
+}
+
+pub fn tell(row: &AuditRow) -> Told {
+    Told {
+        when: when(row.occurred_at),
+        actor_label: actor_label(row),
+        action_label: action_label(&row.action).to_owned(),
+        entity_label: entity_label(row),
+        changes: changes(row.before_json.as_deref(), row.after_json.as_deref()),
+    }
+}
+
+/// The start of `day` in local time, as UTC.
+fn day_start(day: NaiveDate) -> DateTime<Utc> {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Local
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+}
+
+/// Resolves `filter` against the database: a staff identifier becomes its
+/// account, a family number its family.
+pub async fn resolve(db: &Database, filter: &JournalFilter) -> Result<AuditFilter, JournalError> {
+    let mut out = AuditFilter {
+        from: filter.from.map(day_start),
+        until: filter.to.and_then(|d| d.succ_opt()).map(day_start),
+        actor_kind: filter.actor_kind.and_then(ActorKind::from_code),
+        action_prefix: filter.action_prefix.map(str::to_owned),
+        ..Default::default()
+    };
+    if let Some(login) = &filter.staff_login {
+        let staff = db.staff_by_login(login).await?.ok_or_else(|| {
+            JournalError::Field(FieldError {
+                field: "staff_login".into(),
+                message: "Aucun compte ne porte cet identifiant.".into(),
+            })
+        })?;
+        out.staff_id = Some(staff.id);
+    }
+    match &filter.entity {
+        None => {}
+        Some(EntityRef::Family(id)) => out.family_id = Some(*id),
+        Some(EntityRef::FamilyNumber(number)) => {
+            let id = db.family_by_number(number).await?.ok_or_else(|| {
+                JournalError::Field(FieldError {
+                    field: "entity".into(),
+                    message: "Aucune famille ne porte ce numéro.".into(),
+                })
+            })?;
+            out.family_id = Some(id);
+        }
+        Some(EntityRef::Student(id)) => out.student_id = Some(*id),
+        Some(EntityRef::Document(id)) => {
+            out.entity_type = Some("document".into());
+            out.entity_id = Some(id.to_string());
+        }
+        Some(EntityRef::Staff(id)) => {
+            out.entity_type = Some("staff".into());
+            out.entity_id = Some(id.to_string());
+        }
+        Some(EntityRef::Dossier(id)) => {
+            out.entity_type = Some("reinscription".into());
+            out.entity_id = Some(id.to_string());
+        }
+    }
+    Ok(out)
+}
+
+const EXPORT_PAGE: u32 = 2000;
+
+/// Writes every entry matching `filter` to `path` as CSV (semicolons and a
+/// UTF-8 byte-order mark, as French spreadsheets expect), newest first. The
+/// file is written beside `path` and renamed at the end: an interrupted
+/// export leaves no half-written file. Returns the number of entries.
+pub async fn export_csv(
+    db: &Database,
+    filter: &AuditFilter,
+    path: &Path,
+) -> Result<u64, JournalError> {
+    let write_err = |e: &dyn std::fmt::Display| JournalError::Write(e.to_string());
+    let partial = path.with_extension("csv.partiel");
+    let file = std::fs::File::create(&partial).map_err(|e| write_err(&e))?;
+    let mut out = std::io::BufWriter::new(file);
+    out.write_all("\u{feff}".as_bytes())
+        .map_err(|e| write_err(&e))?;
+    let mut csv = csv::WriterBuilder::new().delimiter(b';').from_writer(out);
+    let result = async {
+        csv.write_record([
+            "n°",
+            "date",
+            "auteur",
+            "identifiant",
+            "poste",
+            "action",
+            "libellé",
+            "entité",
+            "famille",
+            "élève",
+            "avant",
+            "après",
+        ])
+        .map_err(|e| write_err(&e))?;
+        let mut page = filter.clone();
+        let mut rows = 0u64;
+        loop {
+            let entries = db.audit_entries(&page, EXPORT_PAGE).await?;
+            for row in &entries {
+                csv.write_record([
+                    row.id.to_string(),
+                    local(row.occurred_at)
+                        .format("%Y-%m-%d %H:%M:%S")
+                        .to_string(),
+                    actor_label(row),
+                    row.staff_login.clone().unwrap_or_default(),
+                    row.workstation.clone(),
+                    row.action.clone(),
+                    action_label(&row.action).to_owned(),
+                    entity_label(row),
+                    row.family_id.map(|i| i.to_string()).unwrap_or_default(),
+                    row.student_id.map(|i| i.to_string()).unwrap_or_default(),
+                    row.before_json.clone().unwrap_or_default(),
+                    row.after_json.clone().unwrap_or_default(),
+                ])
+                .map_err(|e| write_err(&e))?;
+            }
+            rows += entries.len() as u64;
+            match entries.last() {
+                Some(last) if entries.len() == EXPORT_PAGE as usize => {
+                    page.before_id = Some(last.id)
+                }
+                _ => break,
+            }
+        }
+        csv.flush().map_err(|e| write_err(&e))?;
+        Ok::<u64, JournalError>(rows)
+    }
+    .await;
+    drop(csv);
+    match result {
+        Ok(rows) => {
+            std::fs::rename(&partial, path).map_err(|e| write_err(&e))?;
+            Ok(rows)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_list_only_what_differs_with_french_names() {
+        let before = r#"{"postcode":"92190","town":"Meudon","guardians":[{"id":1,"name":"Anne Martin","phone_mobile":"06 12 34 56 78","email":null}]}"#;
+        let after = r#"{"postcode":"92190","town":"Sèvres","guardians":[{"id":1,"name":"Anne Martin","phone_mobile":"07 00 00 00 01","email":null}]}"#;
+        let c = changes(Some(before), Some(after));
+        assert_eq!(
+            c,
+            vec![
+                Change {
+                    field: "Anne Martin — Téléphone portable".into(),
+                    before: "06 12 34 56 78".into(),
+                    after: "07 00 00 00 01".into()
+                },
+                Change {
+                    field: "Commune".into(),
+                    before: "Meudon".into(),
+                    after: "Sèvres".into()
+                },
+            ]
+        );
+        // Keys come in alphabetical order. A creation lists what was set;
+        // broken JSON lists nothing.
+        let created = changes(None, Some(r#"{"active":true,"sites":[5,6]}"#));
+        assert_eq!(created[0].after, "oui");
+        assert_eq!(created[1].after, "5, 6");
+        assert!(changes(Some("{"), Some("pas du json")).is_empty());
+    }
+}

@@ -1,0 +1,177 @@
+//! The audit log: a record's history (for whoever may see the record) and
+//! the whole log, filtered and exported (administrators).
+
+use portee_api::{
+    ApiError, ErrorCode,
+    journal::{
+        ActionGroup, AuditLogRequest, ExportAuditLogRequest, ExportAuditLogResponse, FieldChange,
+        HistoryEntry, HistoryPage, HistoryRequest, HistorySubject,
+    },
+};
+use portee_domain::{
+    auth::Action,
+    journal::{ACTION_GROUPS, JournalFilter},
+};
+use portee_services::journal::{self as journal, JournalError};
+use portee_store::{AuditFilter, AuditRow};
+use tauri::State;
+
+use crate::{
+    AppState,
+    commands::families::authorize_family,
+    error::{forbidden, store_error},
+};
+
+const PAGE: u32 = 100;
+
+fn entry(row: &AuditRow) -> HistoryEntry {
+    let told = journal::tell(row);
+    HistoryEntry {
+        id: row.id,
+        when: told.when,
+        actor_kind: row.actor_kind.clone(),
+        actor_label: told.actor_label,
+        workstation: row.workstation.clone(),
+        action: row.action.clone(),
+        action_label: told.action_label,
+        entity_label: told.entity_label,
+        changes: told
+            .changes
+            .into_iter()
+            .map(|c| FieldChange {
+                field: c.field,
+                before: c.before,
+                after: c.after,
+            })
+            .collect(),
+    }
+}
+
+fn page(rows: &[AuditRow]) -> HistoryPage {
+    HistoryPage {
+        entries: rows.iter().map(entry).collect(),
+        next_before_id: (rows.len() == PAGE as usize)
+            .then(|| rows.last().map(|r| r.id))
+            .flatten(),
+    }
+}
+
+fn journal_error(e: JournalError) -> ApiError {
+    match e {
+        JournalError::Field(f) => ApiError::validation(f.field, f.message),
+        JournalError::Store(s) => store_error(s),
+        JournalError::Write(_) => ApiError::new(ErrorCode::Internal, e.to_string()),
+    }
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub async fn history(
+    state: State<'_, AppState>,
+    request: HistoryRequest,
+) -> Result<HistoryPage, ApiError> {
+    let member = state.sessions().require()?;
+    let db = state.database(false).await?;
+    let mut filter = AuditFilter {
+        before_id: request.before_id,
+        ..Default::default()
+    };
+    match request.subject {
+        HistorySubject::Student(id) => {
+            let (site, family) = db.student_site(id).await.map_err(store_error)?;
+            member
+                .scope
+                .authorize(Action::ViewFamilies, Some(site))
+                .map_err(forbidden)?;
+            filter.student = Some((id, family));
+        }
+        HistorySubject::Family(id) => {
+            authorize_family(&db, &member.scope, Action::ViewFamilies, id).await?;
+            filter.family_id = Some(id);
+        }
+    }
+    let rows = db.audit_entries(&filter, PAGE).await.map_err(store_error)?;
+    Ok(page(&rows))
+}
+
+/// The signed-in member, if they may read the whole log.
+fn auditor(state: &AppState) -> Result<(), ApiError> {
+    let member = state.sessions().require()?;
+    member
+        .scope
+        .authorize(Action::ViewAuditLog, None)
+        .map_err(forbidden)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub async fn audit_log_options(
+    state: State<'_, AppState>,
+    request: (),
+) -> Result<Vec<ActionGroup>, ApiError> {
+    let () = request;
+    auditor(&state)?;
+    Ok(ACTION_GROUPS
+        .iter()
+        .map(|(prefix, label)| ActionGroup {
+            prefix: (*prefix).to_owned(),
+            label: (*label).to_owned(),
+        })
+        .collect())
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub async fn audit_log(
+    state: State<'_, AppState>,
+    request: AuditLogRequest,
+) -> Result<HistoryPage, ApiError> {
+    auditor(&state)?;
+    let filter = JournalFilter::parse(&request.filter)
+        .map_err(|e| ApiError::validation(e.field, e.message))?;
+    let db = state.database(false).await?;
+    let mut filter = journal::resolve(&db, &filter)
+        .await
+        .map_err(journal_error)?;
+    filter.before_id = request.before_id;
+    let rows = db.audit_entries(&filter, PAGE).await.map_err(store_error)?;
+    Ok(page(&rows))
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub async fn export_audit_log(
+    state: State<'_, AppState>,
+    request: ExportAuditLogRequest,
+) -> Result<ExportAuditLogResponse, ApiError> {
+    auditor(&state)?;
+    let filter = JournalFilter::parse(&request.filter)
+        .map_err(|e| ApiError::validation(e.field, e.message))?;
+    let db = state.database(false).await?;
+    let filter = journal::resolve(&db, &filter)
+        .await
+        .map_err(journal_error)?;
+    let dir = state.config()?.data_dir.join("exports");
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        tracing::error!(error = %e, "exports folder");
+        ApiError::new(
+            ErrorCode::Internal,
+            format!(
+                "Le dossier d'export {} n'a pas pu être créé.",
+                dir.display()
+            ),
+        )
+    })?;
+    let name = format!(
+        "journal-{}.csv",
+        chrono::Local::now().format("%Y%m%d-%H%M%S")
+    );
+    let path = dir.join(name);
+    let rows = journal::export_csv(&db, &filter, &path)
+        .await
+        .map_err(journal_error)?;
+    Ok(ExportAuditLogResponse {
+        path: path.display().to_string(),
+        rows,
+    })
+}
