@@ -6,6 +6,7 @@ use std::time::Duration;
 use fantoccini::{Locator, key::Key};
 use portee_store::{Database, expected_schema_version};
 mod auth;
+mod records;
 
 use portee_tests::{
     db::TestDb,
@@ -150,6 +151,7 @@ async fn navigation_and_component_kit_behave_for_keyboard_and_screen_readers() {
                 .await?
                 .click()
                 .await?;
+            app.click("#admin-onglet-poste").await?;
             app.wait_for("#apercu-composants summary", WAIT)
                 .await?
                 .click()

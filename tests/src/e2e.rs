@@ -214,11 +214,21 @@ impl AppInstance {
         Ok(())
     }
 
+    /// Clicks `css` once it exists, first scrolled to the middle of its
+    /// scrolling area (WebDriver's own scrolling may leave it under the
+    /// status bar, which then takes the click).
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        self.wait_for(css, Duration::from_secs(30))
-            .await?
-            .click()
+        let el = self.wait_for(css, Duration::from_secs(30)).await?;
+        let arg = serde_json::to_value(&el)?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                vec![arg],
+            )
             .await?;
+        el.click()
+            .await
+            .with_context(|| format!("clic sur {css} impossible"))?;
         Ok(())
     }
 
@@ -229,6 +239,40 @@ impl AppInstance {
         self.fill("#connexion-identifiant", login).await?;
         self.fill("#connexion-mot-de-passe", password).await?;
         self.click("#connexion-valider").await
+    }
+
+    /// On a demo database: waits for the demo accounts, signs in as
+    /// `login` with its public demo password, and waits for the shell.
+    pub async fn sign_in_demo(&self, site_id: i16, login: &str) -> anyhow::Result<()> {
+        self.wait_for("#comptes-demo", Duration::from_secs(90))
+            .await?;
+        self.sign_in(site_id, login, &format!("demo-{login}"))
+            .await?;
+        self.wait_for("#deconnexion", Duration::from_secs(30))
+            .await?;
+        Ok(())
+    }
+
+    /// Finds a student by `query` on Élèves & familles and opens their fiche.
+    pub async fn open_student(&self, query: &str, student_id: i64) -> anyhow::Result<()> {
+        self.click("#nav-familles").await?;
+        self.fill("#recherche", query).await?;
+        self.click(&format!("#eleve-{student_id}")).await?;
+        self.wait_for(
+            &format!("#fiche-eleve[data-student='{student_id}']"),
+            Duration::from_secs(30),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The embedded database this instance uses (its data folder's file).
+    pub async fn database(&self) -> anyhow::Result<portee_store::Database> {
+        Ok(portee_store::Database::connect(&format!(
+            "sqlite://{}",
+            self.data_dir.join("portee.sqlite3").display()
+        ))
+        .await?)
     }
 
     /// On a new database: creates the first administrator through its

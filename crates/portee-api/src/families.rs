@@ -89,12 +89,21 @@ pub struct SiblingView {
     pub visible: bool,
 }
 
+/// Where a school year stands against today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Period {
+    /// Earlier years (tab Historique des cours).
+    Past,
+    /// The school year under way.
+    Current,
+    /// Next year, from the réinscription.
+    Next,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolmentView {
     pub school_year: String,
-    /// True for the current school year (tab Cours), false for earlier
-    /// years (tab Historique des cours).
-    pub current: bool,
+    pub period: Period,
     pub course_name: String,
     /// « Mercredi 14:00–15:00 », « Horaire fixé avec le professeur en
     /// septembre », « Affecté selon le niveau ».

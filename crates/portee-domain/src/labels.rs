@@ -93,6 +93,25 @@ pub fn document_status(code: &str) -> &'static str {
     }
 }
 
+/// The French reading of a stored code in an audit entry's values
+/// (`intent: reinscrire` → « Je souhaite réinscrire »); `None` for free text.
+pub fn value(field: &str, code: &str) -> Option<&'static str> {
+    Some(match (field, code) {
+        ("intent", "reinscrire") => "Je souhaite réinscrire",
+        ("intent", "ne_pas_reinscrire") => "Je ne souhaite pas réinscrire",
+        ("status", "draft") => "Brouillon",
+        ("status", "submitted") => "Envoyé",
+        ("status", "validated") => "Validé",
+        ("status", "cancelled") => "Annulé",
+        ("status", s @ ("missing" | "received" | "accepted" | "rejected")) => document_status(s),
+        ("doc_type", t) => doc_type(t),
+        ("role", "agent") => "Agent de secrétariat",
+        ("role", "responsable") => "Responsable de site",
+        ("role", "admin") => "Administrateur",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +135,11 @@ mod tests {
         assert!(is_sensitive_document("attestation_caf"));
         assert!(!is_sensitive_document("justificatif_domicile"));
         assert_eq!(document_status("received"), "À examiner");
+        assert_eq!(
+            value("intent", "reinscrire"),
+            Some("Je souhaite réinscrire")
+        );
+        assert_eq!(value("status", "rejected"), Some("Refusé"));
+        assert_eq!(value("town", "Meudon"), None);
     }
 }

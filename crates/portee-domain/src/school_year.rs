@@ -40,6 +40,18 @@ impl SchoolYear {
         Self::starting(a)
     }
 
+    /// The school year `date` falls in: it starts on 1 September.
+    pub fn containing(date: chrono::NaiveDate) -> Self {
+        use chrono::Datelike;
+        let start = if date.month() >= 9 {
+            date.year()
+        } else {
+            date.year() - 1
+        };
+        Self::starting(start)
+            .unwrap_or_else(|_| Self::starting(2000).expect("2000 is a valid start"))
+    }
+
     pub fn start(self) -> i32 {
         self.start
     }
@@ -73,6 +85,14 @@ impl From<SchoolYear> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_school_year_starts_on_the_first_of_september() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(SchoolYear::containing(d(2026, 12, 1)).start(), 2026);
+        assert_eq!(SchoolYear::containing(d(2027, 8, 31)).start(), 2026);
+        assert_eq!(SchoolYear::containing(d(2027, 9, 1)).start(), 2027);
+    }
 
     #[test]
     fn parses_round_trips_and_refuses() {

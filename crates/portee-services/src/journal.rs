@@ -8,6 +8,7 @@ use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use portee_domain::{
     family::FieldError,
     journal::{EntityRef, JournalFilter, action_label, actor_kind_label, field_label},
+    labels,
 };
 use portee_store::{ActorKind, AuditFilter, AuditRow, Database, StoreError};
 use serde_json::Value;
@@ -105,6 +106,10 @@ fn flatten(v: &Value, out: &mut Vec<(String, String)>) {
                     }
                 }
             }
+            (_, Value::String(code)) if labels::value(key, code).is_some() => out.push((
+                field_label(key).to_owned(),
+                labels::value(key, code).unwrap_or_default().to_owned(),
+            )),
             _ => out.push((field_label(key).to_owned(), scalar(value))),
         }
     }

@@ -5,8 +5,8 @@ use portee_api::{
     ApiError, ErrorCode,
     families::{
         DocumentView, EnrolmentView, FamilyView, GetStudentRequest, GuardianView,
-        OpenDocumentRequest, OpenDocumentResponse, SearchStudentsRequest, SiblingView, StudentHit,
-        StudentIdentity, StudentRecordView, UpdateContactRequest,
+        OpenDocumentRequest, OpenDocumentResponse, Period, SearchStudentsRequest, SiblingView,
+        StudentHit, StudentIdentity, StudentRecordView, UpdateContactRequest,
     },
 };
 use portee_domain::{
@@ -108,7 +108,8 @@ pub async fn get_student(
         .student_record(request.student_id)
         .await
         .map_err(store_error)?;
-    let current_year = r.enrolments.iter().map(|e| e.start_year).max();
+    let current_year =
+        portee_domain::SchoolYear::containing(chrono::Local::now().date_naive()).start();
     let scope = &member.scope;
     Ok(StudentRecordView {
         can_edit: scope.authorize(Action::EditFamilies, Some(site)).is_ok(),
@@ -154,7 +155,11 @@ pub async fn get_student(
             .enrolments
             .into_iter()
             .map(|e| EnrolmentView {
-                current: Some(e.start_year) == current_year,
+                period: match e.start_year.cmp(&current_year) {
+                    std::cmp::Ordering::Less => Period::Past,
+                    std::cmp::Ordering::Equal => Period::Current,
+                    std::cmp::Ordering::Greater => Period::Next,
+                },
                 schedule: labels::schedule(
                     &e.seat_mode,
                     e.day_of_week,

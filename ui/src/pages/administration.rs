@@ -19,33 +19,73 @@ pub struct AdministrationProps {
     pub sites: Vec<portee_api::auth::SiteOption>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Accounts,
+    Journal,
+    Workstation,
+}
+
 #[component]
 pub fn AdministrationPage(props: &AdministrationProps) -> Html {
+    let section = use_state(|| {
+        if props.is_admin {
+            Section::Accounts
+        } else {
+            Section::Workstation
+        }
+    });
+    let tab = |s: Section, slug: &str, label: &str| {
+        let selected = *section == s;
+        let onclick = {
+            let section = section.clone();
+            Callback::from(move |_: MouseEvent| section.set(s))
+        };
+        html! {
+            <button type="button" role="tab" id={format!("admin-onglet-{slug}")}
+                aria-selected={if selected { "true" } else { "false" }}
+                class={classes!("tab", selected.then_some("tab-current"))} {onclick}>{ label.to_owned() }</button>
+        }
+    };
     html! {
         <section class="page" aria-labelledby="titre-page">
             <h1 id="titre-page">{ "Administration" }</h1>
-            if props.is_admin {
-                <crate::pages::staff_admin::StaffAdmin sites={props.sites.clone()} />
-                <crate::pages::audit_log::AuditLogPanel />
-            } else {
-                <div class="notice"><p>{ "La gestion des comptes est réservée aux administrateurs." }</p></div>
-            }
-            <div class="notice">
-                <p><strong>{ "Les années scolaires, les campagnes et la conservation des données ne sont pas encore disponibles dans cette version." }</strong></p>
+            <div class="tabs" role="tablist" aria-label="Administration">
+                if props.is_admin {
+                    { tab(Section::Accounts, "comptes", "Comptes du personnel") }
+                    { tab(Section::Journal, "journal", "Journal des modifications") }
+                }
+                { tab(Section::Workstation, "poste", "Ce poste") }
             </div>
-            <h2>{ "Ce poste" }</h2>
-            if let Some(info) = &props.info {
-                <dl class="facts">
-                    <dt>{ "Base configurée" }</dt><dd><code>{ &info.database_target }</code></dd>
-                    <dt>{ "Fichier de configuration" }</dt><dd><code>{ &info.config_file }</code></dd>
-                    <dt>{ "Dossier des données" }</dt><dd><code>{ &info.data_dir }</code></dd>
-                    <dt>{ "Journaux" }</dt><dd><code>{ &info.log_dir }</code></dd>
-                </dl>
-            }
-            <details class="kit" id="apercu-composants">
-                <summary>{ "Aperçu des composants d'interface (référence pour l'équipe)" }</summary>
-                <ComponentsPreview />
-            </details>
+            <div class="tab-panel" role="tabpanel">
+            { match *section {
+                Section::Accounts if props.is_admin => html! { <crate::pages::staff_admin::StaffAdmin sites={props.sites.clone()} /> },
+                Section::Journal if props.is_admin => html! { <crate::pages::audit_log::AuditLogPanel /> },
+                _ => html! {
+                    <>
+                        if !props.is_admin {
+                            <div class="notice"><p>{ "La gestion des comptes et le journal des modifications sont réservés aux administrateurs." }</p></div>
+                        }
+                        <div class="notice">
+                            <p><strong>{ "Les années scolaires, les campagnes et la conservation des données ne sont pas encore disponibles dans cette version." }</strong></p>
+                        </div>
+                        <h2>{ "Ce poste" }</h2>
+                        if let Some(info) = &props.info {
+                            <dl class="facts">
+                                <dt>{ "Base configurée" }</dt><dd><code>{ &info.database_target }</code></dd>
+                                <dt>{ "Fichier de configuration" }</dt><dd><code>{ &info.config_file }</code></dd>
+                                <dt>{ "Dossier des données" }</dt><dd><code>{ &info.data_dir }</code></dd>
+                                <dt>{ "Journaux" }</dt><dd><code>{ &info.log_dir }</code></dd>
+                            </dl>
+                        }
+                        <details class="kit" id="apercu-composants">
+                            <summary>{ "Aperçu des composants d'interface (référence pour l'équipe)" }</summary>
+                            <ComponentsPreview />
+                        </details>
+                    </>
+                },
+            } }
+            </div>
         </section>
     }
 }

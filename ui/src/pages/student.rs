@@ -5,7 +5,7 @@
 use portee_api::{
     ApiError, ErrorCode,
     families::{
-        DocumentView, GetStudent, GetStudentRequest, OpenDocument, OpenDocumentRequest,
+        DocumentView, GetStudent, GetStudentRequest, OpenDocument, OpenDocumentRequest, Period,
         StudentRecordView, UpdateContact, UpdateContactRequest,
     },
     journal::{History, HistoryEntry, HistoryRequest, HistorySubject},
@@ -77,6 +77,8 @@ pub fn StudentPage(props: &StudentPageProps) -> Html {
     let tab = use_state(|| Tab::Identity);
     // Bumped after a save: the record (and the history) are read again.
     let generation = use_state(|| 0u32);
+    // Hooks come before any early return (Yew needs the same order each render).
+    let notice = use_state(|| None::<String>);
     {
         let (record, events) = (record.clone(), events.clone());
         use_effect_with((props.student_id, *generation), move |(id, _)| {
@@ -124,7 +126,6 @@ pub fn StudentPage(props: &StudentPageProps) -> Html {
                 class={classes!("tab", selected.then_some("tab-current"))} {onclick}>{ t.label() }</button>
         }
     });
-    let notice = use_state(|| None::<String>);
     let reload = {
         let generation = generation.clone();
         Callback::from(move |()| generation.set(*generation + 1))
@@ -220,10 +221,10 @@ fn identity(r: &StudentRecordView, on_open: &Callback<i64>) -> Html {
 }
 
 fn courses(r: &StudentRecordView) -> Html {
-    let rows = |current: bool| -> Vec<Vec<Html>> {
+    let rows = |period: Period| -> Vec<Vec<Html>> {
         r.enrolments
             .iter()
-            .filter(|e| e.current == current)
+            .filter(|e| e.period == period)
             .map(|e| {
                 vec![
                     html! { &e.school_year },
@@ -248,10 +249,15 @@ fn courses(r: &StudentRecordView) -> Html {
         <>
             <h2>{ "Cours de l'année" }</h2>
             <DataTable id={Some(AttrValue::from("cours-annee"))} caption="Cours de l'année" caption_hidden=true
-                columns={columns()} rows={rows(true)} empty="Aucun cours cette année." />
+                columns={columns()} rows={rows(Period::Current)} empty="Aucun cours cette année." />
+            if r.enrolments.iter().any(|e| e.period == Period::Next) {
+                <h2>{ "Cours de l'an prochain (réinscription)" }</h2>
+                <DataTable id={Some(AttrValue::from("cours-an-prochain"))} caption="Cours de l'an prochain" caption_hidden=true
+                    columns={columns()} rows={rows(Period::Next)} />
+            }
             <h2>{ "Historique des cours" }</h2>
             <DataTable id={Some(AttrValue::from("cours-historique"))} caption="Cours des années précédentes" caption_hidden=true
-                columns={columns()} rows={rows(false)} empty="Aucun cours les années précédentes." />
+                columns={columns()} rows={rows(Period::Past)} empty="Aucun cours les années précédentes." />
         </>
     }
 }
