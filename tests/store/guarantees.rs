@@ -354,6 +354,15 @@ async fn a_resubmitted_dossier_creates_nothing_twice() {
                 "SELECT COUNT(*) FROM audit_log WHERE action = 'dossier.create'"
             )? == 1
         );
+        // The entry belongs to the student's and their family's history.
+        anyhow::ensure!(
+            scalar!(
+                &db,
+                i64,
+                "SELECT COUNT(*) FROM audit_log a JOIN students s ON s.id = a.student_id \
+                 WHERE a.action = 'dossier.create' AND a.family_id = s.family_id"
+            )? == 1
+        );
         // Another dossier (new client id) for the same student and campaign.
         let other = NewDossier {
             client_id: Uuid::new_v4(),

@@ -191,6 +191,8 @@ async fn sign_in_refuses_alike_slows_down_then_locks() {
         // Right password, right site.
         let ok = sign_in(&db, 5, "Agent.Meudon", "Meudon-2026-ok", "poste").await?;
         anyhow::ensure!(ok.scope.sites == vec![5]);
+        // Unlocking the screen checks the password again, audited as such.
+        portee_services::session::confirm_password(&db, &ok, "Meudon-2026-ok", "poste").await?;
         // Right password, a site that is not theirs.
         let wrong_site = sign_in(&db, 7, "agent.meudon", "Meudon-2026-ok", "poste")
             .await
@@ -243,6 +245,7 @@ async fn sign_in_refuses_alike_slows_down_then_locks() {
             actions
                 == [
                     "auth.sign_in",
+                    "auth.unlock",
                     "auth.failure",
                     "auth.failure",
                     "auth.failure",

@@ -55,6 +55,18 @@ pub async fn sign_in(
     password: &str,
     workstation: &str,
 ) -> Result<SignedIn, SignInError> {
+    check_credentials(db, site, login, password, workstation, "auth.sign_in").await
+}
+
+/// The sign-in rules; a success is audited as `success_action`.
+async fn check_credentials(
+    db: &Database,
+    site: i16,
+    login: &str,
+    password: &str,
+    workstation: &str,
+    success_action: &'static str,
+) -> Result<SignedIn, SignInError> {
     let login = login.trim().to_lowercase();
     if login.is_empty() || password.is_empty() {
         return Err(SignInError::Invalid(
@@ -117,7 +129,8 @@ pub async fn sign_in(
     if !scope.covers(site) {
         return Err(SignInError::WrongSite);
     }
-    db.record_sign_in(staff.id, site, &actor).await?;
+    db.record_sign_in(staff.id, site, success_action, &actor)
+        .await?;
     tracing::info!(staff_id = staff.id, site, "signed in");
     Ok(signed_in(staff, scope, site))
 }
@@ -143,9 +156,16 @@ pub async fn confirm_password(
     workstation: &str,
 ) -> Result<(), SignInError> {
     let site = session.site;
-    sign_in(db, site, &session.login, password, workstation)
-        .await
-        .map(|_| ())
+    check_credentials(
+        db,
+        site,
+        &session.login,
+        password,
+        workstation,
+        "auth.unlock",
+    )
+    .await
+    .map(|_| ())
 }
 
 /// Creates the first administrator of an empty database.

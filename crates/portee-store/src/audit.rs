@@ -70,7 +70,7 @@ impl Actor {
 
 /// One audit entry to append. `family_id` and `student_id` name the record
 /// the entry belongs to (for its « Historique des modifications »), whatever
-/// the entity changed.
+/// the entity changed; given a student only, the entry takes their family.
 #[derive(Default)]
 pub(crate) struct AuditEntry<'a> {
     pub action: &'a str,
@@ -88,7 +88,8 @@ pub(crate) fn to_json<T: Serialize>(value: &T) -> Option<String> {
 
 pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log \
     (occurred_at, actor_kind, staff_id, workstation, action, entity_type, entity_id, before_json, after_json, \
-    family_id, student_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    family_id, student_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+    COALESCE($10, (SELECT family_id FROM students WHERE id = $11)), $11)";
 
 /// Appends `entry` on `$conn` (a transaction of either backend).
 macro_rules! append_audit {

@@ -124,6 +124,7 @@ impl Database {
                 entity_id: id.to_string(),
                 before: None,
                 after: to_json(&row),
+                student_id: Some(row.student_id),
                 ..Default::default()
             })?;
             tx.commit().await?;
@@ -178,6 +179,7 @@ impl Database {
                 entity_id: id.to_string(),
                 before: to_json(&before),
                 after: to_json(&after),
+                student_id: Some(after.student_id),
                 ..Default::default()
             })?;
             tx.commit().await?;

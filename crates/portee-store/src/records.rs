@@ -108,6 +108,9 @@ pub struct StudentRecord {
     pub documents: Vec<DocumentRow>,
 }
 
+/// family_id, doc_type, file_name, content.
+type StoredDocument = (i64, String, Option<String>, Option<Vec<u8>>);
+
 /// A stored document handed out to be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentFile {
@@ -320,7 +323,7 @@ impl Database {
     ) -> Result<DocumentFile, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let row: Option<(i64, String, Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+            let row: Option<StoredDocument> = sqlx::query_as(
                 "SELECT family_id, doc_type, file_name, content FROM documents WHERE id = $1",
             )
             .bind(document_id)

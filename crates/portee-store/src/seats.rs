@@ -108,6 +108,7 @@ impl Database {
                     "slot_id": request.slot_id, "student_id": request.student_id,
                     "course_id": request.course_id, "school_year_id": request.school_year_id,
                 })),
+                student_id: Some(request.student_id),
                 ..Default::default()
             })?;
             tx.commit().await?;

@@ -158,11 +158,13 @@ impl Database {
         })
     }
 
-    /// Records a successful sign-in (failures reset). Audited.
+    /// Records a successful sign-in or unlock (`action`: `auth.sign_in`,
+    /// `auth.unlock`); failures reset. Audited.
     pub async fn record_sign_in(
         &self,
         staff_id: i64,
         site: i16,
+        action: &'static str,
         actor: &Actor,
     ) -> Result<(), StoreError> {
         on_pool!(self, pool => {
@@ -172,7 +174,7 @@ impl Database {
                 .execute(&mut *tx)
                 .await?;
             append_audit!(&mut *tx, actor, now(), AuditEntry {
-                action: "auth.sign_in",
+                action,
                 entity_type: "staff",
                 entity_id: staff_id.to_string(),
                 before: None,
@@ -295,17 +297,21 @@ impl Database {
         change: &StaffChange,
         actor: &Actor,
     ) -> Result<StaffRow, StoreError> {
-        let before = self.staff(id).await?;
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let version: Option<i32> = sqlx::query_scalar("SELECT version FROM staff WHERE id = $1")
+            // The account as it stands, read inside the transaction.
+            let t: Option<StaffTuple> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_STAFF} WHERE id = $1")))
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
-            match version {
-                None => return Err(StoreError::NotFound),
-                Some(v) if v != expected_version => return Err(StoreError::Conflict),
-                Some(_) => {}
+            let Some(t) = t else { return Err(StoreError::NotFound) };
+            let sites: Vec<i16> = sqlx::query_scalar("SELECT site_id FROM staff_sites WHERE staff_id = $1 ORDER BY site_id")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let before = row(t, sites);
+            if before.version != expected_version {
+                return Err(StoreError::Conflict);
             }
             let removes_admin = match change {
                 StaffChange::Active(false) => true,
@@ -319,10 +325,7 @@ impl Database {
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
-                let is_admin: bool = sqlx::query_scalar("SELECT role = 'admin' AND active FROM staff WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let is_admin = before.role == "admin" && before.active;
                 if is_admin && other_admins == 0 {
                     return Err(StoreError::Invalid {
                         message: "C'est le dernier administrateur actif : il ne peut être ni désactivé ni changé de rôle.".into(),
