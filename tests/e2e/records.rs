@@ -97,6 +97,15 @@ async fn an_agent_corrects_coordonnees_and_the_history_tells_family_from_staff()
         app.wait_for("#historique li[data-actor='family']", WAIT)
             .await?;
         app.screenshot("historique-fiche").await?;
+        // The whole family's history holds the same change.
+        app.click("#historique-famille").await?;
+        app.wait_text(
+            "#historique li:first-child",
+            "Modification des coordonnées",
+            WAIT,
+        )
+        .await?;
+        app.click("#historique-eleve").await?;
 
         // The store holds the same: one entry by this agent on this family.
         let db = app.database().await?;

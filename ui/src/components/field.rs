@@ -265,3 +265,12 @@ pub fn YesNo(props: &YesNoProps) -> Html {
         </fieldset>
     }
 }
+
+/// The message of `error` when it concerns `field` (an `ApiError` names the
+/// request field it refuses), for that field's `error` prop.
+pub fn field_error(error: &Option<portee_api::ApiError>, field: &str) -> Option<AttrValue> {
+    error
+        .as_ref()
+        .filter(|e| e.field.as_deref() == Some(field))
+        .map(|e| AttrValue::from(e.message.clone()))
+}

@@ -12,7 +12,7 @@ mod table;
 
 pub use button::{Button, ButtonKind};
 pub use dialog::Dialog;
-pub use field::{DateField, RequiredLegend, SelectField, TextField, YesNo};
+pub use field::{DateField, RequiredLegend, SelectField, TextField, YesNo, field_error};
 pub use history::HistoryList;
 pub use status::{StatusKind, StatusMessage};
 pub use table::DataTable;

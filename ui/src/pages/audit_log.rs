@@ -17,6 +17,7 @@ use crate::{
     app::{SessionEvents, session_error},
     components::{
         Button, ButtonKind, HistoryList, SelectField, StatusKind, StatusMessage, TextField,
+        field_error,
     },
 };
 
@@ -134,12 +135,7 @@ pub fn AuditLogPanel() -> Html {
             filter.set(next);
         })
     };
-    let field_error = |field: &str| {
-        (*error)
-            .as_ref()
-            .filter(|e| e.field.as_deref() == Some(field))
-            .map(|e| AttrValue::from(e.message.clone()))
-    };
+    let field_error = |field: &str| field_error(&error, field);
     let clear = {
         let filter = filter.clone();
         Callback::from(move |()| filter.set(AuditLogFilter::default()))

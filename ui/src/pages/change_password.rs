@@ -11,7 +11,9 @@ use yew::prelude::*;
 use crate::{
     api,
     app::Logo,
-    components::{Button, ButtonKind, RequiredLegend, StatusKind, StatusMessage, TextField},
+    components::{
+        Button, ButtonKind, RequiredLegend, StatusKind, StatusMessage, TextField, field_error,
+    },
 };
 
 #[derive(Properties, PartialEq)]
@@ -55,12 +57,7 @@ pub fn ChangePasswordPage(props: &ChangePasswordProps) -> Html {
             });
         })
     };
-    let err_for = |field: &str| {
-        (*error)
-            .as_ref()
-            .filter(|e| e.field.as_deref() == Some(field))
-            .map(|e| AttrValue::from(e.message.clone()))
-    };
+    let err_for = |field: &str| field_error(&error, field);
     html! {
         <main class="fullscreen" id="changer-mot-de-passe">
             <div class="fullscreen-card signin-card">

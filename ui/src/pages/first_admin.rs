@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::{
     api,
     app::Logo,
-    components::{Button, RequiredLegend, StatusKind, StatusMessage, TextField},
+    components::{Button, RequiredLegend, StatusKind, StatusMessage, TextField, field_error},
 };
 
 #[derive(Properties, PartialEq)]
@@ -56,12 +56,7 @@ pub fn FirstAdminPage(props: &FirstAdminProps) -> Html {
             });
         })
     };
-    let err_for = |field: &str| {
-        (*error)
-            .as_ref()
-            .filter(|e| e.field.as_deref() == Some(field))
-            .map(|e| AttrValue::from(e.message.clone()))
-    };
+    let err_for = |field: &str| field_error(&error, field);
     html! {
         <main class="fullscreen" id="premier-administrateur">
             <div class="fullscreen-card signin-card">

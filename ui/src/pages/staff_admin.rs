@@ -18,7 +18,7 @@ use crate::{
     app::SessionEvents,
     components::{
         Button, ButtonKind, DataTable, Dialog, RequiredLegend, SelectField, StatusKind,
-        StatusMessage, TextField,
+        StatusMessage, TextField, field_error,
     },
 };
 
@@ -136,12 +136,7 @@ pub fn StaffAdmin(props: &StaffAdminProps) -> Html {
             });
         })
     };
-    let field_error = |field: &str| {
-        (*form_error)
-            .as_ref()
-            .filter(|e| e.field.as_deref() == Some(field))
-            .map(|e| AttrValue::from(e.message.clone()))
-    };
+    let field_error = |field: &str| field_error(&form_error, field);
 
     // Role and sites dialog.
     let editing = use_state(|| None::<StaffSummary>);

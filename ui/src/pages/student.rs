@@ -19,7 +19,7 @@ use crate::{
     app::{SessionEvents, session_error},
     components::{
         Button, ButtonKind, DataTable, HistoryList, RequiredLegend, StatusKind, StatusMessage,
-        TextField,
+        TextField, field_error,
     },
 };
 
@@ -79,6 +79,7 @@ pub fn StudentPage(props: &StudentPageProps) -> Html {
     let generation = use_state(|| 0u32);
     // Hooks come before any early return (Yew needs the same order each render).
     let notice = use_state(|| None::<String>);
+    let whole_family = use_state(|| false);
     {
         let (record, events) = (record.clone(), events.clone());
         use_effect_with((props.student_id, *generation), move |(id, _)| {
@@ -154,9 +155,23 @@ pub fn StudentPage(props: &StudentPageProps) -> Html {
         },
         Tab::Courses => courses(&r),
         Tab::Documents => html! { <DocumentsTab documents={r.documents.clone()} /> },
-        Tab::History => {
-            html! { <HistoryTab subject={HistorySubject::Student(r.student.id)} generation={*generation} /> }
-        }
+        Tab::History => html! {
+            <>
+                <fieldset class="field scope-choice">
+                    <legend class="visually-hidden">{ "Étendue de l'historique" }</legend>
+                    <div class="yes-no-options">
+                        <label class="choice"><input type="radio" name="historique-etendue" id="historique-eleve"
+                            checked={!*whole_family} onchange={let w = whole_family.clone(); Callback::from(move |_: Event| w.set(false))} />
+                            { format!("{} et sa famille", r.student.first_name) }</label>
+                        <label class="choice"><input type="radio" name="historique-etendue" id="historique-famille"
+                            checked={*whole_family} onchange={let w = whole_family.clone(); Callback::from(move |_: Event| w.set(true))} />
+                            { "Toute la famille (frères et sœurs compris)" }</label>
+                    </div>
+                </fieldset>
+                <HistoryTab subject={if *whole_family { HistorySubject::Family(r.family.id) } else { HistorySubject::Student(r.student.id) }}
+                    generation={*generation} />
+            </>
+        },
     };
     let s = &r.student;
     html! {
@@ -321,12 +336,7 @@ fn ContactForm(props: &ContactFormProps) -> Html {
             input.set(next);
         })
     };
-    let field_error = |field: &str| {
-        (*error)
-            .as_ref()
-            .filter(|e| e.field.as_deref() == Some(field))
-            .map(|e| AttrValue::from(e.message.clone()))
-    };
+    let field_error = |field: &str| field_error(&error, field);
     let onsubmit = {
         let (input, version, error, busy, events, on_saved) = (
             input.clone(),
