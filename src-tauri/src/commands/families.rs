@@ -75,6 +75,18 @@ pub(crate) async fn authorize_family(
     .map_err(forbidden)
 }
 
+/// Allows `action` on a student's record; returns their site and family.
+pub(crate) async fn authorize_student(
+    db: &Database,
+    scope: &Scope,
+    action: Action,
+    student_id: i64,
+) -> Result<(i16, i64), ApiError> {
+    let (site, family) = db.student_site(student_id).await.map_err(store_error)?;
+    scope.authorize(action, Some(site)).map_err(forbidden)?;
+    Ok((site, family))
+}
+
 fn family_view(f: FamilyRow) -> FamilyView {
     FamilyView {
         id: f.id,
@@ -96,14 +108,8 @@ pub async fn get_student(
 ) -> Result<StudentRecordView, ApiError> {
     let member = state.sessions().require()?;
     let db = state.database(false).await?;
-    let (site, _) = db
-        .student_site(request.student_id)
-        .await
-        .map_err(store_error)?;
-    member
-        .scope
-        .authorize(Action::ViewFamilies, Some(site))
-        .map_err(forbidden)?;
+    let (site, _) =
+        authorize_student(&db, &member.scope, Action::ViewFamilies, request.student_id).await?;
     let r = db
         .student_record(request.student_id)
         .await

@@ -18,7 +18,7 @@ use tauri::State;
 
 use crate::{
     AppState,
-    commands::families::authorize_family,
+    commands::families::{authorize_family, authorize_student},
     error::{forbidden, store_error},
 };
 
@@ -78,11 +78,8 @@ pub async fn history(
     };
     match request.subject {
         HistorySubject::Student(id) => {
-            let (site, family) = db.student_site(id).await.map_err(store_error)?;
-            member
-                .scope
-                .authorize(Action::ViewFamilies, Some(site))
-                .map_err(forbidden)?;
+            let (_, family) =
+                authorize_student(&db, &member.scope, Action::ViewFamilies, id).await?;
             filter.student = Some((id, family));
         }
         HistorySubject::Family(id) => {
@@ -120,6 +117,16 @@ pub async fn audit_log_options(
         .collect())
 }
 
+/// The administrator's filter, parsed and resolved against `db`.
+async fn resolved(
+    db: &portee_store::Database,
+    input: &portee_api::journal::AuditLogFilter,
+) -> Result<AuditFilter, ApiError> {
+    let filter =
+        JournalFilter::parse(input).map_err(|e| ApiError::validation(e.field, e.message))?;
+    journal::resolve(db, &filter).await.map_err(journal_error)
+}
+
 #[tauri::command]
 #[tracing::instrument(skip(state), err)]
 pub async fn audit_log(
@@ -127,12 +134,8 @@ pub async fn audit_log(
     request: AuditLogRequest,
 ) -> Result<HistoryPage, ApiError> {
     auditor(&state)?;
-    let filter = JournalFilter::parse(&request.filter)
-        .map_err(|e| ApiError::validation(e.field, e.message))?;
     let db = state.database(false).await?;
-    let mut filter = journal::resolve(&db, &filter)
-        .await
-        .map_err(journal_error)?;
+    let mut filter = resolved(&db, &request.filter).await?;
     filter.before_id = request.before_id;
     let rows = db.audit_entries(&filter, PAGE).await.map_err(store_error)?;
     Ok(page(&rows))
@@ -145,12 +148,8 @@ pub async fn export_audit_log(
     request: ExportAuditLogRequest,
 ) -> Result<ExportAuditLogResponse, ApiError> {
     auditor(&state)?;
-    let filter = JournalFilter::parse(&request.filter)
-        .map_err(|e| ApiError::validation(e.field, e.message))?;
     let db = state.database(false).await?;
-    let filter = journal::resolve(&db, &filter)
-        .await
-        .map_err(journal_error)?;
+    let filter = resolved(&db, &request.filter).await?;
     let dir = state.config()?.data_dir.join("exports");
     std::fs::create_dir_all(&dir).map_err(|e| {
         tracing::error!(error = %e, "exports folder");
