@@ -59,9 +59,7 @@ async fn a_wrong_password_is_refused_with_a_message_that_reveals_nothing() {
 #[tokio::test]
 async fn an_agent_of_meudon_sees_only_meudon_families_then_signs_out() {
     scenario("agent-meudon", demo(&[]), async |app| {
-        app.wait_for("#comptes-demo", Duration::from_secs(90))
-            .await?;
-        app.sign_in(5, "agent.meudon", "demo-agent.meudon").await?;
+        app.sign_in_demo(5, "agent.meudon").await?;
         let who = app.wait_text("#utilisateur", "Meudon", WAIT).await?;
         anyhow::ensure!(who.contains("Agent de secrétariat"), "{who}");
 
@@ -128,9 +126,7 @@ async fn the_session_locks_after_inactivity_and_keeps_what_was_typed() {
         "verrou",
         demo(&[("PORTEE_LOCK_AFTER_SECONDS", "3")]),
         async |app| {
-            app.wait_for("#comptes-demo", Duration::from_secs(90))
-                .await?;
-            app.sign_in(5, "resp.meudon", "demo-resp.meudon").await?;
+            app.sign_in_demo(5, "resp.meudon").await?;
             app.click("#nav-familles").await?;
             app.fill("#recherche", "Saisie en cours").await?;
             // No key for 3 s: the lock screen comes over the page.
@@ -167,9 +163,7 @@ async fn the_session_locks_after_inactivity_and_keeps_what_was_typed() {
 #[tokio::test]
 async fn an_administrator_creates_and_disables_accounts() {
     scenario("administration-comptes", demo(&[]), async |app| {
-        app.wait_for("#comptes-demo", Duration::from_secs(90))
-            .await?;
-        app.sign_in(5, "admin.demo", "demo-admin.demo").await?;
+        app.sign_in_demo(5, "admin.demo").await?;
         app.click("#nav-administration").await?;
         app.wait_text("#table-comptes", "agent.meudon", WAIT)
             .await?;
@@ -203,9 +197,7 @@ async fn an_administrator_creates_and_disables_accounts() {
 #[tokio::test]
 async fn a_reset_password_is_replaced_at_the_next_sign_in() {
     scenario("mot-de-passe-provisoire", demo(&[]), async |app| {
-        app.wait_for("#comptes-demo", Duration::from_secs(90))
-            .await?;
-        app.sign_in(5, "admin.demo", "demo-admin.demo").await?;
+        app.sign_in_demo(5, "admin.demo").await?;
         app.click("#nav-administration").await?;
         app.wait_text("#table-comptes", "agent.meudon", WAIT)
             .await?;

@@ -153,22 +153,17 @@ fn demo_history(net: &DemoNetwork) -> Vec<PastEvent> {
     out
 }
 
-const SEQUENCED: [&str; 14] = [
-    "school_years",
-    "campaigns",
-    "families",
-    "guardians",
-    "students",
-    "disciplines",
-    "courses",
-    "slots",
-    "enrolments",
-    "waiting_list",
-    "staff",
-    "reinscriptions",
-    "reinscription_courses",
-    "documents",
-];
+/// The tables whose ids the seed writes itself (their identity must move
+/// past them on PostgreSQL): every table but those keyed otherwise or
+/// filled by identity.
+fn sequenced() -> impl Iterator<Item = &'static str> {
+    crate::stats::TABLES.into_iter().filter(|t| {
+        !matches!(
+            *t,
+            "sites" | "staff_sites" | "audit_log" | "outbox" | "search_tokens"
+        )
+    })
+}
 
 impl Database {
     /// True when the database holds no family yet (a new database).
@@ -303,7 +298,7 @@ impl Database {
             });
             if matches!(self, Database::Postgres(_)) {
                 // Explicit ids were written: move each identity past them.
-                for table in SEQUENCED {
+                for table in sequenced() {
                     sqlx::query(sqlx::AssertSqlSafe(format!(
                         "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
                     )))

@@ -171,8 +171,11 @@ pub struct SelectFieldProps {
     pub label: AttrValue,
     /// (value, label) pairs.
     pub options: Vec<(AttrValue, AttrValue)>,
-    /// `None` shows « — Choisir — » selected.
+    /// `None` shows the placeholder selected.
     pub value: Option<AttrValue>,
+    /// The first, empty choice: « — Choisir — » in a form, « Tous » in a filter.
+    #[prop_or(AttrValue::from("— Choisir —"))]
+    pub placeholder: AttrValue,
     pub onchange: Callback<Option<String>>,
     #[prop_or_default]
     pub required: bool,
@@ -202,7 +205,7 @@ pub fn SelectField(props: &SelectFieldProps) -> Html {
                 aria-describedby={described_by(&props.id, props.hint.is_some(), props.error.is_some())}
                 {onchange}
             >
-                <option value="" selected={props.value.is_none()}>{ "— Choisir —" }</option>
+                <option value="" selected={props.value.is_none()}>{ props.placeholder.clone() }</option>
                 { for props.options.iter().map(|(v, l)| html!{
                     <option value={v.clone()} selected={props.value.as_ref() == Some(v)}>{ l.clone() }</option>
                 }) }

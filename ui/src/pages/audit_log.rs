@@ -170,10 +170,10 @@ pub fn AuditLogPanel() -> Html {
                         oninput={set(|f, v| f.staff_login = v)} error={field_error("staff_login")} autocomplete={Some(AttrValue::from("off"))} />
                 </div>
                 <div class="field-row">
-                    <SelectField id="journal-auteur" label="Auteur" options={actor_options}
+                    <SelectField id="journal-auteur" label="Auteur" options={actor_options} placeholder="Tous"
                         value={filter.actor_kind.clone().map(AttrValue::from)} error={field_error("actor_kind")}
                         onchange={let f = filter.clone(); Callback::from(move |v| { let mut n = (*f).clone(); n.actor_kind = v; f.set(n); })} />
-                    <SelectField id="journal-action" label="Type d'action" options={group_options}
+                    <SelectField id="journal-action" label="Type d'action" options={group_options} placeholder="Toutes"
                         value={filter.action_group.clone().map(AttrValue::from)} error={field_error("action_group")}
                         onchange={let f = filter.clone(); Callback::from(move |v| { let mut n = (*f).clone(); n.action_group = v; f.set(n); })} />
                     <TextField id="journal-fiche" label="Fiche concernée" value={AttrValue::from(filter.entity.clone())}
