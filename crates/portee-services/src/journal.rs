@@ -106,11 +106,16 @@ fn flatten(v: &Value, out: &mut Vec<(String, String)>) {
                     }
                 }
             }
-            (_, Value::String(code)) if labels::value(key, code).is_some() => out.push((
-                field_label(key).to_owned(),
-                labels::value(key, code).unwrap_or_default().to_owned(),
-            )),
-            _ => out.push((field_label(key).to_owned(), scalar(value))),
+            _ => {
+                let shown = match value {
+                    Value::String(code) => labels::value(key, code).map(str::to_owned),
+                    _ => None,
+                };
+                out.push((
+                    field_label(key).to_owned(),
+                    shown.unwrap_or_else(|| scalar(value)),
+                ));
+            }
         }
     }
 }

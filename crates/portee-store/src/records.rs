@@ -272,20 +272,28 @@ impl Database {
             .bind(family_id)
             .fetch_all(&mut *tx)
             .await?;
-            for (id, last_name, first_name, birth_date) in &students {
-                sqlx::query("DELETE FROM search_tokens WHERE student_id = $1").bind(id).execute(&mut *tx).await?;
-                let tokens = student_tokens(
-                    StudentKeys { last_name, first_name, birth_date: *birth_date, family_number: &before_family.family_number },
-                    &keys,
-                );
-                for (token, weight) in tokens {
-                    sqlx::query("INSERT INTO search_tokens (token, student_id, weight) VALUES ($1, $2, $3)")
-                        .bind(token)
-                        .bind(id)
-                        .bind(weight)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+            // One DELETE and one multi-row INSERT for the whole family.
+            sqlx::query("DELETE FROM search_tokens WHERE student_id IN (SELECT id FROM students WHERE family_id = $1)")
+                .bind(family_id)
+                .execute(&mut *tx)
+                .await?;
+            let tokens: Vec<(String, i64, i16)> = students
+                .iter()
+                .flat_map(|(id, last_name, first_name, birth_date)| {
+                    student_tokens(
+                        StudentKeys { last_name, first_name, birth_date: *birth_date, family_number: &before_family.family_number },
+                        &keys,
+                    )
+                    .into_iter()
+                    .map(move |(token, weight)| (token, *id, weight))
+                })
+                .collect();
+            if !tokens.is_empty() {
+                let mut qb = sqlx::QueryBuilder::new("INSERT INTO search_tokens (token, student_id, weight) ");
+                qb.push_values(tokens, |mut b, (token, id, weight)| {
+                    b.push_bind(token).push_bind(id).push_bind(weight);
+                });
+                qb.build().execute(&mut *tx).await?;
             }
             let after_family: FamilyRow =
                 sqlx::query_as(SELECT_FAMILY).bind(family_id).fetch_one(&mut *tx).await?;

@@ -50,9 +50,10 @@ fn entry(row: &AuditRow) -> HistoryEntry {
 fn page(rows: &[AuditRow]) -> HistoryPage {
     HistoryPage {
         entries: rows.iter().map(entry).collect(),
-        next_before_id: (rows.len() == PAGE as usize)
-            .then(|| rows.last().map(|r| r.id))
-            .flatten(),
+        next_before_id: rows
+            .last()
+            .filter(|_| rows.len() == PAGE as usize)
+            .map(|r| r.id),
     }
 }
 
