@@ -5,9 +5,12 @@ use portee_api::{ApiError, Command, ErrorCode, REQUEST_KEY};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+// `__TAURI_INTERNALS__` is what Tauri injects in every webview (and what its
+// own JavaScript API calls); `app.withGlobalTauri` stays off, so no global
+// `window.__TAURI__` API object is exposed to the page.
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], catch, js_name = invoke)]
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI_INTERNALS__"], catch, js_name = invoke)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
 }
 

@@ -7,7 +7,7 @@ use portee_api::{
     ApiError, ErrorCode,
     auth::{Activity, AuthStatus, AuthStatusResponse, SessionInfo, SignOut, Unlock, UnlockRequest},
     system::{
-        AppInfo, AppInfoResponse, Backend, DatabaseInfo, DatabaseStatus, DatabaseStatusRequest,
+        AppInfo, AppInfoResponse, Backend, DatabaseStatus, DatabaseStatusRequest,
         UiReady,
     },
 };
@@ -17,7 +17,8 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    components::{Button, ButtonKind, StatusKind, StatusMessage, TextField},
+    components::{Button, ButtonKind, Logo, StatusKind, StatusMessage, TextField},
+    shared::{DbState, SessionEvents},
     pages::{
         administration::AdministrationPage, families::FamiliesPage, first_admin::FirstAdminPage,
         home::HomePage, placeholder::PlaceholderPage, sign_in::SignInPage,
@@ -25,36 +26,6 @@ use crate::{
     },
     text::Area,
 };
-
-/// Where the connection to the database stands.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DbState {
-    Connecting,
-    Ready(DatabaseInfo),
-    Failed(ApiError),
-}
-
-/// Given to every page: report an error that ends or locks the session.
-#[derive(Clone, PartialEq)]
-pub struct SessionEvents {
-    pub report: Callback<ApiError>,
-}
-
-/// Hands a session error (locked, signed out) to the shell and returns
-/// `None`; any other error is returned for the page to show.
-pub fn session_error(events: &Option<SessionEvents>, e: ApiError) -> Option<ApiError> {
-    if matches!(
-        e.code,
-        ErrorCode::SessionLocked | ErrorCode::Unauthenticated
-    ) {
-        if let Some(ev) = events {
-            ev.report.emit(e);
-        }
-        None
-    } else {
-        Some(e)
-    }
-}
 
 fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -268,7 +239,8 @@ pub fn App() -> Html {
         <div class="app"
             onkeydown={on_activity.reform(|_: KeyboardEvent| ())}
             onmousedown={on_activity.reform(|_: MouseEvent| ())}
-            inert={*locked}>
+            inert={*locked}
+            aria-hidden={locked.then_some("true")}>
             <a class="skip-link" href="#contenu">{ "Aller au contenu" }</a>
             <header class="topbar">
                 <Logo />
@@ -398,6 +370,26 @@ fn StatusBar(props: &StatusBarProps) -> Html {
                       data-schema-version={i.schema_version.to_string()}>
                     <span class="dot dot-ok" aria-hidden="true"></span>
                     <span id="statut-base-lieu">{ place }</span>
+                    {
+                        match i.encrypted {
+                            Some(true) => html! {
+                                <>
+                                    <span class="sep" aria-hidden="true">{ " · " }</span>
+                                    <span id="statut-base-chiffrement" data-encrypted="true">{ "connexion chiffrée (TLS)" }</span>
+                                </>
+                            },
+                            Some(false) => html! {
+                                <>
+                                    <span class="sep" aria-hidden="true">{ " · " }</span>
+                                    <span id="statut-base-chiffrement" data-encrypted="false" class="tag-warning"
+                                        title="Les données circulent en clair sur le réseau : demandez sslmode=verify-full dans l'adresse de la base.">
+                                        { "connexion non chiffrée" }
+                                    </span>
+                                </>
+                            },
+                            None => html! {},
+                        }
+                    }
                     <span class="sep" aria-hidden="true">{ " · " }</span>
                     <span id="statut-base-schema">{ format!("schéma v{}", i.schema_version) }</span>
                     if i.demo {
@@ -416,25 +408,6 @@ fn StatusBar(props: &StatusBarProps) -> Html {
             <span class="statusbar-label">{ "Base de données :" }</span>
             { content }
         </footer>
-    }
-}
-
-/// The Portée mark: a five-line staff with a note (icons/portee.svg).
-#[component]
-pub fn Logo() -> Html {
-    html! {
-        <svg class="logo" viewBox="0 0 64 64" width="40" height="40" aria-hidden="true" focusable="false">
-            <rect width="64" height="64" rx="14" fill="#1b2a4a"/>
-            <g stroke="#e8edf7" stroke-width="2.4" stroke-linecap="round">
-                <line x1="10" y1="18" x2="54" y2="18"/>
-                <line x1="10" y1="25" x2="54" y2="25"/>
-                <line x1="10" y1="32" x2="54" y2="32"/>
-                <line x1="10" y1="39" x2="54" y2="39"/>
-                <line x1="10" y1="46" x2="54" y2="46"/>
-            </g>
-            <ellipse cx="30" cy="42.5" rx="7" ry="5.2" transform="rotate(-22 30 42.5)" fill="#f2b134"/>
-            <rect x="35.2" y="12" width="3" height="30" rx="1.2" fill="#f2b134"/>
-        </svg>
     }
 }
 

@@ -2,12 +2,13 @@
 //!
 //! `pages/` holds one module per screen, `components/` the widgets every
 //! screen shares (the component kit), `api` the one typed door to the
-//! backend. Strings shown to users are French; code is English.
+//! backend, `shared` what the shell (`app`) hands down to pages. Strings shown to users are French; code is English.
 
 mod api;
 mod app;
 mod components;
 mod pages;
+mod shared;
 mod text;
 
 fn main() {

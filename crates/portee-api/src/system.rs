@@ -29,6 +29,9 @@ pub struct DatabaseInfo {
     pub location: String,
     /// PostgreSQL: the database name. SQLite: `None`.
     pub database: Option<String>,
+    /// PostgreSQL: whether the connection is encrypted (TLS), as the server
+    /// sees it. SQLite: `None` (a local file).
+    pub encrypted: Option<bool>,
     /// The newest migration applied, read from the database itself.
     pub schema_version: i64,
     /// That migration's description.

@@ -66,3 +66,22 @@ impl Database {
         })
     }
 }
+
+impl Database {
+    /// Whether the connection to the server is encrypted (TLS), read from
+    /// the server's own view of this connection (`pg_stat_ssl`). `None` for
+    /// the embedded SQLite file, which has no connection to protect.
+    pub async fn connection_encrypted(&self) -> Result<Option<bool>, StoreError> {
+        match self {
+            Database::Postgres(pool) => {
+                let ssl: Option<bool> = sqlx::query_scalar(
+                    "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                )
+                .fetch_optional(pool)
+                .await?;
+                Ok(Some(ssl.unwrap_or(false)))
+            }
+            Database::Sqlite(_) => Ok(None),
+        }
+    }
+}

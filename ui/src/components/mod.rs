@@ -7,6 +7,7 @@ mod button;
 mod dialog;
 mod field;
 mod history;
+mod logo;
 mod status;
 mod table;
 
@@ -14,5 +15,6 @@ pub use button::{Button, ButtonKind};
 pub use dialog::Dialog;
 pub use field::{DateField, RequiredLegend, SelectField, TextField, YesNo, field_error};
 pub use history::HistoryList;
+pub use logo::Logo;
 pub use status::{StatusKind, StatusMessage};
 pub use table::DataTable;

@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    app::{SessionEvents, session_error},
+    shared::{SessionEvents, session_error},
     components::{
         Button, ButtonKind, HistoryList, SelectField, StatusKind, StatusMessage, TextField,
         field_error,

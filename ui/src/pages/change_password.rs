@@ -10,8 +10,8 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    app::Logo,
     components::{
+        Logo,
         Button, ButtonKind, RequiredLegend, StatusKind, StatusMessage, TextField, field_error,
     },
 };

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    app::SessionEvents,
+    shared::SessionEvents,
     components::{DataTable, StatusKind, StatusMessage, TextField},
     pages::student::StudentPage,
 };
@@ -56,7 +56,7 @@ pub fn FamiliesPage() -> Html {
                         results.set(Some(hits));
                     }
                     Err(e) => {
-                        if let Some(e) = crate::app::session_error(&events, e) {
+                        if let Some(e) = crate::shared::session_error(&events, e) {
                             error.set(Some(AttrValue::from(e.message)));
                         }
                     }

@@ -10,8 +10,8 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    app::Logo,
-    components::{Button, RequiredLegend, StatusKind, StatusMessage, TextField, field_error},
+    components::{
+        Logo,Button, RequiredLegend, StatusKind, StatusMessage, TextField, field_error},
 };
 
 #[derive(Properties, PartialEq)]

@@ -3,7 +3,7 @@
 use portee_api::system::{AppInfoResponse, Backend};
 use yew::prelude::*;
 
-use crate::{app::DbState, text::Area};
+use crate::{shared::DbState, text::Area};
 
 #[derive(Properties, PartialEq)]
 pub struct HomeProps {

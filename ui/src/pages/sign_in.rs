@@ -10,8 +10,8 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    app::Logo,
     components::{
+        Logo,
         Button, DataTable, RequiredLegend, SelectField, StatusKind, StatusMessage, TextField,
     },
 };

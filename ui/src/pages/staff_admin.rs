@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    app::SessionEvents,
+    shared::SessionEvents,
     components::{
         Button, ButtonKind, DataTable, Dialog, RequiredLegend, SelectField, StatusKind,
         StatusMessage, TextField, field_error,
@@ -339,7 +339,7 @@ fn report(
     message: &UseStateHandle<Option<(StatusKind, String)>>,
     e: ApiError,
 ) {
-    if let Some(e) = crate::app::session_error(events, e) {
+    if let Some(e) = crate::shared::session_error(events, e) {
         message.set(Some((StatusKind::Error, e.message)));
     }
 }

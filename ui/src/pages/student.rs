@@ -16,7 +16,7 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    app::{SessionEvents, session_error},
+    shared::{SessionEvents, session_error},
     components::{
         Button, ButtonKind, DataTable, HistoryList, RequiredLegend, StatusKind, StatusMessage,
         TextField, field_error,

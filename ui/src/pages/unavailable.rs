@@ -5,8 +5,8 @@ use portee_api::{ApiError, ErrorCode, system::AppInfoResponse};
 use yew::prelude::*;
 
 use crate::{
-    app::Logo,
-    components::{Button, StatusKind, StatusMessage},
+    components::{
+        Logo,Button, StatusKind, StatusMessage},
 };
 
 #[derive(Properties, PartialEq)]
