@@ -5,7 +5,7 @@
 # on first start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$HOME/.local/share/portee-tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh
 echo "[launch] building the interface (trunk, release)"
 (cd ui && trunk build --release)

@@ -61,6 +61,18 @@ if ! installed trunk "$TRUNK_VERSION" trunk; then
   log "cargo: installing trunk $TRUNK_VERSION (about 12 minutes the first time)"
   cargo install -q --force --locked trunk --version "$TRUNK_VERSION"
 fi
+# npm (for binaryen): Debian's nodejs + npm, unless a node with npm is there.
+if ! command -v npm >/dev/null; then
+  log "apt: installing nodejs npm"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+TOOLS_DIR="$HOME/.local/share/portee-tools"
+if ! "$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION\b"; then
+  log "npm: installing binaryen $BINARYEN_VERSION (wasm-opt)"
+  mkdir -p "$TOOLS_DIR"
+  npm install -s --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
+fi
 if [ "${1:-}" = "--with-tauri-cli" ] && ! installed tauri-cli "$TAURI_CLI_VERSION" cargo-tauri; then
   log "cargo: installing tauri-cli $TAURI_CLI_VERSION"
   cargo install -q --force --locked tauri-cli --version "$TAURI_CLI_VERSION"

@@ -24,4 +24,18 @@ if ! PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d postgres -tAc 'select 
   log "setting the test password of role postgres"
   $SUDO runuser -u postgres -- psql -q -c "ALTER USER postgres PASSWORD 'postgres'"
 fi
+# The TLS tests need the server to offer TLS (Debian turns it on with its
+# self-signed "snakeoil" certificate; make sure of it where it is off).
+if [ "$(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW ssl' 2>/dev/null)" != "on" ]; then
+  if [ ! -f /etc/ssl/private/ssl-cert-snakeoil.key ]; then
+    log "creating a self-signed certificate for TLS tests"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends ssl-cert
+    $SUDO make-ssl-cert generate-default-snakeoil
+    $SUDO adduser -q postgres ssl-cert || true
+  fi
+  log "turning TLS on"
+  $SUDO runuser -u postgres -- psql -q -c "ALTER SYSTEM SET ssl_cert_file = '/etc/ssl/certs/ssl-cert-snakeoil.pem'" \
+    -c "ALTER SYSTEM SET ssl_key_file = '/etc/ssl/private/ssl-cert-snakeoil.key'" -c "ALTER SYSTEM SET ssl = on" \
+    -c "SELECT pg_reload_conf()"
+fi
 log "ready on 127.0.0.1:5432"

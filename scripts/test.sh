@@ -4,7 +4,7 @@
 # the real window under Xvfb. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$HOME/.local/share/portee-tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 bash scripts/setup.sh
 bash scripts/start-postgres.sh
