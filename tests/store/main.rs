@@ -10,6 +10,8 @@ mod staff;
 
 pub(crate) async fn each_backend<F, Fut>(test: F)
 where
+mod tls;
+mod visibility;
     F: Fn(TestDb) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<()>>,
 {

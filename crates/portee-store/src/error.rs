@@ -44,7 +44,14 @@ impl StoreError {
                 reason: io_reason(io),
                 source: Some(err),
             },
-            E::Tls(_) | E::PoolClosed | E::WorkerCrashed => StoreError::Unavailable {
+            E::Tls(_) => StoreError::Unavailable {
+                reason: "la connexion chiffrée (TLS) n'a pas pu être établie : le serveur n'accepte \
+                         pas le chiffrement, ou son certificat n'est pas reconnu par ce poste \
+                         (voir sslmode et sslrootcert dans l'adresse)"
+                    .into(),
+                source: Some(err),
+            },
+            E::PoolClosed | E::WorkerCrashed => StoreError::Unavailable {
                 reason: "la connexion a été interrompue".into(),
                 source: Some(err),
             },

@@ -25,6 +25,7 @@ pub async fn database_status(
         },
         location: location.place,
         database: location.database,
+        encrypted: db.connection_encrypted().await.map_err(store_error)?,
         schema_version: schema.version,
         schema_description: schema.description,
         expected_schema_version: expected_schema_version(),
