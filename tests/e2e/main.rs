@@ -6,6 +6,7 @@ use std::time::Duration;
 use fantoccini::{Locator, key::Key};
 use portee_store::{Database, expected_schema_version};
 mod auth;
+mod privacy;
 mod records;
 
 use portee_tests::{

@@ -47,7 +47,7 @@ fn dummy_hash() -> &'static str {
 
 /// Checks the identifier and password for `site`, applying the slow-down
 /// and lock rules, and records the outcome in the audit log.
-#[tracing::instrument(skip(db, password, workstation), err)]
+#[tracing::instrument(skip_all, fields(site), err)]
 pub async fn sign_in(
     db: &Database,
     site: i16,

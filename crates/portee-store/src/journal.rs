@@ -145,7 +145,7 @@ fn journal_sql(filter: &AuditFilter, limit: i64) -> (String, Vec<Bind>) {
 
 impl Database {
     /// At most `limit` (1–5,000) entries matching `filter`, newest first.
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip_all, fields(limit), err)]
     pub async fn audit_entries(
         &self,
         filter: &AuditFilter,

@@ -47,7 +47,7 @@ fn sign_in_error(e: SignInError) -> ApiError {
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip_all, err)]
 pub async fn auth_status(
     state: State<'_, AppState>,
     request: (),
@@ -99,7 +99,7 @@ pub async fn auth_status(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state, request), err)]
+#[tracing::instrument(skip_all, err)]
 pub async fn sign_in(
     state: State<'_, AppState>,
     request: SignInRequest,
@@ -117,7 +117,7 @@ pub async fn sign_in(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip_all, err)]
 pub async fn sign_out(state: State<'_, AppState>, request: ()) -> Result<(), ApiError> {
     let () = request;
     if let Some(s) = state.sessions().end() {
@@ -136,7 +136,7 @@ pub async fn activity(state: State<'_, AppState>, request: ()) -> Result<(), Api
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state, request), err)]
+#[tracing::instrument(skip_all, err)]
 pub async fn unlock(state: State<'_, AppState>, request: UnlockRequest) -> Result<(), ApiError> {
     let member = state.sessions().member()?;
     let db = state.database(false).await?;
@@ -148,7 +148,7 @@ pub async fn unlock(state: State<'_, AppState>, request: UnlockRequest) -> Resul
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state, request), err)]
+#[tracing::instrument(skip_all, err)]
 pub async fn create_first_admin(
     state: State<'_, AppState>,
     request: CreateFirstAdminRequest,
@@ -173,7 +173,7 @@ pub async fn create_first_admin(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state, request), err)]
+#[tracing::instrument(skip_all, err)]
 pub async fn change_own_password(
     state: State<'_, AppState>,
     request: ChangeOwnPasswordRequest,

@@ -30,7 +30,7 @@ fn date(d: chrono::NaiveDate) -> String {
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state, request), err)]
+#[tracing::instrument(skip_all, err)]
 pub async fn search_students(
     state: State<'_, AppState>,
     request: SearchStudentsRequest,
@@ -101,7 +101,7 @@ fn family_view(f: FamilyRow) -> FamilyView {
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip_all, fields(student_id = request.student_id), err)]
 pub async fn get_student(
     state: State<'_, AppState>,
     request: GetStudentRequest,
@@ -241,7 +241,7 @@ pub async fn update_contact(
 const MAX_DOCUMENT_BYTES: usize = 20 * 1024 * 1024;
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip_all, fields(document_id = request.document_id), err)]
 pub async fn open_document(
     state: State<'_, AppState>,
     request: OpenDocumentRequest,

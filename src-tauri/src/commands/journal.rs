@@ -66,7 +66,7 @@ fn journal_error(e: JournalError) -> ApiError {
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip_all, fields(subject = ?request.subject), err)]
 pub async fn history(
     state: State<'_, AppState>,
     request: HistoryRequest,
@@ -102,7 +102,7 @@ fn auditor(state: &AppState) -> Result<(), ApiError> {
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip_all, err)]
 pub async fn audit_log_options(
     state: State<'_, AppState>,
     request: (),
@@ -129,7 +129,7 @@ async fn resolved(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip_all, err)]
 pub async fn audit_log(
     state: State<'_, AppState>,
     request: AuditLogRequest,
@@ -143,7 +143,7 @@ pub async fn audit_log(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip_all, err)]
 pub async fn export_audit_log(
     state: State<'_, AppState>,
     request: ExportAuditLogRequest,

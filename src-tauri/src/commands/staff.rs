@@ -79,7 +79,7 @@ async fn hash(password: String) -> Result<String, ApiError> {
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip_all, err)]
 pub async fn list_staff(
     state: State<'_, AppState>,
     request: (),
@@ -97,7 +97,7 @@ pub async fn list_staff(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state, request), err)]
+#[tracing::instrument(skip_all, err)]
 pub async fn create_staff(
     state: State<'_, AppState>,
     request: CreateStaffRequest,

@@ -10,7 +10,7 @@ use tauri::State;
 use crate::{AppState, error::store_error};
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip_all, fields(retry = request.retry), err)]
 pub async fn database_status(
     state: State<'_, AppState>,
     request: DatabaseStatusRequest,
@@ -35,7 +35,7 @@ pub async fn database_status(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip_all, err)]
 pub fn app_info(state: State<'_, AppState>, request: ()) -> Result<AppInfoResponse, ApiError> {
     let () = request;
     let config = state.config()?;
