@@ -355,10 +355,22 @@ async fn the_whole_log_filters_by_author_action_and_dates_and_exports_as_csv() {
             |r| r.occurred_at >= window.from.unwrap() && r.occurred_at < window.until.unwrap()
         ));
 
+        // A workstation named like a spreadsheet formula (any text cell could be).
+        let formula = "=HYPERLINK(\"http://exemple.invalid\";\"x\")";
+        db.record_journal_export(
+            &AuditFilter::default(),
+            0,
+            "avant.csv",
+            &Actor::staff(staff_id, formula),
+        )
+        .await?;
+        let all = db.audit_entries(&AuditFilter::default(), 5000).await?;
+
         // CSV: a header, then one line per entry; quotes and semicolons survive.
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("journal.csv");
-        let rows = journal::export_csv(&db, &AuditFilter::default(), &path).await?;
+        let exporter = Actor::staff(staff_id, "poste-export");
+        let rows = journal::export_csv(&db, &AuditFilter::default(), &path, &exporter).await?;
         anyhow::ensure!(rows == all.len() as u64, "{rows} ≠ {}", all.len());
         let bytes = std::fs::read(&path)?;
         anyhow::ensure!(bytes.starts_with("\u{feff}".as_bytes()));
@@ -371,6 +383,35 @@ async fn the_whole_log_filters_by_author_action_and_dates_and_exports_as_csv() {
         anyhow::ensure!(records[0].get(0) == Some(all[0].id.to_string().as_str()));
         anyhow::ensure!(records[0].get(11) == all[0].after_json.as_deref().or(Some("")));
         anyhow::ensure!(!dir.path().join("journal.csv.partiel").exists());
+        // The formula is text in the spreadsheet.
+        let poste = records
+            .iter()
+            .find(|r| r.get(0) == Some(all[0].id.to_string().as_str()))
+            .and_then(|r| r.get(4));
+        anyhow::ensure!(poste == Some(format!("'{formula}").as_str()), "{poste:?}");
+        // The export itself is in the log: who, which filter, how many lines.
+        let exports = db
+            .audit_entries(
+                &AuditFilter {
+                    action_prefix: Some("journal.export".into()),
+                    staff_id: Some(staff_id),
+                    ..Default::default()
+                },
+                10,
+            )
+            .await?;
+        let entry = &exports[0];
+        anyhow::ensure!(entry.workstation == "poste-export", "{entry:?}");
+        let after: serde_json::Value =
+            serde_json::from_str(entry.after_json.as_deref().unwrap_or("null"))?;
+        anyhow::ensure!(after["rows"] == serde_json::json!(rows), "{after}");
+        anyhow::ensure!(after["file_name"] == "journal.csv", "{after}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path)?.permissions().mode() & 0o777;
+            anyhow::ensure!(mode == 0o600, "{mode:o}");
+        }
         db.close().await;
         Ok(())
     })

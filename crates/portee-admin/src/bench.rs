@@ -272,7 +272,13 @@ async fn bench_history(db: &Database, label: &str, scale: usize) -> anyhow_lite:
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("journal.csv");
     let t = Instant::now();
-    let exported = portee_services::journal::export_csv(db, &AuditFilter::default(), &path).await?;
+    let exported = portee_services::journal::export_csv(
+        db,
+        &AuditFilter::default(),
+        &path,
+        &portee_store::Actor::system("portee-bench"),
+    )
+    .await?;
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     println!(
         "{label:<10} {scale:>6} students  journal CSV export: {exported} entries, {:.1} MB in {:.2} s",

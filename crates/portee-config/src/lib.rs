@@ -124,16 +124,67 @@ impl Config {
         self.data_dir.join("cache")
     }
 
-    /// Creates the data, log and cache folders if missing.
+    /// Where the journal's CSV exports go.
+    pub fn exports_dir(&self) -> PathBuf {
+        self.data_dir.join("exports")
+    }
+
+    /// Creates the data, log, cache and exports folders if missing, private
+    /// to the user on Unix (0700, existing ones tightened): they hold
+    /// personal data (database file, document copies, exports, logs).
     pub fn ensure_dirs(&self) -> Result<(), ConfigError> {
-        for dir in [self.data_dir.clone(), self.log_dir(), self.cache_dir()] {
-            std::fs::create_dir_all(&dir).map_err(|e| ConfigError::CreateDir {
+        for dir in [
+            self.data_dir.clone(),
+            self.log_dir(),
+            self.cache_dir(),
+            self.exports_dir(),
+        ] {
+            create_private_dir(&dir).map_err(|e| ConfigError::CreateDir {
                 path: dir.display().to_string(),
                 reason: e.to_string(),
             })?;
         }
         Ok(())
     }
+}
+
+/// Creates `dir` (and its missing parents) readable by the user only on
+/// Unix (0700); an existing `dir` is set to 0700 too. Elsewhere the
+/// platform's defaults apply (the user's profile on Windows).
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Creates (or truncates) `path` for writing, readable by the user only on
+/// Unix (0600, also when it already existed).
+pub fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(file)
 }
 
 /// `sqlite:` URL of a file, created if missing.
@@ -205,6 +256,47 @@ mod tests {
             assert_eq!(c.database_url, "sqlite:///tmp/x.db");
             Ok(())
         });
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn data_folders_and_private_files_are_the_users_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let root = std::env::temp_dir().join(format!("portee-config-modes-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        // An existing, world-readable log folder is tightened too.
+        std::fs::create_dir_all(root.join("donnees").join("logs")).unwrap();
+        std::fs::set_permissions(
+            root.join("donnees").join("logs"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+        let config = Config {
+            data_dir: root.join("donnees"),
+            database_url: String::new(),
+            log_level: "info".into(),
+            lock_after_minutes: 10,
+            lock_after_seconds: 600,
+            demo_students: 0,
+            config_file: root.join("portee.toml"),
+        };
+        config.ensure_dirs().unwrap();
+        for dir in [
+            config.data_dir.clone(),
+            config.log_dir(),
+            config.cache_dir(),
+            config.exports_dir(),
+        ] {
+            assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+        }
+        let file = config.exports_dir().join("x.csv");
+        std::fs::write(&file, "ancien").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        create_private_file(&file).unwrap();
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(std::fs::read(&file).unwrap(), b"");
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

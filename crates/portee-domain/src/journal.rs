@@ -146,38 +146,193 @@ impl JournalFilter {
     }
 }
 
+/// One kind of audit entry: its code, its French label and the keys its
+/// before/after values may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionKind {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub fields: &'static [&'static str],
+}
+
+const SLOT_FIELDS: &[&str] = &[
+    "id",
+    "course_id",
+    "day_of_week",
+    "starts_at",
+    "ends_at",
+    "teacher",
+    "room",
+    "capacity",
+    "seats_taken",
+    "version",
+];
+const DOSSIER_FIELDS: &[&str] = &[
+    "id",
+    "student_id",
+    "campaign_id",
+    "client_id",
+    "intent",
+    "no_reason",
+    "status",
+    "image_rights",
+    "may_leave_alone",
+    "additional_info",
+    "version",
+    "updated_at",
+];
+const STAFF_FIELDS: &[&str] = &[
+    "id",
+    "login",
+    "display_name",
+    "role",
+    "active",
+    "must_change_password",
+    "failed_attempts",
+    "locked_until",
+    "is_demo",
+    "sites",
+    "version",
+    "created_at",
+    "updated_at",
+];
+const CONTACT_FIELDS: &[&str] = &[
+    "address_line",
+    "address_extra",
+    "postcode",
+    "town",
+    "guardians",
+    "name",
+    "phone_mobile",
+    "phone_home",
+    "phone_work",
+    "email",
+];
+
+/// Every action the code writes to the audit log, in one place: the store
+/// writes these codes, [`action_label`] reads them, and the tests walk
+/// this list so that a new action without French words fails.
+pub const ACTIONS: &[ActionKind] = &[
+    ActionKind { code: "auth.sign_in", label: "Connexion", fields: &["site_id"] },
+    ActionKind { code: "auth.unlock", label: "Déverrouillage de la session", fields: &["site_id"] },
+    ActionKind {
+        code: "auth.failure",
+        label: "Échec de connexion",
+        fields: &["failed_attempts", "locked_until"],
+    },
+    ActionKind {
+        code: "auth.lock",
+        label: "Compte verrouillé après des échecs de connexion",
+        fields: &["failed_attempts", "locked_until"],
+    },
+    ActionKind {
+        code: "staff.create_first_admin",
+        label: "Création du premier administrateur",
+        fields: STAFF_FIELDS,
+    },
+    ActionKind { code: "staff.create", label: "Création d'un compte", fields: STAFF_FIELDS },
+    ActionKind { code: "staff.enable", label: "Réactivation d'un compte", fields: STAFF_FIELDS },
+    ActionKind { code: "staff.disable", label: "Désactivation d'un compte", fields: STAFF_FIELDS },
+    ActionKind {
+        code: "staff.reset_password",
+        label: "Nouveau mot de passe provisoire",
+        fields: STAFF_FIELDS,
+    },
+    ActionKind {
+        code: "staff.role_and_sites",
+        label: "Changement de rôle ou de sites",
+        fields: STAFF_FIELDS,
+    },
+    ActionKind {
+        code: "staff.change_password",
+        label: "Changement de son mot de passe",
+        fields: STAFF_FIELDS,
+    },
+    ActionKind {
+        code: "family.contact",
+        label: "Modification des coordonnées",
+        fields: CONTACT_FIELDS,
+    },
+    ActionKind {
+        code: "dossier.create",
+        label: "Création du dossier de réinscription",
+        fields: DOSSIER_FIELDS,
+    },
+    ActionKind {
+        code: "dossier.update",
+        label: "Modification du dossier de réinscription",
+        fields: DOSSIER_FIELDS,
+    },
+    ActionKind {
+        code: "reinscription.validate",
+        label: "Validation de la réinscription",
+        fields: &["intent", "status", "acknowledgement_number", "image_rights", "may_leave_alone"],
+    },
+    ActionKind {
+        code: "document.upload",
+        label: "Dépôt d'un document",
+        fields: &["doc_type", "file_name"],
+    },
+    ActionKind {
+        code: "document.accept",
+        label: "Document accepté",
+        fields: &["status", "rejection_reason"],
+    },
+    ActionKind {
+        code: "document.reject",
+        label: "Document refusé",
+        fields: &["status", "rejection_reason"],
+    },
+    ActionKind {
+        code: "document.open",
+        label: "Consultation d'un document",
+        fields: &["doc_type", "file_name"],
+    },
+    ActionKind {
+        code: "seat.take",
+        label: "Place attribuée dans un créneau",
+        fields: &["slot_id", "student_id", "course_id", "school_year_id"],
+    },
+    ActionKind {
+        code: "slot.capacity",
+        label: "Changement de capacité d'un créneau",
+        fields: SLOT_FIELDS,
+    },
+    ActionKind {
+        code: "journal.export",
+        label: "Export du journal (CSV)",
+        fields: &[
+            "from",
+            "until",
+            "staff_id",
+            "actor_kind",
+            "action_prefix",
+            "entity_type",
+            "entity_id",
+            "family_id",
+            "student_id",
+            "rows",
+            "file_name",
+        ],
+    },
+    ActionKind {
+        code: "demo.seed",
+        label: "Données de démonstration",
+        fields: &["students", "families", "slots"],
+    },
+];
+
 /// The French label of an audit action (`staff.create` → « Création d'un
 /// compte »). An action unknown to this build shows its code.
 pub fn action_label(action: &str) -> &str {
-    match action {
-        "auth.sign_in" => "Connexion",
-        "auth.unlock" => "Déverrouillage de la session",
-        "auth.failure" => "Échec de connexion",
-        "auth.lock" => "Compte verrouillé après des échecs de connexion",
-        "staff.create_first_admin" => "Création du premier administrateur",
-        "staff.create" => "Création d'un compte",
-        "staff.enable" => "Réactivation d'un compte",
-        "staff.disable" => "Désactivation d'un compte",
-        "staff.reset_password" => "Nouveau mot de passe provisoire",
-        "staff.role_and_sites" => "Changement de rôle ou de sites",
-        "staff.change_password" => "Changement de son mot de passe",
-        "family.contact" => "Modification des coordonnées",
-        "dossier.create" => "Création du dossier de réinscription",
-        "dossier.update" => "Modification du dossier de réinscription",
-        "reinscription.validate" => "Validation de la réinscription",
-        "document.upload" => "Dépôt d'un document",
-        "document.accept" => "Document accepté",
-        "document.reject" => "Document refusé",
-        "document.open" => "Consultation d'un document",
-        "seat.take" => "Place attribuée dans un créneau",
-        "slot.capacity" => "Changement de capacité d'un créneau",
-        "demo.seed" => "Données de démonstration",
-        other => other,
-    }
+    ACTIONS
+        .iter()
+        .find(|a| a.code == action)
+        .map_or(action, |a| a.label)
 }
 
 /// The families of actions an administrator filters the log by.
-pub const ACTION_GROUPS: [(&str, &str); 8] = [
+pub const ACTION_GROUPS: [(&str, &str); 9] = [
     ("auth.", "Connexions"),
     ("staff.", "Comptes du personnel"),
     ("family.", "Familles et coordonnées"),
@@ -186,7 +341,17 @@ pub const ACTION_GROUPS: [(&str, &str); 8] = [
     ("document.", "Documents"),
     ("seat.", "Places dans les créneaux"),
     ("slot.", "Capacités des créneaux"),
+    ("journal.", "Exports du journal"),
 ];
+
+/// The French words for an action filter (`document.` → « Documents »,
+/// `staff.create` → « Création d'un compte »).
+pub fn action_prefix_label(prefix: &str) -> &str {
+    ACTION_GROUPS
+        .iter()
+        .find(|(p, _)| *p == prefix)
+        .map_or_else(|| action_label(prefix), |(_, l)| l)
+}
 
 /// The French label of who acted: `family`, `staff` or `system`.
 pub fn actor_kind_label(kind: &str) -> &'static str {
@@ -198,32 +363,77 @@ pub fn actor_kind_label(kind: &str) -> &'static str {
     }
 }
 
-/// The French name of a field recorded in an entry's before/after values.
+/// The French name of every key an entry's before/after values hold
+/// (the `fields` of [`ACTIONS`]).
+pub const FIELD_LABELS: &[(&str, &str)] = &[
+    ("address_line", "Adresse"),
+    ("address_extra", "Complément d'adresse"),
+    ("postcode", "Code postal"),
+    ("town", "Commune"),
+    ("guardians", "Responsables légaux"),
+    ("name", "Nom"),
+    ("phone_mobile", "Téléphone portable"),
+    ("phone_home", "Téléphone domicile"),
+    ("phone_work", "Téléphone professionnel"),
+    ("email", "Courriel"),
+    ("status", "Statut"),
+    ("intent", "Choix"),
+    ("no_reason", "Motif de non-réinscription"),
+    ("additional_info", "Information complémentaire"),
+    ("image_rights", "Droit à l'image"),
+    ("may_leave_alone", "Autorisation de sortie"),
+    ("client_id", "N° de saisie"),
+    ("campaign_id", "Campagne de réinscription"),
+    ("doc_type", "Type de document"),
+    ("file_name", "Fichier"),
+    ("rejection_reason", "Motif du refus"),
+    ("acknowledgement_number", "N° d'accusé de réception"),
+    ("role", "Rôle"),
+    ("sites", "Sites"),
+    ("site_id", "Site"),
+    ("active", "Actif"),
+    ("login", "Identifiant"),
+    ("display_name", "Nom"),
+    ("must_change_password", "Mot de passe provisoire à changer"),
+    ("failed_attempts", "Échecs de connexion successifs"),
+    ("locked_until", "Verrouillé jusqu'au"),
+    ("is_demo", "Compte de démonstration"),
+    ("id", "Numéro"),
+    ("version", "Version"),
+    ("created_at", "Créé le"),
+    ("updated_at", "Modifié le"),
+    ("slot_id", "Créneau"),
+    ("student_id", "Élève"),
+    ("family_id", "Famille"),
+    ("staff_id", "Compte"),
+    ("course_id", "Cours"),
+    ("school_year_id", "Année scolaire"),
+    ("day_of_week", "Jour"),
+    ("starts_at", "Début"),
+    ("ends_at", "Fin"),
+    ("teacher", "Professeur"),
+    ("room", "Salle"),
+    ("capacity", "Capacité"),
+    ("seats_taken", "Places prises"),
+    ("from", "Depuis le"),
+    ("until", "Avant le"),
+    ("actor_kind", "Auteur"),
+    ("action_prefix", "Type d'action"),
+    ("entity_type", "Type de fiche"),
+    ("entity_id", "Fiche"),
+    ("rows", "Lignes exportées"),
+    ("students", "Élèves"),
+    ("families", "Familles"),
+    ("slots", "Créneaux"),
+];
+
+/// The French name of a field recorded in an entry's before/after values;
+/// a key unknown to this build shows as itself.
 pub fn field_label(field: &str) -> &str {
-    match field {
-        "address_line" => "Adresse",
-        "address_extra" => "Complément d'adresse",
-        "postcode" => "Code postal",
-        "town" => "Commune",
-        "phone_mobile" => "Téléphone portable",
-        "phone_home" => "Téléphone domicile",
-        "phone_work" => "Téléphone professionnel",
-        "email" => "Courriel",
-        "status" => "Statut",
-        "intent" => "Choix",
-        "image_rights" => "Droit à l'image",
-        "may_leave_alone" => "Autorisation de sortie",
-        "doc_type" => "Type de document",
-        "file_name" => "Fichier",
-        "rejection_reason" => "Motif du refus",
-        "acknowledgement_number" => "N° d'accusé de réception",
-        "role" => "Rôle",
-        "sites" => "Sites",
-        "active" => "Actif",
-        "login" => "Identifiant",
-        "display_name" => "Nom",
-        other => other,
-    }
+    FIELD_LABELS
+        .iter()
+        .find(|(k, _)| *k == field)
+        .map_or(field, |(_, l)| l)
 }
 
 #[cfg(test)]
@@ -243,6 +453,30 @@ mod tests {
         assert_eq!(action_label("inconnu.x"), "inconnu.x");
         assert_eq!(actor_kind_label("family"), "Famille (extranet)");
         assert_eq!(field_label("postcode"), "Code postal");
+    }
+
+    #[test]
+    fn every_action_and_every_key_it_writes_has_french_words() {
+        for action in ACTIONS {
+            assert_ne!(action_label(action.code), action.code);
+            assert!(
+                ACTION_GROUPS
+                    .iter()
+                    .any(|(p, _)| action.code.starts_with(p))
+                    || action.code == "demo.seed",
+                "{} belongs to no group",
+                action.code
+            );
+            for key in action.fields {
+                assert_ne!(field_label(key), *key, "{}: {key}", action.code);
+            }
+        }
+        let mut codes: Vec<_> = ACTIONS.iter().map(|a| a.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ACTIONS.len(), "an action is listed twice");
+        assert_eq!(action_prefix_label("document."), "Documents");
+        assert_eq!(action_prefix_label("staff.create"), "Création d'un compte");
     }
 
     #[test]

@@ -2,15 +2,20 @@
 //! which values changed), the administrators' filter resolved against the
 //! database, and the CSV export (written whole or not at all).
 
-use std::{io::Write, path::Path};
+use std::path::Path;
 
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use portee_domain::{
     family::FieldError,
-    journal::{EntityRef, JournalFilter, action_label, actor_kind_label, field_label},
+    Site,
+    journal::{
+        EntityRef, JournalFilter, action_label, action_prefix_label, actor_kind_label, field_label,
+    },
     labels,
 };
-use portee_store::{ActorKind, AuditFilter, AuditRow, Database, StoreError};
+use portee_store::{Actor, ActorKind, AuditFilter, AuditRow, Database, StoreError};
+
+use crate::export::CsvExport;
 use serde_json::Value;
 
 /// One value that changed, with its French name.
@@ -58,8 +63,9 @@ pub fn actor_label(row: &AuditRow) -> String {
     }
 }
 
-fn entity_label(row: &AuditRow) -> String {
-    let kind = match row.entity_type.as_str() {
+/// The French word for a kind of record (`entity_type`).
+fn entity_kind(entity_type: &str) -> &str {
+    match entity_type {
         "family" => "Famille",
         "guardian" => "Responsable légal",
         "student" => "Élève",
@@ -67,10 +73,16 @@ fn entity_label(row: &AuditRow) -> String {
         "document" => "Document",
         "staff" => "Compte",
         "slot" => "Créneau",
+        "enrolment" => "Inscription",
+        "sign_in" => "Connexion",
+        "journal" => "Export du journal",
         "database" => "Base",
         other => other,
-    };
-    format!("{kind} {}", row.entity_id)
+    }
+}
+
+fn entity_label(row: &AuditRow) -> String {
+    format!("{} {}", entity_kind(&row.entity_type), row.entity_id)
 }
 
 fn scalar(v: &Value) -> String {
@@ -83,6 +95,45 @@ fn scalar(v: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(", "),
         Value::Object(_) => v.to_string(),
+    }
+}
+
+/// A value of key `key` as people read it: site ids become site names,
+/// codes their French words, instants JJ/MM/AAAA HH:MM, record ids « n° 12 »,
+/// booleans oui/non.
+fn told_value(key: &str, v: &Value) -> String {
+    let number = v.as_i64();
+    match (key, v) {
+        (_, Value::Null) => "—".to_owned(),
+        ("site_id", _) if number.is_some() => {
+            Site::name_of(i16::try_from(number.unwrap_or(0)).unwrap_or(0)).to_owned()
+        }
+        ("sites", Value::Array(items)) if items.is_empty() => "aucun".to_owned(),
+        ("sites", Value::Array(items)) => items
+            .iter()
+            .map(|i| told_value("site_id", i))
+            .collect::<Vec<_>>()
+            .join(", "),
+        ("day_of_week", _) if number.is_some() => {
+            labels::day(i16::try_from(number.unwrap_or(0)).unwrap_or(0)).to_owned()
+        }
+        (
+            "id" | "student_id" | "family_id" | "staff_id" | "slot_id" | "course_id"
+            | "campaign_id" | "school_year_id",
+            _,
+        ) if number.is_some() => format!("n° {}", number.unwrap_or(0)),
+        ("actor_kind", Value::String(k)) => actor_kind_label(k).to_owned(),
+        ("action_prefix", Value::String(p)) => action_prefix_label(p).to_owned(),
+        ("entity_type", Value::String(t)) => entity_kind(t).to_owned(),
+        ("from" | "until" | "locked_until" | "created_at" | "updated_at", Value::String(t)) => {
+            DateTime::parse_from_rfc3339(t)
+                .map(|t| when(t.with_timezone(&Utc)))
+                .unwrap_or_else(|_| t.clone())
+        }
+        (_, Value::String(code)) => labels::value(key, code)
+            .map(str::to_owned)
+            .unwrap_or_else(|| scalar(v)),
+        _ => scalar(v),
     }
 }
 
@@ -102,20 +153,11 @@ fn flatten(v: &Value, out: &mut Vec<(String, String)>) {
                         if k == "id" || k == "name" {
                             continue;
                         }
-                        out.push((format!("{who} — {}", field_label(k)), scalar(gv)));
+                        out.push((format!("{who} — {}", field_label(k)), told_value(k, gv)));
                     }
                 }
             }
-            _ => {
-                let shown = match value {
-                    Value::String(code) => labels::value(key, code).map(str::to_owned),
-                    _ => None,
-                };
-                out.push((
-                    field_label(key).to_owned(),
-                    shown.unwrap_or_else(|| scalar(value)),
-                ));
-            }
+            _ => out.push((field_label(key).to_owned(), told_value(key, value))),
         }
     }
 }
@@ -219,21 +261,29 @@ pub async fn resolve(db: &Database, filter: &JournalFilter) -> Result<AuditFilte
 const EXPORT_PAGE: u32 = 2000;
 
 /// Writes every entry matching `filter` to `path` as CSV (semicolons and a
-/// UTF-8 byte-order mark, as French spreadsheets expect), newest first. The
-/// file is written beside `path` and renamed at the end: an interrupted
-/// export leaves no half-written file. Returns the number of entries.
+/// UTF-8 byte-order mark, as French spreadsheets expect; cells that a
+/// spreadsheet would run as formulas neutralised), newest first. The file
+/// (0600 on Unix) is written beside `path` and renamed at the end, once the
+/// export is recorded in the audit log as `journal.export` by `actor`: an
+/// interrupted or unaudited export leaves no file. Returns the number of
+/// entries.
 pub async fn export_csv(
     db: &Database,
     filter: &AuditFilter,
     path: &Path,
+    actor: &Actor,
 ) -> Result<u64, JournalError> {
     let write_err = |e: &dyn std::fmt::Display| JournalError::Write(e.to_string());
     let partial = path.with_extension("csv.partiel");
-    let file = std::fs::File::create(&partial).map_err(|e| write_err(&e))?;
-    let mut out = std::io::BufWriter::new(file);
-    out.write_all("\u{feff}".as_bytes())
-        .map_err(|e| write_err(&e))?;
-    let mut csv = csv::WriterBuilder::new().delimiter(b';').from_writer(out);
+    let file = crate::export::create_private(&partial).map_err(|e| write_err(&e))?;
+    let out = std::io::BufWriter::new(file);
+    let mut csv = match CsvExport::new(out) {
+        Ok(csv) => csv,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(write_err(&e));
+        }
+    };
     let result = async {
         csv.write_record([
             "n°",
@@ -282,6 +332,12 @@ pub async fn export_csv(
             }
         }
         csv.flush().map_err(|e| write_err(&e))?;
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        db.record_journal_export(filter, rows, &file_name, actor)
+            .await?;
         Ok::<u64, JournalError>(rows)
     }
     .await;
@@ -326,7 +382,103 @@ mod tests {
         // broken JSON lists nothing.
         let created = changes(None, Some(r#"{"active":true,"sites":[5,6]}"#));
         assert_eq!(created[0].after, "oui");
-        assert_eq!(created[1].after, "5, 6");
+        assert_eq!(created[1].after, "Meudon, Sèvres");
         assert!(changes(Some("{"), Some("pas du json")).is_empty());
+    }
+
+    /// A plausible value for `key`, as the store writes it.
+    fn sample(key: &str) -> Value {
+        match key {
+            "site_id" => serde_json::json!(5),
+            "sites" => serde_json::json!([5, 6]),
+            "day_of_week" => serde_json::json!(3),
+            "role" => serde_json::json!("agent"),
+            "status" => serde_json::json!("validated"),
+            "intent" => serde_json::json!("ne_pas_reinscrire"),
+            "doc_type" => serde_json::json!("attestation_caf"),
+            "actor_kind" => serde_json::json!("staff"),
+            "action_prefix" => serde_json::json!("document."),
+            "entity_type" => serde_json::json!("reinscription"),
+            "from" | "until" | "locked_until" | "created_at" | "updated_at" => {
+                serde_json::json!("2026-12-02T09:30:00Z")
+            }
+            "active" | "image_rights" | "may_leave_alone" | "must_change_password" | "is_demo" => {
+                serde_json::json!(true)
+            }
+            "guardians" => serde_json::json!([{
+                "id": 1, "name": "Anne Martin", "phone_mobile": "06 12 34 56 78",
+                "phone_home": null, "phone_work": null, "email": "anne@exemple.fr"
+            }]),
+            k if k == "id" || k.ends_with("_id") => serde_json::json!(12),
+            "failed_attempts" | "capacity" | "seats_taken" | "version" | "rows" | "students"
+            | "families" | "slots" => serde_json::json!(3),
+            _ => serde_json::json!("Texte saisi"),
+        }
+    }
+
+    fn snake_case_word(text: &str) -> Option<&str> {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .find(|w| w.contains('_') && w.chars().any(|c| c.is_ascii_lowercase()))
+    }
+
+    #[test]
+    fn every_field_of_every_action_reads_in_french() {
+        for action in portee_domain::journal::ACTIONS {
+            let mut values = serde_json::Map::new();
+            for key in action.fields {
+                values.insert((*key).to_owned(), sample(key));
+            }
+            let after = Value::Object(values).to_string();
+            let row = AuditRow {
+                id: 1,
+                occurred_at: Utc::now(),
+                actor_kind: "staff".into(),
+                staff_id: Some(3),
+                staff_login: Some("agent.meudon".into()),
+                staff_name: Some("Claire Dubois".into()),
+                workstation: "poste-1".into(),
+                action: action.code.into(),
+                entity_type: "staff".into(),
+                entity_id: "3".into(),
+                before_json: None,
+                after_json: Some(after),
+                family_id: None,
+                student_id: None,
+            };
+            let told = tell(&row);
+            assert_eq!(told.action_label, action.label);
+            let text: Vec<String> = told
+                .changes
+                .iter()
+                .flat_map(|c| [c.field.clone(), c.after.clone()])
+                .chain([told.entity_label.clone(), told.action_label.clone()])
+                .collect();
+            let text = text.join(" | ");
+            assert!(!told.changes.is_empty(), "{}: nothing told", action.code);
+            assert_eq!(snake_case_word(&text), None, "{}: {text}", action.code);
+            for key in action.fields {
+                if *key == "name" || *key == "id" {
+                    continue;
+                }
+                assert!(
+                    told.changes.iter().all(|c| !c.field.split(" — ").any(|f| f == *key)),
+                    "{}: raw key {key} in {text}",
+                    action.code
+                );
+            }
+            for raw in ["validated", "document.", "reinscription", "agent |", "attestation_caf"] {
+                assert!(!text.contains(raw), "{}: raw code {raw} in {text}", action.code);
+            }
+        }
+        // The review's example: a sign-in's site reads « Site — Meudon ».
+        let c = changes(None, Some(r#"{"site_id":5}"#));
+        assert_eq!(
+            c,
+            vec![Change {
+                field: "Site".into(),
+                before: "—".into(),
+                after: "Meudon".into()
+            }]
+        );
     }
 }

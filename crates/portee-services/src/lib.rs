@@ -3,5 +3,6 @@
 
 pub mod auth;
 pub mod demo;
+pub mod export;
 pub mod journal;
 pub mod session;

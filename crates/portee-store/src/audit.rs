@@ -119,3 +119,58 @@ pub(crate) fn now() -> DateTime<Utc> {
     let t = Utc::now();
     t - chrono::Duration::nanoseconds(i64::from(t.timestamp_subsec_nanos() % 1000))
 }
+
+/// The values of a journal export's audit entry: the filter, by ids and
+/// codes (never a typed text), the number of lines and the file's name.
+fn export_json(filter: &crate::AuditFilter, rows: u64, file_name: &str) -> serde_json::Value {
+    let mut v = serde_json::Map::new();
+    let mut put = |k: &str, x: serde_json::Value| {
+        if !x.is_null() {
+            v.insert(k.to_owned(), x);
+        }
+    };
+    put("from", serde_json::json!(filter.from));
+    put("until", serde_json::json!(filter.until));
+    put("staff_id", serde_json::json!(filter.staff_id));
+    put(
+        "actor_kind",
+        serde_json::json!(filter.actor_kind.map(ActorKind::as_str)),
+    );
+    put("action_prefix", serde_json::json!(filter.action_prefix));
+    put("entity_type", serde_json::json!(filter.entity_type));
+    put("entity_id", serde_json::json!(filter.entity_id));
+    put("family_id", serde_json::json!(filter.family_id));
+    put("student_id", serde_json::json!(filter.student_id));
+    put("rows", serde_json::json!(rows));
+    put("file_name", serde_json::json!(file_name));
+    serde_json::Value::Object(v)
+}
+
+impl crate::Database {
+    /// Appends `journal.export` (who exported which filter, how many lines,
+    /// to which file) in its own write transaction. The export is handed
+    /// out only once this returned `Ok`: no export goes unaudited.
+    pub async fn record_journal_export(
+        &self,
+        filter: &crate::AuditFilter,
+        rows: u64,
+        file_name: &str,
+        actor: &Actor,
+    ) -> Result<(), crate::StoreError> {
+        use crate::pool::WritePool;
+        let after = export_json(filter, rows, file_name).to_string();
+        crate::pool::on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            append_audit!(&mut *tx, actor, now(), AuditEntry {
+                action: "journal.export",
+                entity_type: "journal",
+                entity_id: file_name.to_owned(),
+                before: None,
+                after: Some(after),
+                ..Default::default()
+            })?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}

@@ -93,12 +93,13 @@ pub async fn history(
 }
 
 /// The signed-in member, if they may read the whole log.
-fn auditor(state: &AppState) -> Result<(), ApiError> {
+fn auditor(state: &AppState) -> Result<portee_services::session::SignedIn, ApiError> {
     let member = state.sessions().require()?;
     member
         .scope
         .authorize(Action::ViewAuditLog, None)
-        .map_err(forbidden)
+        .map_err(forbidden)?;
+    Ok(member)
 }
 
 #[tauri::command]
@@ -148,11 +149,11 @@ pub async fn export_audit_log(
     state: State<'_, AppState>,
     request: ExportAuditLogRequest,
 ) -> Result<ExportAuditLogResponse, ApiError> {
-    auditor(&state)?;
+    let member = auditor(&state)?;
     let db = state.database(false).await?;
     let filter = resolved(&db, &request.filter).await?;
-    let dir = state.config()?.data_dir.join("exports");
-    std::fs::create_dir_all(&dir).map_err(|e| {
+    let dir = state.config()?.exports_dir();
+    portee_config::create_private_dir(&dir).map_err(|e| {
         tracing::error!(error = %e, "exports folder");
         ApiError::new(
             ErrorCode::Internal,
@@ -167,7 +168,8 @@ pub async fn export_audit_log(
         chrono::Local::now().format("%Y%m%d-%H%M%S")
     );
     let path = dir.join(name);
-    let rows = journal::export_csv(&db, &filter, &path)
+    let actor = portee_store::Actor::staff(member.staff_id, crate::workstation());
+    let rows = journal::export_csv(&db, &filter, &path, &actor)
         .await
         .map_err(journal_error)?;
     Ok(ExportAuditLogResponse {
