@@ -94,9 +94,28 @@ pub fn run() {
                     tracing::warn!(code = ?e.code, "database not available at start");
                 }
             });
+            // Document copies go as soon as the session locks (the lock is
+            // noticed here within seconds, with no command needed).
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+                loop {
+                    tick.tick().await;
+                    handle.state::<AppState>().purge_copies_unless_open();
+                }
+            });
             Ok(())
         })
-        .run(context());
+        .build(context())
+        .map(|app| {
+            app.run(|handle, event| {
+                if let tauri::RunEvent::Exit = event {
+                    use tauri::Manager;
+                    // No copy of a document outlives the app.
+                    handle.state::<AppState>().purge_copies();
+                }
+            });
+        });
     if let Err(e) = result {
         tracing::error!(error = %e, "the window could not be opened");
         eprintln!("Portée n'a pas pu ouvrir sa fenêtre : {e}");

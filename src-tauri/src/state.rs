@@ -71,6 +71,25 @@ impl AppState {
         &self.sessions
     }
 
+    /// Removes the document copies unless a member is signed in with the
+    /// session unlocked (so: once the inactivity lock has come, or after
+    /// sign-out). Returns whether copies were purged. `run()` calls this
+    /// every few seconds, so a copy does not outlive the lock for long.
+    pub fn purge_copies_unless_open(&self) -> bool {
+        let open = matches!(self.sessions.peek(), Some((_, false)));
+        if !open && let Ok(config) = self.config() {
+            crate::viewer::purge_copies(&config.cache_dir());
+        }
+        !open
+    }
+
+    /// Removes the document copies (the app is exiting).
+    pub fn purge_copies(&self) {
+        if let Ok(config) = self.config() {
+            crate::viewer::purge_copies(&config.cache_dir());
+        }
+    }
+
     pub fn demo_seeded_now(&self) -> Option<u32> {
         self.demo_seeded_now.get().copied()
     }

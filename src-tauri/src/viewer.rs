@@ -36,13 +36,46 @@ pub fn copies_dir(cache_dir: &Path) -> PathBuf {
     cache_dir.join("documents")
 }
 
+/// Writes the copy of document `id` handed to the PDF reader: the folder
+/// is the user's only (0700 on Unix) and the file 0600.
+pub fn write_copy(cache_dir: &Path, id: i64, content: &[u8]) -> std::io::Result<PathBuf> {
+    use std::io::Write;
+    let dir = copies_dir(cache_dir);
+    portee_config::create_private_dir(cache_dir)?;
+    portee_config::create_private_dir(&dir)?;
+    let path = dir.join(format!("document-{id}.pdf"));
+    portee_config::create_private_file(&path)?.write_all(content)?;
+    Ok(path)
+}
+
 /// Removes the document copies (personal data of minors does not stay on
-/// the workstation): at sign-out and at start.
+/// the workstation): at sign-out, when the session locks, when the app
+/// exits, and at start.
 pub fn purge_copies(cache_dir: &Path) {
     let dir = copies_dir(cache_dir);
     if dir.exists()
         && let Err(e) = std::fs::remove_dir_all(&dir)
     {
         tracing::warn!(error = %e, "document copies could not be removed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn copies_are_private_and_purged() {
+        let cache = tempfile::tempdir().unwrap();
+        let path = super::write_copy(cache.path(), 7, b"%PDF-1.4").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"%PDF-1.4");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode =
+                |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(&super::copies_dir(cache.path())), 0o700);
+        }
+        super::purge_copies(cache.path());
+        assert!(!path.exists());
     }
 }

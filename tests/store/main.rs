@@ -4,14 +4,14 @@
 use portee_store::{Database, DatabaseKind, StoreError, expected_schema_version};
 use portee_tests::db::{Kind, TestDb};
 
+mod files;
 mod guarantees;
 mod records;
 mod staff;
+mod tls;
 
 pub(crate) async fn each_backend<F, Fut>(test: F)
 where
-mod tls;
-mod visibility;
     F: Fn(TestDb) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<()>>,
 {

@@ -87,6 +87,35 @@ fn sqlite_location(o: &SqliteConnectOptions) -> Location {
     }
 }
 
+/// On Unix, the SQLite file is created readable by the user only (0600)
+/// before SQLite opens it, and an existing one (with its `-wal` and `-shm`)
+/// is set to 0600: SQLite gives the `-wal` and `-shm` files it creates the
+/// main file's permissions, so none of them is world-readable.
+fn private_sqlite_files(path: &std::path::Path) -> std::io::Result<()> {
+    if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = std::path::PathBuf::from(name);
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Database {
     /// Connects (SQLite: creates the file and its folder if missing).
     /// Does not migrate: call [`Database::migrate`].
@@ -142,6 +171,10 @@ impl Database {
                         source: None,
                     })?;
                 }
+                private_sqlite_files(&path).map_err(|e| StoreError::Unavailable {
+                    reason: format!("le fichier {} ne peut pas être créé ({e})", path.display()),
+                    source: None,
+                })?;
                 let options = options
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)

@@ -264,16 +264,16 @@ pub async fn open_document(
             "Ce fichier n'est pas un PDF lisible : il n'a pas été ouvert.",
         ));
     }
-    let dir = crate::viewer::copies_dir(&state.config()?.cache_dir());
-    let path = dir.join(format!("document-{}.pdf", doc.id));
-    let written = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, &doc.content));
-    if let Err(e) = written {
-        tracing::error!(error = %e, "document copy could not be written");
-        return Err(ApiError::new(
-            ErrorCode::Internal,
-            "Le document n'a pas pu être copié sur ce poste (dossier de cache inaccessible).",
-        ));
-    }
+    let path = match crate::viewer::write_copy(&state.config()?.cache_dir(), doc.id, &doc.content) {
+        Ok(path) => path,
+        Err(e) => {
+            tracing::error!(error = %e, "document copy could not be written");
+            return Err(ApiError::new(
+                ErrorCode::Internal,
+                "Le document n'a pas pu être copié sur ce poste (dossier de cache inaccessible).",
+            ));
+        }
+    };
     let shown = path.display().to_string();
     Ok(match state.viewer().open(&path) {
         Ok(()) => OpenDocumentResponse {
