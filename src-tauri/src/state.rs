@@ -118,6 +118,7 @@ impl AppState {
             if db.kind() == portee_store::DatabaseKind::Sqlite
                 && config.demo_students > 0
                 && db.is_empty().await.map_err(store_error)?
+                && !db.has_real_staff().await.map_err(store_error)?
             {
                 tracing::info!(students = config.demo_students, "seeding the demo network");
                 let today = chrono::Local::now().date_naive();

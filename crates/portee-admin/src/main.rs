@@ -92,6 +92,13 @@ async fn run(cli: Cli) -> Result<(), String> {
                 return Err("le nombre d'élèves doit être compris entre 1 et 1 000 000.".into());
             }
             db.migrate().await.map_err(|e| e.to_string())?;
+            // Demo accounts have public passwords: never in a database in service.
+            if db.has_real_staff().await.map_err(|e| e.to_string())? {
+                return Err("refusé : la base contient des comptes du personnel réels. Les données \
+                     de démonstration (dont les mots de passe sont publics) ne vont que dans une \
+                     base neuve."
+                    .into());
+            }
             let today = chrono::Local::now().date_naive();
             let report = portee_services::demo::seed(
                 &db,

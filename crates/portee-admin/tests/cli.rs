@@ -88,3 +88,31 @@ fn errors_are_french_sentences_with_a_non_zero_exit() {
     assert!(!ok);
     assert!(err.contains("entre 1 et 1 000 000"), "{err}");
 }
+
+#[tokio::test]
+async fn seed_refuses_a_database_that_holds_real_staff_accounts() {
+    for kind in [Kind::Postgres, Kind::Sqlite] {
+        let t = TestDb::new(kind).await.unwrap();
+        let (ok, _, err) = admin(&t.url, &["migrate"]);
+        assert!(ok, "{kind:?}: {err}");
+        let db = portee_store::Database::connect(&t.url).await.unwrap();
+        portee_services::session::create_first_admin(
+            &db,
+            "c.martin",
+            "Claire Martin",
+            "Conservatoire-2026",
+            "poste",
+        )
+        .await
+        .unwrap();
+        let (ok, out, err) = admin(&t.url, &["seed", "--students", "50"]);
+        assert!(!ok, "{kind:?}: seeded anyway: {out}");
+        assert!(
+            err.starts_with("portee-admin : refusé : la base contient des comptes du personnel réels"),
+            "{kind:?}: {err}"
+        );
+        assert!(db.is_empty().await.unwrap(), "{kind:?}");
+        assert!(!db.is_demo_database().await.unwrap(), "{kind:?}");
+        db.close().await;
+    }
+}

@@ -14,6 +14,7 @@ fn main() {
             students,
             seed: 42,
             today,
+            taken_at: None,
         };
         let started = Instant::now();
         let n = generate(&options);

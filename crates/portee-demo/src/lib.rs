@@ -14,6 +14,7 @@
 //!     students: 200,
 //!     seed: 42,
 //!     today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+//!     taken_at: None,
 //! });
 //! assert_eq!(network.students.len(), 200);
 //! let year = &network.school_years[network.current_year];
@@ -73,6 +74,11 @@ pub struct DemoOptions {
     /// The day the demo pretends to be: the current school year contains
     /// it and the réinscription campaign for the next one is open.
     pub today: NaiveDate,
+    /// The instant the network is written: every generated event happens
+    /// strictly before it (the demo's past never lies ahead of a change a
+    /// user makes right after). `None`: `today` at 16:00 UTC, for
+    /// reproducible runs.
+    pub taken_at: Option<DateTime<Utc>>,
 }
 
 /// The generated network. References between rows are indexes into these
@@ -99,8 +105,9 @@ pub struct DemoNetwork {
     pub reinscriptions: Vec<Reinscription>,
     pub reinscription_courses: Vec<ReinscriptionCourse>,
     pub documents: Vec<Document>,
-    /// The instant the data pretends to be taken at (`today`, 16:00 UTC):
-    /// every generated timestamp is at or before it.
+    /// The instant the data pretends to be taken at (`today`, 16:00 UTC,
+    /// or a minute before `taken_at` when that is earlier): every generated
+    /// timestamp is at or before it.
     pub generated_at: DateTime<Utc>,
 }
 
@@ -160,7 +167,13 @@ pub fn generate(options: &DemoOptions) -> DemoNetwork {
     let years: Vec<SchoolYear> = (current_start - 3..=current_start + 1)
         .map(school_year)
         .collect();
-    let now = util::at(today, 16, 0);
+    let now = match options.taken_at {
+        // A whole second, a minute before the writing: strictly before it.
+        Some(t) => util::at(today, 16, 0).min(
+            t - Duration::minutes(1) - Duration::nanoseconds(i64::from(t.timestamp_subsec_nanos())),
+        ),
+        None => util::at(today, 16, 0),
+    };
     let opens_at = util::at(today - Duration::days(14), 7, 0);
     let closes_at = util::at(today + Duration::days(30), 21, 59);
     let closes_on = closes_at.date_naive();

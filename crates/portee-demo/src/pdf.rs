@@ -230,6 +230,7 @@ mod tests {
             students: 60,
             seed: 3,
             today: crate::util::ymd(2026, 11, 28),
+            taken_at: None,
         });
         let doc = network
             .documents

@@ -20,6 +20,7 @@ fn options(students: usize, seed: u64) -> DemoOptions {
         students,
         seed,
         today: today(),
+        taken_at: None,
     }
 }
 
@@ -124,6 +125,7 @@ fn invariants_hold_at_every_scale_and_date() {
             students: 500,
             seed: 9,
             today,
+            taken_at: None,
         }));
     }
 }
@@ -569,4 +571,21 @@ fn check(n: &DemoNetwork) {
             assert!(types.contains("attestation_caf"));
         }
     }
+}
+
+#[test]
+fn written_in_the_morning_the_past_ends_before_the_writing() {
+    // 09:30 UTC: before the 16:00 the demo otherwise pretends to be.
+    let taken_at = crate::util::at(today(), 9, 30);
+    let n = generate(&DemoOptions {
+        taken_at: Some(taken_at),
+        ..options(300, 5)
+    });
+    assert!(n.generated_at < taken_at, "{}", n.generated_at);
+    check(&n);
+    // Without an instant, the same options give the usual 16:00.
+    assert_eq!(
+        generate(&options(50, 5)).generated_at,
+        crate::util::at(today(), 16, 0)
+    );
 }

@@ -29,7 +29,10 @@ pub struct SeedReport {
 
 /// Generates the demo network for `students` students from `seed`, hashes
 /// the demo accounts' passwords and writes everything in one transaction.
-/// Refuses a database that already holds families.
+/// Refuses a database that already holds families or real staff accounts.
+/// The network's past ends before this call started (a `today` after the
+/// current UTC date is taken as that date), so a change made right after
+/// is always the newest entry of the log.
 #[tracing::instrument(skip(db, actor), err)]
 pub async fn seed(
     db: &Database,
@@ -38,12 +41,15 @@ pub async fn seed(
     today: chrono::NaiveDate,
     actor: &Actor,
 ) -> Result<SeedReport, SeedError> {
+    let taken_at = chrono::Utc::now();
+    let today = today.min(taken_at.date_naive());
     let t = Instant::now();
     let net = tokio::task::spawn_blocking(move || {
         generate(&DemoOptions {
             students,
             seed,
             today,
+            taken_at: Some(taken_at),
         })
     })
     .await

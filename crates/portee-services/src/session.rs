@@ -79,7 +79,11 @@ async fn check_credentials(
     if !(1..=8).contains(&site) {
         return Err(SignInError::Invalid("Choisissez votre site.".into()));
     }
-    let staff = db.staff_by_login(&login).await?;
+    let staff = match db.staff_by_login(&login).await? {
+        // Demo accounts (public passwords) sign in only on a demo database.
+        Some(s) if s.is_demo && !db.is_demo_database().await? => None,
+        other => other,
+    };
     let hash = staff
         .as_ref()
         .map_or_else(|| dummy_hash().to_owned(), |s| s.password_hash.clone());

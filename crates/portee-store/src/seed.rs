@@ -165,6 +165,10 @@ fn sequenced() -> impl Iterator<Item = &'static str> {
     })
 }
 
+/// Why the demo seed refuses a database with real staff accounts.
+const REAL_STAFF: &str = "La base contient des comptes du personnel réels : les données de démonstration \
+     (dont les mots de passe sont publics) ne vont que dans une base neuve, jamais dans une base en service.";
+
 impl Database {
     /// True when the database holds no family yet (a new database).
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
@@ -174,10 +178,36 @@ impl Database {
         })
     }
 
-    /// True when demo accounts exist (the database holds the demo network).
+    /// True when this database is marked as a demo (only the demo seed
+    /// marks it) and holds demo accounts: only then may the sign-in screen
+    /// show the demo accounts and their public passwords.
     pub async fn has_demo_accounts(&self) -> Result<bool, StoreError> {
         on_pool!(self, pool => {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff WHERE is_demo").fetch_one(pool).await?;
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM staff WHERE is_demo \
+                 AND EXISTS (SELECT 1 FROM database_settings WHERE id = 1 AND demo)",
+            )
+            .fetch_one(pool)
+            .await?;
+            Ok(n > 0)
+        })
+    }
+
+    /// True when the demo seed marked this database as a demo.
+    pub async fn is_demo_database(&self) -> Result<bool, StoreError> {
+        on_pool!(self, pool => {
+            let demo: Option<bool> = sqlx::query_scalar("SELECT demo FROM database_settings WHERE id = 1")
+                .fetch_optional(pool)
+                .await?;
+            Ok(demo.unwrap_or(false))
+        })
+    }
+
+    /// True when the database holds staff accounts that are not demo ones
+    /// (real people): the demo seed refuses such a database.
+    pub async fn has_real_staff(&self) -> Result<bool, StoreError> {
+        on_pool!(self, pool => {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff WHERE NOT is_demo").fetch_one(pool).await?;
             Ok(n > 0)
         })
     }
@@ -200,6 +230,9 @@ impl Database {
             return Err(StoreError::Invalid {
                 message: "La base contient déjà des familles : les données de démonstration ne vont que dans une base vide.".into(),
             });
+        }
+        if self.has_real_staff().await? {
+            return Err(StoreError::Invalid { message: REAL_STAFF.into() });
         }
         let id = |i: usize| i as i64 + 1;
         let tokens = search_tokens(net);
@@ -306,6 +339,13 @@ impl Database {
                     .await?;
                 }
             }
+            // Only now is this database a demo (its accounts' passwords are public).
+            sqlx::query(
+                "INSERT INTO database_settings (id, demo) VALUES (1, TRUE) \
+                 ON CONFLICT (id) DO UPDATE SET demo = TRUE",
+            )
+            .execute(&mut *tx)
+            .await?;
             append_audit!(&mut *tx, actor, now(), AuditEntry {
                 action: "demo.seed",
                 entity_type: "database",
