@@ -8,6 +8,7 @@ mod demo;
 mod files;
 mod guarantees;
 mod records;
+mod search;
 mod staff;
 mod tls;
 

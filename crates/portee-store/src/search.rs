@@ -21,9 +21,27 @@ pub struct SearchHit {
     pub score: i64,
 }
 
-/// The SQL for a query of `words` words with `alternatives[i]` prefixes
-/// each. Only placeholders vary with the input, never its text.
-fn search_sql(alternatives: &[usize], sites: usize) -> String {
+/// The SQL for a query of `alternatives.len()` words with
+/// `alternatives[i]` prefixes each, within `sites` sites (0: every site).
+/// Only placeholders vary with the input, never its text.
+///
+/// The ranking is the sum of the weights of every token that matches a
+/// word; a student is found when each word matches one of their tokens.
+/// Three steps keep the work bounded when a short prefix matches thousands
+/// of students, without changing the results:
+///
+/// 1. `m`: one aggregate over the index ranges, scores only, no join (an
+///    index-only scan: PostgreSQL's primary key carries the weight since
+///    migration 0006, SQLite's table is its primary key).
+/// 2. `best`: without a site filter, only the students whose score reaches
+///    the `limit`-th best score are joined to `students` and sorted by
+///    name. Any other student ranks after at least `limit` students with a
+///    higher score, so it could not be returned. On PostgreSQL the join is
+///    a `LATERAL` lookup by id (the planner would otherwise hash all the
+///    students, not knowing how few candidates pass the threshold). With a
+///    site filter every candidate's site must be read: a plain join.
+/// 3. Families are joined for the `limit` rows kept, not for every match.
+fn search_sql(alternatives: &[usize], sites: usize, postgres: bool) -> String {
     let mut n = 0;
     let mut param = || {
         n += 1;
@@ -40,26 +58,51 @@ fn search_sql(alternatives: &[usize], sites: usize) -> String {
         word_conditions.push(format!("({})", ranges.join(" OR ")));
     }
     let any = word_conditions.join(" OR ");
-    let all = word_conditions
-        .iter()
-        .map(|c| format!("SUM(CASE WHEN {c} THEN 1 ELSE 0 END) > 0"))
-        .collect::<Vec<_>>()
-        .join(" AND ");
-    let site_filter = if sites == 0 {
+    // With one word every row read matches it: nothing more to check.
+    let having = if word_conditions.len() > 1 {
+        let all = word_conditions
+            .iter()
+            .map(|c| format!("SUM(CASE WHEN {c} THEN 1 ELSE 0 END) > 0"))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        format!(" HAVING {all}")
+    } else {
         String::new()
+    };
+    let (join, filter) = if sites == 0 {
+        let limit = param();
+        let join = if postgres {
+            "CROSS JOIN LATERAL (SELECT * FROM students WHERE id = m.student_id LIMIT 1) s"
+        } else {
+            "JOIN students s ON s.id = m.student_id"
+        };
+        let filter = format!(
+            "m.score >= (SELECT MIN(k.score) FROM \
+             (SELECT score FROM m ORDER BY score DESC LIMIT ${limit}) k)"
+        );
+        (join, filter)
     } else {
         let list: Vec<String> = (0..sites).map(|_| format!("${}", param())).collect();
-        format!("WHERE s.site_id IN ({}) ", list.join(", "))
+        (
+            "JOIN students s ON s.id = m.student_id",
+            format!("s.site_id IN ({})", list.join(", ")),
+        )
     };
     let limit = param();
     format!(
-        "SELECT s.id AS student_id, s.last_name, s.first_name, s.birth_date, s.site_id, \
-         s.family_id, f.family_number, m.score \
-         FROM (SELECT student_id, SUM(weight) AS score FROM search_tokens \
-               WHERE {any} GROUP BY student_id HAVING {all}) m \
-         JOIN students s ON s.id = m.student_id \
-         JOIN families f ON f.id = s.family_id \
-         {site_filter}ORDER BY m.score DESC, s.last_name, s.first_name, s.id LIMIT ${limit}"
+        "WITH m AS MATERIALIZED (\
+             SELECT student_id, SUM(weight) AS score FROM search_tokens \
+             WHERE {any} GROUP BY student_id{having}), \
+         best AS MATERIALIZED (\
+             SELECT m.student_id, m.score, s.last_name, s.first_name, s.birth_date, \
+                    s.site_id, s.family_id \
+             FROM m {join} \
+             WHERE {filter} \
+             ORDER BY m.score DESC, s.last_name, s.first_name, s.id LIMIT ${limit}) \
+         SELECT b.student_id, b.last_name, b.first_name, b.birth_date, b.site_id, \
+                b.family_id, f.family_number, b.score \
+         FROM best b JOIN families f ON f.id = b.family_id \
+         ORDER BY b.score DESC, b.last_name, b.first_name, b.student_id"
     )
 }
 
@@ -87,7 +130,8 @@ impl Database {
         }
         let limit = i64::from(limit.clamp(1, 200));
         let alternatives: Vec<usize> = query.words.iter().map(|w| w.prefixes.len()).collect();
-        let sql = search_sql(&alternatives, sites.map_or(0, <[i16]>::len));
+        let postgres = matches!(self, Database::Postgres(_));
+        let sql = search_sql(&alternatives, sites.map_or(0, <[i16]>::len), postgres);
         on_pool!(self, pool => {
             let mut q = sqlx::query_as::<_, SearchHit>(sqlx::AssertSqlSafe(sql));
             for word in &query.words {
@@ -95,8 +139,13 @@ impl Database {
                     q = q.bind(prefix.clone()).bind(prefix_end(prefix));
                 }
             }
-            for site in sites.unwrap_or(&[]) {
-                q = q.bind(*site);
+            match sites {
+                None => q = q.bind(limit),
+                Some(sites) => {
+                    for site in sites {
+                        q = q.bind(*site);
+                    }
+                }
             }
             q.bind(limit).fetch_all(pool).await.map_err(StoreError::from)
         })
@@ -109,12 +158,19 @@ mod tests {
 
     #[test]
     fn sql_numbers_placeholders_in_order() {
-        let sql = search_sql(&[1, 2], 0);
-        assert!(sql.contains("(token >= $1 AND token < $2)"));
-        assert!(sql.contains("((token >= $3 AND token < $4) OR (token >= $5 AND token < $6))"));
-        assert!(sql.ends_with("LIMIT $7"));
-        let sql = search_sql(&[1], 2);
-        assert!(sql.contains("WHERE s.site_id IN ($3, $4) ORDER BY"));
-        assert!(sql.ends_with("LIMIT $5"));
+        for postgres in [true, false] {
+            let sql = search_sql(&[1, 2], 0, postgres);
+            assert!(sql.contains("(token >= $1 AND token < $2)"));
+            assert!(sql.contains("((token >= $3 AND token < $4) OR (token >= $5 AND token < $6))"));
+            assert!(sql.contains(" HAVING SUM(CASE WHEN"));
+            assert!(sql.contains("ORDER BY score DESC LIMIT $7)"));
+            assert!(sql.contains("s.id LIMIT $8)"));
+            assert_eq!(sql.contains("LATERAL"), postgres);
+            let sql = search_sql(&[1], 2, postgres);
+            assert!(!sql.contains("HAVING"));
+            assert!(sql.contains("WHERE s.site_id IN ($3, $4) ORDER BY"));
+            assert!(sql.contains("s.id LIMIT $5)"));
+            assert!(!sql.contains("LATERAL"));
+        }
     }
 }
