@@ -14,7 +14,9 @@ async fn migrated(t: &TestDb) -> anyhow::Result<Database> {
     Ok(db)
 }
 
-async fn seed(db: &Database) -> Result<portee_services::demo::SeedReport, portee_services::demo::SeedError> {
+async fn seed(
+    db: &Database,
+) -> Result<portee_services::demo::SeedReport, portee_services::demo::SeedError> {
     portee_services::demo::seed(
         db,
         40,
@@ -46,8 +48,14 @@ async fn only_a_database_marked_as_a_demo_shows_demo_accounts() {
 async fn a_database_with_real_staff_is_never_seeded() {
     each_backend(|t: TestDb| async move {
         let db = migrated(&t).await?;
-        create_first_admin(&db, "c.martin", "Claire Martin", "Conservatoire-2026", "poste")
-            .await?;
+        create_first_admin(
+            &db,
+            "c.martin",
+            "Claire Martin",
+            "Conservatoire-2026",
+            "poste",
+        )
+        .await?;
         let refused = seed(&db).await.unwrap_err();
         anyhow::ensure!(
             matches!(
@@ -198,7 +206,12 @@ async fn every_entry_the_store_writes_reads_in_french_with_declared_keys() {
                 );
             }
         }
-        for action in ["auth.sign_in", "auth.failure", "journal.export", "document.upload"] {
+        for action in [
+            "auth.sign_in",
+            "auth.failure",
+            "journal.export",
+            "document.upload",
+        ] {
             anyhow::ensure!(seen.contains(action), "{action} not exercised: {seen:?}");
         }
         db.close().await;

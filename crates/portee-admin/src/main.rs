@@ -94,10 +94,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             db.migrate().await.map_err(|e| e.to_string())?;
             // Demo accounts have public passwords: never in a database in service.
             if db.has_real_staff().await.map_err(|e| e.to_string())? {
-                return Err("refusé : la base contient des comptes du personnel réels. Les données \
+                return Err(
+                    "refusé : la base contient des comptes du personnel réels. Les données \
                      de démonstration (dont les mots de passe sont publics) ne vont que dans une \
                      base neuve."
-                    .into());
+                        .into(),
+                );
             }
             let today = chrono::Local::now().date_naive();
             let report = portee_services::demo::seed(

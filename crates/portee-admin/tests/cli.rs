@@ -108,7 +108,9 @@ async fn seed_refuses_a_database_that_holds_real_staff_accounts() {
         let (ok, out, err) = admin(&t.url, &["seed", "--students", "50"]);
         assert!(!ok, "{kind:?}: seeded anyway: {out}");
         assert!(
-            err.starts_with("portee-admin : refusé : la base contient des comptes du personnel réels"),
+            err.starts_with(
+                "portee-admin : refusé : la base contient des comptes du personnel réels"
+            ),
             "{kind:?}: {err}"
         );
         assert!(db.is_empty().await.unwrap(), "{kind:?}");

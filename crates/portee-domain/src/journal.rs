@@ -213,8 +213,16 @@ const CONTACT_FIELDS: &[&str] = &[
 /// writes these codes, [`action_label`] reads them, and the tests walk
 /// this list so that a new action without French words fails.
 pub const ACTIONS: &[ActionKind] = &[
-    ActionKind { code: "auth.sign_in", label: "Connexion", fields: &["site_id"] },
-    ActionKind { code: "auth.unlock", label: "Déverrouillage de la session", fields: &["site_id"] },
+    ActionKind {
+        code: "auth.sign_in",
+        label: "Connexion",
+        fields: &["site_id"],
+    },
+    ActionKind {
+        code: "auth.unlock",
+        label: "Déverrouillage de la session",
+        fields: &["site_id"],
+    },
     ActionKind {
         code: "auth.failure",
         label: "Échec de connexion",
@@ -230,9 +238,21 @@ pub const ACTIONS: &[ActionKind] = &[
         label: "Création du premier administrateur",
         fields: STAFF_FIELDS,
     },
-    ActionKind { code: "staff.create", label: "Création d'un compte", fields: STAFF_FIELDS },
-    ActionKind { code: "staff.enable", label: "Réactivation d'un compte", fields: STAFF_FIELDS },
-    ActionKind { code: "staff.disable", label: "Désactivation d'un compte", fields: STAFF_FIELDS },
+    ActionKind {
+        code: "staff.create",
+        label: "Création d'un compte",
+        fields: STAFF_FIELDS,
+    },
+    ActionKind {
+        code: "staff.enable",
+        label: "Réactivation d'un compte",
+        fields: STAFF_FIELDS,
+    },
+    ActionKind {
+        code: "staff.disable",
+        label: "Désactivation d'un compte",
+        fields: STAFF_FIELDS,
+    },
     ActionKind {
         code: "staff.reset_password",
         label: "Nouveau mot de passe provisoire",
@@ -266,7 +286,13 @@ pub const ACTIONS: &[ActionKind] = &[
     ActionKind {
         code: "reinscription.validate",
         label: "Validation de la réinscription",
-        fields: &["intent", "status", "acknowledgement_number", "image_rights", "may_leave_alone"],
+        fields: &[
+            "intent",
+            "status",
+            "acknowledgement_number",
+            "image_rights",
+            "may_leave_alone",
+        ],
     },
     ActionKind {
         code: "document.upload",

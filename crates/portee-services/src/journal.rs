@@ -6,8 +6,8 @@ use std::path::Path;
 
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use portee_domain::{
-    family::FieldError,
     Site,
+    family::FieldError,
     journal::{
         EntityRef, JournalFilter, action_label, action_prefix_label, actor_kind_label, field_label,
     },
@@ -461,13 +461,25 @@ mod tests {
                     continue;
                 }
                 assert!(
-                    told.changes.iter().all(|c| !c.field.split(" — ").any(|f| f == *key)),
+                    told.changes
+                        .iter()
+                        .all(|c| !c.field.split(" — ").any(|f| f == *key)),
                     "{}: raw key {key} in {text}",
                     action.code
                 );
             }
-            for raw in ["validated", "document.", "reinscription", "agent |", "attestation_caf"] {
-                assert!(!text.contains(raw), "{}: raw code {raw} in {text}", action.code);
+            for raw in [
+                "validated",
+                "document.",
+                "reinscription",
+                "agent |",
+                "attestation_caf",
+            ] {
+                assert!(
+                    !text.contains(raw),
+                    "{}: raw code {raw} in {text}",
+                    action.code
+                );
             }
         }
         // The review's example: a sign-in's site reads « Site — Meudon ».

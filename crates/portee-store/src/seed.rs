@@ -232,7 +232,9 @@ impl Database {
             });
         }
         if self.has_real_staff().await? {
-            return Err(StoreError::Invalid { message: REAL_STAFF.into() });
+            return Err(StoreError::Invalid {
+                message: REAL_STAFF.into(),
+            });
         }
         let id = |i: usize| i as i64 + 1;
         let tokens = search_tokens(net);
