@@ -219,3 +219,66 @@ async fn every_entry_the_store_writes_reads_in_french_with_declared_keys() {
     })
     .await;
 }
+
+/// Every action code written anywhere in the store, the services or the app
+/// (`"staff.create"`-like literals) is in `ACTIONS`, so a new action cannot
+/// reach the journal without its French words (the store test above then
+/// checks the keys of the ones it writes).
+#[test]
+fn every_action_code_in_the_sources_is_listed_with_french_words() {
+    let root = portee_tests::e2e::repo_root();
+    let groups = [
+        "auth.",
+        "staff.",
+        "family.",
+        "dossier.",
+        "reinscription.",
+        "document.",
+        "seat.",
+        "slot.",
+        "journal.",
+        "demo.",
+    ];
+    let mut found = std::collections::BTreeSet::new();
+    for dir in [
+        "crates/portee-store/src",
+        "crates/portee-services/src",
+        "src-tauri/src",
+    ] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for literal in text.split('"').skip(1).step_by(2) {
+                    let is_code = groups.iter().any(|g| {
+                        literal.len() > g.len()
+                            && literal.starts_with(g)
+                            && literal[g.len()..]
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c == '_')
+                    });
+                    if is_code {
+                        found.insert(literal.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    // The masked view of another site's child is a label chosen when the log
+    // is read, never an action written.
+    found.remove("family.other_site_child");
+    assert!(found.len() >= 20, "{found:?}");
+    for code in &found {
+        assert!(
+            portee_domain::journal::ACTIONS
+                .iter()
+                .any(|a| a.code == code),
+            "{code} is written but missing from portee_domain::journal::ACTIONS"
+        );
+    }
+}
