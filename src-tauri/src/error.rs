@@ -18,7 +18,7 @@ pub fn store_error(err: StoreError) -> ApiError {
         }
         StoreError::Invalid { .. } => ApiError::new(ErrorCode::Validation, err.to_string()),
         StoreError::NotFound => ApiError::new(ErrorCode::NotFound, err.to_string()),
-        StoreError::Conflict | StoreError::Duplicate => {
+        StoreError::Conflict | StoreError::Duplicate | StoreError::ResubmittedDifferently => {
             ApiError::new(ErrorCode::Conflict, err.to_string())
         }
         StoreError::Internal(cause) => {

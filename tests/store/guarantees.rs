@@ -211,11 +211,19 @@ async fn a_seat_is_taken_atomically_by_20_concurrent_clients() {
         }
         let mut taken_total = 0;
         let mut full_total = 0;
+        let mut cancelled_total = 0;
         for c in clients {
-            let (taken, full, _, _) = c.await?;
+            let (taken, full, _, cancelled) = c.await?;
             taken_total += taken;
             full_total += full;
+            cancelled_total += cancelled;
         }
+        // Abandoned attempts really happened (else the run proves nothing
+        // about them).
+        anyhow::ensure!(
+            cancelled_total > 0,
+            "aucune tentative abandonnée en cours de route : le test ne prouve rien"
+        );
         let enrolments = assert_seats_consistent(&setup).await?;
         // Cancelled attempts may have committed just before being dropped,
         // so count from the database: every enrolment holds one seat.
@@ -363,6 +371,35 @@ async fn a_resubmitted_dossier_creates_nothing_twice() {
                  WHERE a.action = 'dossier.create' AND a.family_id = s.family_id"
             )? == 1
         );
+        // The same client id with other contents is not taken for the same
+        // submission: refused in French, nothing written, not handed the
+        // stored dossier as if it were the one sent.
+        let changed_intent = NewDossier {
+            intent: Some("ne_pas_reinscrire".into()),
+            no_reason: Some("Déménagement".into()),
+            ..new.clone()
+        };
+        let changed_courses = NewDossier {
+            courses: vec![(fx.courses[1].0, None)],
+            ..new.clone()
+        };
+        for changed in [changed_intent, changed_courses] {
+            let err = db.create_dossier(&changed, &actor()).await.unwrap_err();
+            anyhow::ensure!(matches!(err, StoreError::ResubmittedDifferently), "{err:?}");
+            anyhow::ensure!(err.to_string().contains("contenu différent"), "{err}");
+        }
+        anyhow::ensure!(scalar!(&db, i64, "SELECT COUNT(*) FROM reinscriptions")? == 1);
+        anyhow::ensure!(scalar!(&db, i64, "SELECT COUNT(*) FROM reinscription_courses")? == 2);
+        anyhow::ensure!(
+            db.dossier(ids[0]).await?.intent.as_deref() == Some("reinscrire"),
+            "le dossier enregistré a changé"
+        );
+        // The courses in another order are the same submission.
+        let reordered = NewDossier {
+            courses: new.courses.iter().rev().cloned().collect(),
+            ..new.clone()
+        };
+        anyhow::ensure!(db.create_dossier(&reordered, &actor()).await?.id == ids[0]);
         // Another dossier (new client id) for the same student and campaign.
         let other = NewDossier {
             client_id: Uuid::new_v4(),
@@ -423,23 +460,137 @@ async fn an_interrupted_transaction_leaves_nothing_half_written() {
         anyhow::ensure!(scalar!(&db, i64, "SELECT COUNT(*) FROM reinscriptions")? == 0);
         anyhow::ensure!(scalar!(&db, i64, "SELECT COUNT(*) FROM reinscription_courses")? == 0);
         anyhow::ensure!(scalar!(&db, i64, "SELECT COUNT(*) FROM audit_log")? == 1);
-
-        // A write dropped before it finishes: nothing of it remains.
-        let who = actor();
-        let dropped = db.take_seat(
-            SeatRequest {
-                slot_id: slots[1],
-                student_id: fx.students[0],
-                course_id: *course,
-                school_year_id: fx.school_year_id,
-            },
-            &who,
-        );
-        drop(dropped);
         assert_seats_consistent(&db).await?;
         Ok(())
     })
     .await;
+}
+
+/// Until `waiters` backends of this database (other than the watcher's)
+/// wait on a lock. PostgreSQL sends no notification of that: this polls
+/// `pg_stat_activity`, bounded to 30 s. Returns their pids.
+async fn lock_waiters(
+    watcher: &mut sqlx::PgConnection,
+    waiters: usize,
+) -> anyhow::Result<Vec<i32>> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let pids: Vec<i32> = sqlx::query_scalar(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+             AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+        )
+        .fetch_all(&mut *watcher)
+        .await?;
+        if pids.len() >= waiters {
+            return Ok(pids);
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "aucune écriture en attente"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+/// A seat request whose transaction is cut after its first statement ran
+/// (the seat counter moved, the enrolment not written yet) leaves nothing:
+/// whether the caller drops it (a closed window) or the server ends its
+/// connection (`pg_terminate_backend`). A third connection holds writes to
+/// `enrolments` back (`LOCK TABLE … IN SHARE MODE`), so the call is
+/// stopped exactly between its two statements.
+#[tokio::test]
+async fn a_transaction_cut_after_its_first_statement_leaves_nothing() {
+    use sqlx::Connection;
+    let t = TestDb::postgres().await.unwrap();
+    let db = Database::connect(&t.url).await.unwrap();
+    db.migrate().await.unwrap();
+    let fx = fixture(&db, 1, 1, 2, |_| 5).await.unwrap();
+    let (course, slots) = &fx.courses[0];
+    let request = |student| SeatRequest {
+        slot_id: slots[0],
+        student_id: student,
+        course_id: *course,
+        school_year_id: fx.school_year_id,
+    };
+    let mut watcher = sqlx::PgConnection::connect(&t.url).await.unwrap();
+    let admin_url = portee_tests::db::pg_admin_url();
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+    for (how, student) in [("abandon", fx.students[0]), ("terminate", fx.students[1])] {
+        let mut gate = sqlx::PgConnection::connect(&t.url).await.unwrap();
+        sqlx::raw_sql("BEGIN; LOCK TABLE enrolments IN SHARE MODE")
+            .execute(&mut gate)
+            .await
+            .unwrap();
+        let call = {
+            let db = db.clone();
+            let req = request(student);
+            tokio::spawn(async move { db.take_seat(req, &actor()).await })
+        };
+        let pids = lock_waiters(&mut watcher, 1).await.unwrap();
+        // The first statement ran: its transaction holds the slot's row.
+        let moved: i32 = sqlx::query_scalar(
+            "SELECT COUNT(*)::int FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+             WHERE l.pid = $1 AND c.relname = 'slots' AND l.mode = 'RowExclusiveLock' AND l.granted",
+        )
+        .bind(pids[0])
+        .fetch_one(&mut watcher)
+        .await
+        .unwrap();
+        assert_eq!(
+            moved, 1,
+            "{how}: la première instruction n'a pas été exécutée"
+        );
+        match how {
+            "abandon" => {
+                call.abort();
+                let ended = call.await;
+                assert!(ended.unwrap_err().is_cancelled(), "{how}");
+            }
+            _ => {
+                let ended: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
+                    .bind(pids[0])
+                    .fetch_one(&mut admin)
+                    .await
+                    .unwrap();
+                assert!(ended);
+                let err = call.await.unwrap().unwrap_err();
+                assert!(err.is_unavailable(), "{how}: {err:?}");
+            }
+        }
+        sqlx::raw_sql("ROLLBACK").execute(&mut gate).await.unwrap();
+        // Wait for the cut transaction to end: its row lock on the slot is
+        // released only then (by the rollback the driver sends, or by the
+        // server for a terminated backend).
+        let mut check = sqlx::PgConnection::connect(&t.url).await.unwrap();
+        let mut tx = check.begin().await.unwrap();
+        let locked = sqlx::query_scalar("SELECT seats_taken FROM slots WHERE id = $1 FOR UPDATE")
+            .bind(slots[0])
+            .fetch_one(&mut *tx);
+        let taken: i32 = tokio::time::timeout(Duration::from_secs(30), locked)
+            .await
+            .expect("la transaction interrompue ne se termine pas")
+            .unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(taken, 0, "{how}: place prise sans inscription");
+        let enrolled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enrolments")
+            .fetch_one(&mut check)
+            .await
+            .unwrap();
+        assert_eq!(enrolled, 0, "{how}");
+        let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(&mut check)
+            .await
+            .unwrap();
+        assert_eq!(audited, 0, "{how}");
+    }
+    // The pool is still usable, and the same request now goes through.
+    assert!(matches!(
+        db.take_seat(request(fx.students[0]), &actor())
+            .await
+            .unwrap(),
+        SeatOutcome::Taken { .. }
+    ));
+    assert_seats_consistent(&db).await.unwrap();
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use portee_tests::db::{Kind, TestDb};
 mod demo;
 mod files;
 mod guarantees;
+mod races;
 mod records;
 mod search;
 mod staff;

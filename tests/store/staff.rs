@@ -225,17 +225,57 @@ async fn sign_in_refuses_alike_slows_down_then_locks() {
             .unwrap_err()
             .to_string();
         anyhow::ensure!(locked == unknown);
+
+        // An identifier that matches no account is slowed down and locked
+        // alike: its first failure was counted above; four more take as
+        // long as the account's failures 2 to 5 (0 + 1 + 2 + 2 s).
+        let started = std::time::Instant::now();
+        for _ in 0..4 {
+            let refused = sign_in(&db, 5, "personne", "x", "poste")
+                .await
+                .unwrap_err()
+                .to_string();
+            anyhow::ensure!(refused == unknown);
+        }
+        anyhow::ensure!(
+            started.elapsed() >= std::time::Duration::from_secs(5),
+            "identifiant inconnu non ralenti : {:?}",
+            started.elapsed()
+        );
+        // Now locked, like the account: refused at once, nothing counted.
+        let started = std::time::Instant::now();
+        sign_in(&db, 5, "personne", "x", "poste").await.unwrap_err();
+        anyhow::ensure!(started.elapsed() < std::time::Duration::from_secs(1));
+        let bucket = portee_domain::auth::unknown_identifier_bucket("personne");
+        anyhow::ensure!(
+            scalar!(
+                &db,
+                i64,
+                "SELECT CAST(failed_attempts AS BIGINT) FROM sign_in_throttle WHERE bucket = $1 AND locked_until IS NOT NULL",
+                bucket.clone()
+            )? == 5
+        );
+        // The identifier typed is stored nowhere.
+        anyhow::ensure!(!bucket.contains("personne"));
+        anyhow::ensure!(
+            scalar!(
+                &db,
+                i64,
+                "SELECT COUNT(*) FROM audit_log WHERE entity_id LIKE '%personne%' \
+                 OR after_json LIKE '%personne%'"
+            )? == 0
+        );
         let actions: Vec<String> = match &db {
             Database::Postgres(p) => {
                 sqlx::query_scalar(
-                    "SELECT action FROM audit_log WHERE action LIKE 'auth.%' ORDER BY id",
+                    "SELECT action FROM audit_log WHERE action LIKE 'auth.%' AND entity_type = 'staff' ORDER BY id",
                 )
                 .fetch_all(p)
                 .await?
             }
             Database::Sqlite(p) => {
                 sqlx::query_scalar(
-                    "SELECT action FROM audit_log WHERE action LIKE 'auth.%' ORDER BY id",
+                    "SELECT action FROM audit_log WHERE action LIKE 'auth.%' AND entity_type = 'staff' ORDER BY id",
                 )
                 .fetch_all(p)
                 .await?
@@ -254,6 +294,14 @@ async fn sign_in_refuses_alike_slows_down_then_locks() {
                 ],
             "{actions:?}"
         );
+        let unknown_entries = scalar!(
+            &db,
+            i64,
+            "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'sign_in' AND entity_id = $1 \
+             AND actor_kind = 'system'",
+            bucket
+        )?;
+        anyhow::ensure!(unknown_entries == 5, "{unknown_entries}");
         Ok(())
     })
     .await;

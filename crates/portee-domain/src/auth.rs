@@ -152,6 +152,24 @@ pub fn throttle(failures: u32) -> (Duration, Option<Duration>) {
     }
 }
 
+/// The bucket under which failed sign-ins with an identifier that matches
+/// no account are counted (the same [`throttle`] applies to it as to an
+/// account, so that timing never tells whether an identifier exists).
+///
+/// It is 20 bits of a stable hash (FNV-1a) of the normalised identifier,
+/// never the identifier itself: what was typed may be a password typed in
+/// the wrong field, and with about a million buckets a stored bucket
+/// matches many candidate strings, so it confirms no guess. Unrelated
+/// identifiers may share a bucket; they are then only throttled sooner.
+pub fn unknown_identifier_bucket(login: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in "portee/sign-in/".bytes().chain(login.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("u{:05x}", hash >> 44)
+}
+
 /// How long an account stays locked after too many failures.
 pub const LOCK_DURATION: Duration = Duration::from_secs(15 * 60);
 
@@ -243,6 +261,20 @@ mod tests {
         assert_eq!(throttle(4).0, Duration::from_secs(2));
         assert_eq!(throttle(5).1, Some(LOCK_DURATION));
         assert!(SIGN_IN_FAILED.contains("Identifiant ou mot de passe"));
+    }
+
+    #[test]
+    fn unknown_identifiers_fall_into_short_stable_buckets() {
+        let a = unknown_identifier_bucket("personne");
+        assert_eq!(a, unknown_identifier_bucket("personne"));
+        assert_eq!(a.len(), 6);
+        assert!(a.starts_with('u') && a[1..].chars().all(|c| c.is_ascii_hexdigit()));
+        assert!(!a.contains("personne"));
+        // Spread: 1,000 identifiers fall into (nearly) 1,000 buckets.
+        let buckets: std::collections::HashSet<String> = (0..1000)
+            .map(|i| unknown_identifier_bucket(&format!("agent{i}")))
+            .collect();
+        assert!(buckets.len() > 990, "{}", buckets.len());
     }
 
     #[test]

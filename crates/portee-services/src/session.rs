@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono::Utc;
 use portee_domain::{
     DomainError,
-    auth::{Role, SIGN_IN_FAILED, Scope, check_new_password, throttle},
+    auth::{Role, SIGN_IN_FAILED, Scope, check_new_password, throttle, unknown_identifier_bucket},
 };
 use portee_store::{Actor, Database, NewStaff, StaffRow, StoreError};
 
@@ -84,6 +84,17 @@ async fn check_credentials(
         Some(s) if s.is_demo && !db.is_demo_database().await? => None,
         other => other,
     };
+    // An identifier that matches no account goes through the same steps as
+    // a wrong password: one Argon2 check (against a dummy hash), a failure
+    // counted atomically in the database (under a bucket of the identifier,
+    // see `unknown_identifier_bucket`), the same slow-down and lock from
+    // `throttle`. So neither the answer nor its delay, the first time or
+    // the fifth, tells whether an identifier exists.
+    let bucket = unknown_identifier_bucket(&login);
+    let unknown_locked_until = match &staff {
+        Some(_) => None,
+        None => db.unknown_sign_in_lock(&bucket).await?,
+    };
     let hash = staff
         .as_ref()
         .map_or_else(|| dummy_hash().to_owned(), |s| s.password_hash.clone());
@@ -92,7 +103,19 @@ async fn check_credentials(
         .await
         .unwrap_or(false);
     let Some(staff) = staff else {
-        tracing::warn!("sign-in refused: unknown identifier");
+        if unknown_locked_until.is_some_and(|until| until > Utc::now()) {
+            tracing::warn!("sign-in refused: unknown identifier, locked");
+            return Err(SignInError::Refused);
+        }
+        let (failures, locked_until) = db
+            .count_unknown_sign_in_failure(&bucket, &lock_until, &Actor::system(workstation))
+            .await?;
+        tracing::warn!(
+            failures,
+            locked = locked_until.is_some(),
+            "sign-in refused: unknown identifier"
+        );
+        slow_down(failures).await;
         return Err(SignInError::Refused);
     };
     let actor = Actor::staff(staff.id, workstation);
@@ -107,12 +130,11 @@ async fn check_credentials(
         return Err(SignInError::Refused);
     }
     if !matches {
-        let failures = staff.failed_attempts.saturating_add(1);
-        let (delay, lock) = throttle(failures as u32);
-        let locked_until = lock
-            .and_then(|d| chrono::Duration::from_std(d).ok())
-            .map(|d| Utc::now() + d);
-        db.record_sign_in_failure(staff.id, failures, locked_until, &actor)
+        // Counted by the database (`failed_attempts + 1 … RETURNING`): the
+        // slow-down and the lock follow the count returned, so parallel
+        // attempts each add one instead of all writing the same value.
+        let (failures, locked_until) = db
+            .count_sign_in_failure(staff.id, &lock_until, &actor)
             .await?;
         tracing::warn!(
             staff_id = staff.id,
@@ -120,9 +142,7 @@ async fn check_credentials(
             locked = locked_until.is_some(),
             "sign-in failed"
         );
-        if delay > Duration::ZERO {
-            tokio::time::sleep(delay).await;
-        }
+        slow_down(failures).await;
         return Err(SignInError::Refused);
     }
     let role = Role::from_code(&staff.role).ok_or(SignInError::Refused)?;
@@ -133,10 +153,32 @@ async fn check_credentials(
     if !scope.covers(site) {
         return Err(SignInError::WrongSite);
     }
-    db.record_sign_in(staff.id, site, success_action, &actor)
-        .await?;
+    match db
+        .record_sign_in(staff.id, site, success_action, &actor)
+        .await
+    {
+        // Locked (by parallel failed attempts) or disabled since it was read.
+        Err(StoreError::Conflict) => return Err(SignInError::Refused),
+        other => other?,
+    }
     tracing::info!(staff_id = staff.id, site, "signed in");
     Ok(signed_in(staff, scope, site))
+}
+
+/// When the lock rule of [`throttle`] locks after `failures` failures.
+fn lock_until(failures: u32) -> Option<chrono::DateTime<Utc>> {
+    throttle(failures)
+        .1
+        .and_then(|d| chrono::Duration::from_std(d).ok())
+        .map(|d| Utc::now() + d)
+}
+
+/// The slow-down of [`throttle`] after `failures` failures.
+async fn slow_down(failures: u32) {
+    let (delay, _) = throttle(failures);
+    if delay > Duration::ZERO {
+        tokio::time::sleep(delay).await;
+    }
 }
 
 fn signed_in(staff: StaffRow, scope: Scope, site: i16) -> SignedIn {

@@ -65,9 +65,14 @@ impl Database {
     }
 
     /// Creates a draft dossier with its chosen courses. Sending the same
-    /// `client_id` again returns the dossier already created and writes
-    /// nothing; a different dossier for the same student and campaign is a
-    /// `Duplicate`.
+    /// `client_id` again with the same contents returns the dossier already
+    /// created and writes nothing, even when the two submissions run at the
+    /// same time (the later one may then collide on `UNIQUE (student_id,
+    /// campaign_id)` rather than on `client_id`: it too gets the dossier).
+    /// The same `client_id` with other contents is `ResubmittedDifferently`
+    /// (nothing written, the stored dossier is not handed out as if it were
+    /// the one sent); a different dossier for the same student and campaign
+    /// is a `Duplicate`.
     #[tracing::instrument(skip(self, new, actor), fields(client_id = %new.client_id), err)]
     pub async fn create_dossier(
         &self,
@@ -77,7 +82,7 @@ impl Database {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let at = now();
-            let inserted: Option<i64> = sqlx::query_scalar(
+            let inserted: Result<Option<i64>, StoreError> = sqlx::query_scalar(
                 "INSERT INTO reinscriptions (student_id, campaign_id, client_id, intent, no_reason, status, \
                  version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'draft', 1, $6, $6) \
                  ON CONFLICT (client_id) DO NOTHING RETURNING id",
@@ -89,18 +94,43 @@ impl Database {
             .bind(&new.no_reason)
             .bind(at)
             .fetch_optional(&mut *tx)
-            .await?;
+            .await
+            .map_err(StoreError::from);
+            let inserted = match inserted {
+                Ok(id) => id,
+                // A unique key other than client_id: a concurrent submission
+                // of the same dossier that committed first, or another dossier.
+                Err(StoreError::Duplicate) => None,
+                Err(e) => return Err(e),
+            };
             let Some(id) = inserted else {
-                // Already created by an earlier submission of the same client.
+                // Nothing written here; whoever holds the key has committed
+                // (the INSERT waited for it), so a plain read sees it.
+                tx.rollback().await?;
                 let existing = sqlx::query_as::<_, DossierRow>(sqlx::AssertSqlSafe(format!(
                     "{SELECT_DOSSIER} WHERE client_id = $1"
                 )))
                 .bind(new.client_id)
-                .fetch_one(&mut *tx)
+                .fetch_optional(pool)
                 .await?;
-                tx.rollback().await?;
-                if existing.student_id != new.student_id || existing.campaign_id != new.campaign_id {
-                    return Err(StoreError::Conflict);
+                // Another client's dossier for this student and campaign.
+                let Some(existing) = existing else { return Err(StoreError::Duplicate) };
+                let mut courses: Vec<(i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT course_id, slot_id FROM reinscription_courses WHERE reinscription_id = $1",
+                )
+                .bind(existing.id)
+                .fetch_all(pool)
+                .await?;
+                courses.sort_unstable();
+                let mut sent = new.courses.clone();
+                sent.sort_unstable();
+                let same = existing.student_id == new.student_id
+                    && existing.campaign_id == new.campaign_id
+                    && existing.intent == new.intent
+                    && existing.no_reason == new.no_reason
+                    && courses == sent;
+                if !same {
+                    return Err(StoreError::ResubmittedDifferently);
                 }
                 return Ok(existing);
             };

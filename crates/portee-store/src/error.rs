@@ -23,6 +23,14 @@ pub enum StoreError {
     Conflict,
     #[error("Cet élément existe déjà.")]
     Duplicate,
+    /// An idempotent creation sent again under the same client id but with
+    /// other contents: nothing was written, and the stored element differs
+    /// from what was sent.
+    #[error(
+        "Cet envoi a déjà été enregistré avec un contenu différent : \
+         rechargez la fiche pour voir ce qui est enregistré avant de le modifier."
+    )]
+    ResubmittedDifferently,
     /// A value refused by a domain rule checked inside the transaction.
     #[error("{message}")]
     Invalid { message: String },

@@ -18,11 +18,15 @@ pub(crate) use on_pool;
 /// Opens a transaction meant to write.
 pub(crate) trait WritePool {
     type Db: sqlx::Database;
+    /// True on PostgreSQL, where concurrent writers are not serialised by
+    /// `begin_write` and a read that a write depends on must lock its rows.
+    const POSTGRES: bool;
     async fn begin_write(&self) -> Result<Transaction<'static, Self::Db>, sqlx::Error>;
 }
 
 impl WritePool for PgPool {
     type Db = Postgres;
+    const POSTGRES: bool = true;
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
         self.begin().await
     }
@@ -30,10 +34,24 @@ impl WritePool for PgPool {
 
 impl WritePool for SqlitePool {
     type Db = Sqlite;
+    const POSTGRES: bool = false;
     /// `BEGIN IMMEDIATE` takes the write lock at once (waiting up to
     /// busy_timeout), where a deferred transaction that later upgrades to
     /// write can fail with SQLITE_BUSY without waiting.
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         self.begin_with("BEGIN IMMEDIATE").await
     }
+}
+
+/// `" FOR UPDATE"` on PostgreSQL (the rows read stay locked until the
+/// transaction ends, so a concurrent writer waits and then sees the new
+/// values), nothing on SQLite (where `begin_write` already holds the one
+/// write lock and no other writer can run meanwhile).
+pub(crate) fn for_update<P: WritePool>(_pool: &P) -> &'static str {
+    if P::POSTGRES { " FOR UPDATE" } else { "" }
+}
+
+/// True for a PostgreSQL pool.
+pub(crate) fn is_postgres<P: WritePool>(_pool: &P) -> bool {
+    P::POSTGRES
 }

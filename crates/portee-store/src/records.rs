@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::{
     Database, StoreError,
     audit::{Actor, AuditEntry, append_audit, now, to_json},
-    pool::{WritePool, on_pool},
+    pool::{WritePool, for_update, on_pool},
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -199,6 +199,12 @@ impl Database {
     /// named must belong to the family. The students' search keys are
     /// rewritten and the change audited (before and after) in the same
     /// transaction.
+    ///
+    /// The family and its guardians are read under a row lock on PostgreSQL
+    /// (`FOR UPDATE`; SQLite's `BEGIN IMMEDIATE` already serialises
+    /// writers), so a concurrent save waits, then sees the new version and
+    /// gets `Conflict`. The versioned UPDATE must also match exactly one row,
+    /// and the guardians are written only after it did.
     #[tracing::instrument(skip(self, contact, actor), err)]
     pub async fn update_family_contact(
         &self,
@@ -209,8 +215,12 @@ impl Database {
     ) -> Result<FamilyRow, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            let lock = for_update(pool);
             let before_family: Option<FamilyRow> =
-                sqlx::query_as(SELECT_FAMILY).bind(family_id).fetch_optional(&mut *tx).await?;
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_FAMILY}{lock}")))
+                    .bind(family_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let Some(before_family) = before_family else {
                 return Err(StoreError::NotFound);
             };
@@ -218,7 +228,10 @@ impl Database {
                 return Err(StoreError::Conflict);
             }
             let before_guardians: Vec<GuardianRow> =
-                sqlx::query_as(SELECT_GUARDIANS).bind(family_id).fetch_all(&mut *tx).await?;
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_GUARDIANS}{lock}")))
+                    .bind(family_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
             for g in &contact.guardians {
                 if !before_guardians.iter().any(|b| b.id == g.guardian_id) {
                     return Err(StoreError::Invalid {
@@ -227,7 +240,7 @@ impl Database {
                 }
             }
             let at = now();
-            sqlx::query(
+            let updated = sqlx::query(
                 "UPDATE families SET address_line = $1, address_extra = $2, postcode = $3, town = $4, \
                  updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
             )
@@ -239,9 +252,14 @@ impl Database {
             .bind(family_id)
             .bind(expected_version)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+            if updated != 1 {
+                // Dropping `tx` rolls back: nothing of this save is written.
+                return Err(StoreError::Conflict);
+            }
             for g in &contact.guardians {
-                sqlx::query(
+                let updated = sqlx::query(
                     "UPDATE guardians SET phone_mobile = $1, phone_home = $2, phone_work = $3, email = $4, \
                      version = version + 1 WHERE id = $5 AND family_id = $6",
                 )
@@ -252,7 +270,11 @@ impl Database {
                 .bind(g.guardian_id)
                 .bind(family_id)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
+                if updated != 1 {
+                    return Err(StoreError::Conflict);
+                }
             }
             // The students' search keys follow the new phones and e-mails.
             let guardians: Vec<GuardianRow> =

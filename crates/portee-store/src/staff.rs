@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::{
     Database, StoreError,
     audit::{Actor, AuditEntry, append_audit, now, to_json},
-    pool::{WritePool, on_pool},
+    pool::{WritePool, for_update, is_postgres, on_pool},
 };
 
 /// A staff account as stored, with its sites.
@@ -41,6 +41,10 @@ type StaffTuple = (
     bool,
     i32,
 );
+
+/// The key of the PostgreSQL advisory lock taken while creating the first
+/// administrator ("portée" + 1; advisory locks are per database).
+const FIRST_ADMIN_LOCK: i64 = 0x706f_7274_c3a9_0001;
 
 const SELECT_STAFF: &str = "SELECT id, login, display_name, role, password_hash, active, must_change_password, \
      failed_attempts, locked_until, is_demo, version FROM staff";
@@ -130,6 +134,11 @@ impl Database {
 
     /// Records a failed sign-in: the new failure count and, if the rule
     /// says so, a lock until `locked_until`. Audited.
+    ///
+    /// Writes an absolute count computed from an earlier read, so parallel
+    /// failures overwrite each other: use
+    /// [`Database::count_sign_in_failure`], which counts in the database.
+    #[deprecated(note = "racy: use count_sign_in_failure, which increments atomically")]
     pub async fn record_sign_in_failure(
         &self,
         staff_id: i64,
@@ -158,8 +167,112 @@ impl Database {
         })
     }
 
+    /// Counts one failed sign-in of account `staff_id` atomically
+    /// (`failed_attempts = failed_attempts + 1 … RETURNING`, so parallel
+    /// attempts each add one and each get their own count) and, when
+    /// `lock_until(count)` says so, locks the account until then. Audited
+    /// (`auth.failure` or `auth.lock`) in the same transaction. Returns the
+    /// count and the lock set.
+    pub async fn count_sign_in_failure(
+        &self,
+        staff_id: i64,
+        lock_until: &(dyn Fn(u32) -> Option<DateTime<Utc>> + Sync),
+        actor: &Actor,
+    ) -> Result<(u32, Option<DateTime<Utc>>), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let failures: Option<i32> = sqlx::query_scalar(
+                "UPDATE staff SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts",
+            )
+            .bind(staff_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let failures = failures.ok_or(StoreError::NotFound)?;
+            let locked_until = lock_until(u32::try_from(failures).unwrap_or(0));
+            if let Some(until) = locked_until {
+                sqlx::query("UPDATE staff SET locked_until = $1 WHERE id = $2")
+                    .bind(until)
+                    .bind(staff_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            append_audit!(&mut *tx, actor, now(), AuditEntry {
+                action: if locked_until.is_some() { "auth.lock" } else { "auth.failure" },
+                entity_type: "staff",
+                entity_id: staff_id.to_string(),
+                before: None,
+                after: to_json(&serde_json::json!({ "failed_attempts": failures, "locked_until": locked_until })),
+                ..Default::default()
+            })?;
+            tx.commit().await?;
+            Ok((u32::try_from(failures).unwrap_or(0), locked_until))
+        })
+    }
+
+    /// Until when sign-ins under `bucket` (a truncated hash of an
+    /// identifier that matches no account) are locked, if they are.
+    pub async fn unknown_sign_in_lock(
+        &self,
+        bucket: &str,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        on_pool!(self, pool => {
+            let until: Option<Option<DateTime<Utc>>> =
+                sqlx::query_scalar("SELECT locked_until FROM sign_in_throttle WHERE bucket = $1")
+                    .bind(bucket)
+                    .fetch_optional(pool)
+                    .await?;
+            Ok(until.flatten())
+        })
+    }
+
+    /// [`Database::count_sign_in_failure`] for an identifier that matches
+    /// no account: the same atomic count, kept under `bucket`, so unknown
+    /// identifiers are slowed down and locked exactly like accounts.
+    /// Audited as `auth.failure` / `auth.lock` on entity `sign_in` (the
+    /// bucket, never the identifier typed).
+    pub async fn count_unknown_sign_in_failure(
+        &self,
+        bucket: &str,
+        lock_until: &(dyn Fn(u32) -> Option<DateTime<Utc>> + Sync),
+        actor: &Actor,
+    ) -> Result<(u32, Option<DateTime<Utc>>), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let at = now();
+            let failures: i32 = sqlx::query_scalar(
+                "INSERT INTO sign_in_throttle (bucket, failed_attempts, updated_at) VALUES ($1, 1, $2) \
+                 ON CONFLICT (bucket) DO UPDATE SET failed_attempts = sign_in_throttle.failed_attempts + 1, \
+                 updated_at = $2 RETURNING failed_attempts",
+            )
+            .bind(bucket)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            let locked_until = lock_until(u32::try_from(failures).unwrap_or(0));
+            if let Some(until) = locked_until {
+                sqlx::query("UPDATE sign_in_throttle SET locked_until = $1 WHERE bucket = $2")
+                    .bind(until)
+                    .bind(bucket)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            append_audit!(&mut *tx, actor, at, AuditEntry {
+                action: if locked_until.is_some() { "auth.lock" } else { "auth.failure" },
+                entity_type: "sign_in",
+                entity_id: bucket.to_owned(),
+                before: None,
+                after: to_json(&serde_json::json!({ "failed_attempts": failures, "locked_until": locked_until })),
+                ..Default::default()
+            })?;
+            tx.commit().await?;
+            Ok((u32::try_from(failures).unwrap_or(0), locked_until))
+        })
+    }
+
     /// Records a successful sign-in or unlock (`action`: `auth.sign_in`,
-    /// `auth.unlock`); failures reset. Audited.
+    /// `auth.unlock`); failures reset. Audited. `Conflict` (nothing
+    /// written) when the account was disabled or locked since it was read,
+    /// for instance by parallel failed attempts: the caller refuses.
     pub async fn record_sign_in(
         &self,
         staff_id: i64,
@@ -169,11 +282,20 @@ impl Database {
     ) -> Result<(), StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            sqlx::query("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = $1")
-                .bind(staff_id)
-                .execute(&mut *tx)
-                .await?;
-            append_audit!(&mut *tx, actor, now(), AuditEntry {
+            let at = now();
+            let updated = sqlx::query(
+                "UPDATE staff SET failed_attempts = 0, locked_until = NULL \
+                 WHERE id = $1 AND active AND (locked_until IS NULL OR locked_until <= $2)",
+            )
+            .bind(staff_id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated != 1 {
+                return Err(StoreError::Conflict);
+            }
+            append_audit!(&mut *tx, actor, at, AuditEntry {
                 action,
                 entity_type: "staff",
                 entity_id: staff_id.to_string(),
@@ -186,9 +308,12 @@ impl Database {
         })
     }
 
-    /// Creates the first administrator, only while no account exists
-    /// (checked inside the write transaction: two workstations cannot both
-    /// create one).
+    /// Creates the first administrator, only while no account exists.
+    /// The check runs inside the write transaction after taking a lock that
+    /// every creator of a first administrator takes (a transaction-level
+    /// advisory lock on PostgreSQL, the one write lock of `BEGIN IMMEDIATE`
+    /// on SQLite): a second workstation waits, then finds the account and
+    /// gets `Conflict`, so two cannot both create one.
     pub async fn create_first_admin(
         &self,
         new: &NewStaff,
@@ -196,6 +321,14 @@ impl Database {
     ) -> Result<StaffRow, StoreError> {
         let id = on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            if is_postgres(pool) {
+                // Released at COMMIT or ROLLBACK; READ COMMITTED then lets the
+                // COUNT below see an account committed by the holder.
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(FIRST_ADMIN_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff").fetch_one(&mut *tx).await?;
             if existing > 0 {
                 return Err(StoreError::Conflict);
@@ -287,9 +420,16 @@ impl Database {
     }
 
     /// Applies `change` to account `id` if it is still at
-    /// `expected_version`. Refuses (`Invalid`) to disable or demote the
-    /// last active administrator: checked inside the transaction, so two
-    /// administrators disabling each other at once cannot both succeed.
+    /// `expected_version` (else `Conflict`, nothing written). Refuses
+    /// (`Invalid`) to disable or demote the last active administrator.
+    ///
+    /// Race-free on both databases: on PostgreSQL a change that may remove
+    /// an administrator first locks every active administrator's row
+    /// (`FOR UPDATE`, in id order), then the account itself; a concurrent
+    /// change waits, then re-reads the rows and so counts the administrator
+    /// the other one just disabled. On SQLite `BEGIN IMMEDIATE` serialises
+    /// the writers. The UPDATE also names the version and must match one
+    /// row.
     pub async fn change_staff(
         &self,
         id: i64,
@@ -299,8 +439,25 @@ impl Database {
     ) -> Result<StaffRow, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            // The account as it stands, read inside the transaction.
-            let t: Option<StaffTuple> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_STAFF} WHERE id = $1")))
+            let lock = for_update(pool);
+            let removes_admin = match change {
+                StaffChange::Active(false) => true,
+                StaffChange::RoleAndSites { role, .. } => role != "admin",
+                _ => false,
+            };
+            // The rows the last-administrator rule reads, locked before the
+            // account (always in this order: no deadlock between two changes).
+            let active_admins: Vec<i64> = if removes_admin {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT id FROM staff WHERE role = 'admin' AND active ORDER BY id{lock}"
+                )))
+                .fetch_all(&mut *tx)
+                .await?
+            } else {
+                Vec::new()
+            };
+            // The account as it stands, read (and locked) inside the transaction.
+            let t: Option<StaffTuple> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_STAFF} WHERE id = $1{lock}")))
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -313,18 +470,8 @@ impl Database {
             if before.version != expected_version {
                 return Err(StoreError::Conflict);
             }
-            let removes_admin = match change {
-                StaffChange::Active(false) => true,
-                StaffChange::RoleAndSites { role, .. } => role != "admin",
-                _ => false,
-            };
             if removes_admin {
-                let other_admins: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM staff WHERE role = 'admin' AND active AND id <> $1",
-                )
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
+                let other_admins = active_admins.iter().filter(|a| **a != id).count();
                 let is_admin = before.role == "admin" && before.active;
                 if is_admin && other_admins == 0 {
                     return Err(StoreError::Invalid {
@@ -335,33 +482,54 @@ impl Database {
             let at = now();
             let action = match change {
                 StaffChange::Active(active) => {
-                    sqlx::query("UPDATE staff SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3")
-                        .bind(*active)
-                        .bind(at)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                    let updated = sqlx::query(
+                        "UPDATE staff SET active = $1, updated_at = $2, version = version + 1 \
+                         WHERE id = $3 AND version = $4",
+                    )
+                    .bind(*active)
+                    .bind(at)
+                    .bind(id)
+                    .bind(expected_version)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if updated != 1 {
+                        return Err(StoreError::Conflict);
+                    }
                     if *active { "staff.enable" } else { "staff.disable" }
                 }
                 StaffChange::ResetPassword(hash) => {
-                    sqlx::query(
+                    let updated = sqlx::query(
                         "UPDATE staff SET password_hash = $1, must_change_password = TRUE, failed_attempts = 0, \
-                         locked_until = NULL, updated_at = $2, version = version + 1 WHERE id = $3",
+                         locked_until = NULL, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4",
                     )
                     .bind(hash)
                     .bind(at)
                     .bind(id)
+                    .bind(expected_version)
                     .execute(&mut *tx)
-                    .await?;
+                    .await?
+                    .rows_affected();
+                    if updated != 1 {
+                        return Err(StoreError::Conflict);
+                    }
                     "staff.reset_password"
                 }
                 StaffChange::RoleAndSites { role, sites } => {
-                    sqlx::query("UPDATE staff SET role = $1, updated_at = $2, version = version + 1 WHERE id = $3")
-                        .bind(role)
-                        .bind(at)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                    let updated = sqlx::query(
+                        "UPDATE staff SET role = $1, updated_at = $2, version = version + 1 \
+                         WHERE id = $3 AND version = $4",
+                    )
+                    .bind(role)
+                    .bind(at)
+                    .bind(id)
+                    .bind(expected_version)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if updated != 1 {
+                        return Err(StoreError::Conflict);
+                    }
                     sqlx::query("DELETE FROM staff_sites WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
                     for site in sites {
                         sqlx::query("INSERT INTO staff_sites (staff_id, site_id) VALUES ($1, $2)")

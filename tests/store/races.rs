@@ -1,0 +1,456 @@
+//! Concurrent writes forced into their worst interleaving, on PostgreSQL.
+//!
+//! Under READ COMMITTED two transactions may both read the same row before
+//! either writes it; whether they do is a matter of timing, so a plain
+//! concurrent test may never see it. Each test here forces the interleaving
+//! against the real production code, with no hook in it: a third
+//! connection (the [`Gate`]) holds `LOCK TABLE … IN SHARE MODE` on the
+//! table written, which lets every read (and `SELECT … FOR UPDATE`) through
+//! but holds every write. Both calls are launched; the gate opens only once
+//! PostgreSQL reports both of them waiting on a lock. Code that reads
+//! without locking has then read in both transactions before either
+//! writes, and shows its lost update; code that locks what it reads has one
+//! call waiting for the other's commit. Each scenario runs 20 times, and
+//! checks that exactly one call succeeds, the other gets the right answer
+//! (`Conflict`, the last-administrator refusal, or the dossier already
+//! created), and that the rows and the audit log say the same thing.
+//!
+//! SQLite needs no such test: `begin_write` opens every write transaction
+//! with `BEGIN IMMEDIATE`, so two writers never overlap.
+
+use std::time::{Duration, Instant};
+
+use portee_domain::family::{ContactInput, FamilyContact, GuardianContactInput};
+use portee_store::{Actor, Database, NewDossier, NewStaff, StaffChange, StoreError};
+use portee_tests::db::TestDb;
+use sqlx::{Connection, PgConnection};
+use uuid::Uuid;
+
+const ROUNDS: usize = 20;
+
+/// A third connection that holds a table's writers back.
+struct Gate {
+    conn: PgConnection,
+    watcher: PgConnection,
+}
+
+impl Gate {
+    /// Closes the gate on `table`: reads go through, writes wait.
+    async fn close(url: &str, table: &str) -> anyhow::Result<Gate> {
+        let mut conn = PgConnection::connect(url).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "BEGIN; LOCK TABLE {table} IN SHARE MODE"
+        )))
+        .execute(&mut conn)
+        .await?;
+        let watcher = PgConnection::connect(url).await?;
+        Ok(Gate { conn, watcher })
+    }
+
+    /// Opens the gate once `waiters` other backends of this database wait
+    /// on a lock (the gate's, or a row lock taken by one of the calls).
+    /// PostgreSQL gives no notification of that, so this polls
+    /// `pg_stat_activity`, bounded to 30 s.
+    async fn open_when_waiting(mut self, waiters: i64) -> anyhow::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+                 AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+            )
+            .fetch_one(&mut self.watcher)
+            .await?;
+            if waiting >= waiters {
+                break;
+            }
+            if Instant::now() > deadline {
+                sqlx::raw_sql("ROLLBACK").execute(&mut self.conn).await?;
+                anyhow::bail!("{waiting} appels en attente au lieu de {waiters}");
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        sqlx::raw_sql("ROLLBACK").execute(&mut self.conn).await?;
+        Ok(())
+    }
+}
+
+/// The one success and the one failure of two calls, or an error saying
+/// what happened instead.
+fn one_of<T: std::fmt::Debug>(
+    a: Result<T, StoreError>,
+    b: Result<T, StoreError>,
+) -> anyhow::Result<(T, StoreError, bool)> {
+    match (a, b) {
+        (Ok(w), Err(l)) => Ok((w, l, true)),
+        (Err(l), Ok(w)) => Ok((w, l, false)),
+        other => anyhow::bail!("exactement un appel doit réussir : {other:?}"),
+    }
+}
+
+async fn pg(t: &TestDb) -> anyhow::Result<(Database, sqlx::PgPool)> {
+    let db = Database::connect(&t.url).await?;
+    db.migrate().await?;
+    let Database::Postgres(pool) = &db else {
+        anyhow::bail!("PostgreSQL attendu")
+    };
+    let pool = pool.clone();
+    Ok((db, pool))
+}
+
+fn contact(
+    record: &portee_store::StudentRecord,
+    town: &str,
+    mobile: &str,
+) -> anyhow::Result<FamilyContact> {
+    FamilyContact::parse(&ContactInput {
+        address_line: format!("{} rue des Lilas", mobile.len()),
+        address_extra: String::new(),
+        postcode: "92190".into(),
+        town: town.into(),
+        guardians: record
+            .guardians
+            .iter()
+            .map(|g| GuardianContactInput {
+                guardian_id: g.id,
+                phone_mobile: mobile.into(),
+                phone_home: String::new(),
+                phone_work: String::new(),
+                email: format!("{}@exemple.fr", town.to_lowercase()),
+            })
+            .collect(),
+    })
+    .map_err(|e| anyhow::anyhow!(e.message))
+}
+
+#[tokio::test]
+async fn two_coordonnees_saves_from_the_same_version_one_wins_the_other_conflicts() {
+    let t = TestDb::postgres().await.unwrap();
+    let (db, pool) = pg(&t).await.unwrap();
+    portee_services::demo::seed(
+        &db,
+        20,
+        5,
+        chrono::NaiveDate::from_ymd_opt(2027, 4, 20).unwrap(),
+        &Actor::system("test"),
+    )
+    .await
+    .unwrap();
+    let student: i64 = sqlx::query_scalar(
+        "SELECT MIN(s.id) FROM students s JOIN guardians g ON g.family_id = s.family_id",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let actor = Actor::staff(1, "poste-test");
+    for round in 0..ROUNDS {
+        let before = db.student_record(student).await.unwrap();
+        let family = before.family.id;
+        let a = contact(&before, "Meudon", &format!("06 10 20 30 {round:02}")).unwrap();
+        let b = contact(&before, "Sèvres", &format!("07 40 50 60 {round:02}")).unwrap();
+        let gate = Gate::close(&t.url, "families").await.unwrap();
+        let (ra, rb, opened) = tokio::join!(
+            db.update_family_contact(family, before.family.version, &a, &actor),
+            db.update_family_contact(family, before.family.version, &b, &actor),
+            gate.open_when_waiting(2),
+        );
+        opened.unwrap();
+        let (winner, loser, a_won) = one_of(ra, rb).unwrap();
+        assert!(
+            matches!(loser, StoreError::Conflict),
+            "tour {round}: {loser:?}"
+        );
+        let sent = if a_won { &a } else { &b };
+        // The rows hold the winner's values, phones included.
+        let now = db.student_record(student).await.unwrap();
+        assert_eq!(now.family, winner);
+        assert_eq!(now.family.version, before.family.version + 1);
+        assert_eq!(now.family.town, sent.town);
+        for g in &now.guardians {
+            assert_eq!(
+                g.phone_mobile.as_deref(),
+                sent.guardians[0].phone_mobile.as_ref().map(|p| p.as_str()),
+                "tour {round}: un téléphone du perdant a été écrit"
+            );
+        }
+        // One entry per save that committed, telling the values kept.
+        let entries: Vec<String> = sqlx::query_scalar(
+            "SELECT after_json FROM audit_log WHERE action = 'family.contact' AND family_id = $1 \
+             ORDER BY id",
+        )
+        .bind(family)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            entries.len(),
+            round + 1,
+            "tour {round}: fausse entrée d'audit"
+        );
+        let last: serde_json::Value = serde_json::from_str(entries.last().unwrap()).unwrap();
+        assert_eq!(last["town"], serde_json::json!(sent.town));
+        assert_eq!(
+            last["guardians"][0]["phone_mobile"],
+            serde_json::json!(now.guardians[0].phone_mobile)
+        );
+    }
+}
+
+fn staff(login: &str, role: &str) -> NewStaff {
+    NewStaff {
+        login: login.into(),
+        display_name: "Claire Martin".into(),
+        role: role.into(),
+        password_hash: "hash".into(),
+        must_change_password: false,
+        sites: vec![],
+    }
+}
+
+async fn count(pool: &sqlx::PgPool, sql: &'static str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn two_administrators_disabling_each_other_at_once_leave_one() {
+    let t = TestDb::postgres().await.unwrap();
+    let (db, pool) = pg(&t).await.unwrap();
+    let a = db
+        .create_first_admin(&staff("admin.a", "admin"), "poste")
+        .await
+        .unwrap();
+    let by_a = Actor::staff(a.id, "poste-a");
+    let b = db
+        .create_staff(&staff("admin.b", "admin"), &by_a)
+        .await
+        .unwrap();
+    let by_b = Actor::staff(b.id, "poste-b");
+    for round in 0..ROUNDS {
+        let (a_now, b_now) = (db.staff(a.id).await.unwrap(), db.staff(b.id).await.unwrap());
+        assert!(a_now.active && b_now.active);
+        let gate = Gate::close(&t.url, "staff").await.unwrap();
+        let (ra, rb, opened) = tokio::join!(
+            db.change_staff(b.id, b_now.version, &StaffChange::Active(false), &by_a),
+            db.change_staff(a.id, a_now.version, &StaffChange::Active(false), &by_b),
+            gate.open_when_waiting(2),
+        );
+        opened.unwrap();
+        let (disabled, loser, _) = one_of(ra, rb).unwrap();
+        assert!(
+            loser.to_string().contains("dernier administrateur"),
+            "tour {round}: {loser:?}"
+        );
+        assert!(!disabled.active);
+        assert_eq!(
+            count(
+                &pool,
+                "SELECT COUNT(*) FROM staff WHERE role = 'admin' AND active"
+            )
+            .await,
+            1,
+            "tour {round}"
+        );
+        assert_eq!(
+            count(
+                &pool,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'staff.disable'"
+            )
+            .await,
+            round as i64 + 1
+        );
+        // Enable it again for the next round (the other one does it).
+        let other = if disabled.id == a.id { &by_b } else { &by_a };
+        db.change_staff(
+            disabled.id,
+            disabled.version,
+            &StaffChange::Active(true),
+            other,
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'staff.enable'"
+        )
+        .await,
+        ROUNDS as i64
+    );
+
+    // Two changes of one account from the same version: one applies.
+    let agent = db
+        .create_staff(&staff("agent", "agent"), &by_a)
+        .await
+        .unwrap();
+    for round in 0..ROUNDS {
+        let now = db.staff(agent.id).await.unwrap();
+        let reset_a = StaffChange::ResetPassword(format!("hash-a-{round}"));
+        let reset_b = StaffChange::ResetPassword(format!("hash-b-{round}"));
+        let gate = Gate::close(&t.url, "staff").await.unwrap();
+        let (ra, rb, opened) = tokio::join!(
+            db.change_staff(agent.id, now.version, &reset_a, &by_a),
+            db.change_staff(agent.id, now.version, &reset_b, &by_b),
+            gate.open_when_waiting(2),
+        );
+        opened.unwrap();
+        let (_, loser, a_won) = one_of(ra, rb).unwrap();
+        assert!(
+            matches!(loser, StoreError::Conflict),
+            "tour {round}: {loser:?}"
+        );
+        let stored = db.staff(agent.id).await.unwrap();
+        assert_eq!(stored.version, now.version + 1);
+        let kept = if a_won { "a" } else { "b" };
+        assert_eq!(stored.password_hash, format!("hash-{kept}-{round}"));
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'staff.reset_password' AND entity_id = $1",
+        )
+        .bind(agent.id.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(audited, round as i64 + 1);
+    }
+}
+
+#[tokio::test]
+async fn two_workstations_creating_the_first_administrator_create_one() {
+    for round in 0..ROUNDS {
+        let t = TestDb::postgres().await.unwrap();
+        let (db, pool) = pg(&t).await.unwrap();
+        let (first_a, first_b) = (staff("premier.a", "admin"), staff("premier.b", "admin"));
+        let gate = Gate::close(&t.url, "staff").await.unwrap();
+        let (ra, rb, opened) = tokio::join!(
+            db.create_first_admin(&first_a, "poste-a"),
+            db.create_first_admin(&first_b, "poste-b"),
+            gate.open_when_waiting(2),
+        );
+        opened.unwrap();
+        let (created, loser, _) = one_of(ra, rb).unwrap();
+        assert!(
+            matches!(loser, StoreError::Conflict),
+            "tour {round}: {loser:?}"
+        );
+        assert_eq!(
+            count(&pool, "SELECT COUNT(*) FROM staff").await,
+            1,
+            "tour {round}"
+        );
+        let audited: Vec<String> = sqlx::query_scalar(
+            "SELECT entity_id FROM audit_log WHERE action = 'staff.create_first_admin'",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(audited, [created.id.to_string()]);
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn two_concurrent_resubmissions_of_a_dossier_both_get_it() {
+    let t = TestDb::postgres().await.unwrap();
+    let (db, pool) = pg(&t).await.unwrap();
+    let fx = crate::guarantees::fixture(&db, 1, 1, ROUNDS, |_| 10)
+        .await
+        .unwrap();
+    let actor = Actor::system("poste-test");
+    for (round, student) in fx.students.iter().enumerate() {
+        let new = NewDossier {
+            client_id: Uuid::new_v4(),
+            student_id: *student,
+            campaign_id: fx.campaign_id,
+            intent: Some("reinscrire".into()),
+            no_reason: None,
+            courses: vec![(fx.courses[0].0, Some(fx.courses[0].1[0]))],
+        };
+        let gate = Gate::close(&t.url, "reinscriptions").await.unwrap();
+        let (ra, rb, opened) = tokio::join!(
+            db.create_dossier(&new, &actor),
+            db.create_dossier(&new, &actor),
+            gate.open_when_waiting(2),
+        );
+        opened.unwrap();
+        let (a, b) = match (ra, rb) {
+            (Ok(a), Ok(b)) => (a, b),
+            other => {
+                panic!("tour {round}: les deux envois doivent recevoir le dossier : {other:?}")
+            }
+        };
+        assert_eq!(a, b);
+        let stored: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM reinscriptions WHERE student_id = $1")
+                .bind(student)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(stored, 1);
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'dossier.create' AND entity_id = $1",
+        )
+        .bind(a.id.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(audited, 1);
+    }
+    assert_eq!(
+        count(&pool, "SELECT COUNT(*) FROM reinscription_courses").await,
+        ROUNDS as i64
+    );
+}
+
+#[tokio::test]
+async fn parallel_failed_sign_ins_each_count() {
+    use portee_services::session::{SignInError, sign_in};
+    let t = TestDb::postgres().await.unwrap();
+    let (db, pool) = pg(&t).await.unwrap();
+    let admin = db
+        .create_first_admin(&staff("admin", "admin"), "poste")
+        .await
+        .unwrap();
+    let mut agent = staff("agent.meudon", "agent");
+    agent.password_hash = portee_services::auth::hash_password("Meudon-2026-ok").unwrap();
+    agent.sites = vec![5];
+    let agent = db
+        .create_staff(&agent, &Actor::staff(admin.id, "poste"))
+        .await
+        .unwrap();
+    // Four wrong passwords at once, all read before any is counted: each
+    // must count (1, 2, 3, 4), not all write the same "1".
+    let gate = Gate::close(&t.url, "staff").await.unwrap();
+    let attempt = || sign_in(&db, 5, "agent.meudon", "mauvais", "poste");
+    let (r1, r2, r3, r4, opened) = tokio::join!(
+        attempt(),
+        attempt(),
+        attempt(),
+        attempt(),
+        gate.open_when_waiting(4)
+    );
+    opened.unwrap();
+    for r in [r1, r2, r3, r4] {
+        assert!(matches!(r, Err(SignInError::Refused)), "{r:?}");
+    }
+    assert_eq!(db.staff(agent.id).await.unwrap().failed_attempts, 4);
+    let counts: Vec<String> = sqlx::query_scalar(
+        "SELECT after_json FROM audit_log WHERE action = 'auth.failure' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut counts: Vec<i64> = counts
+        .iter()
+        .map(|j| {
+            serde_json::from_str::<serde_json::Value>(j).unwrap()["failed_attempts"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    counts.sort_unstable();
+    assert_eq!(counts, [1, 2, 3, 4]);
+    // The fifth locks the account: the right password is then refused too.
+    assert!(attempt().await.is_err());
+    let right = sign_in(&db, 5, "agent.meudon", "Meudon-2026-ok", "poste").await;
+    assert!(matches!(right, Err(SignInError::Refused)), "{right:?}");
+    assert!(db.staff(agent.id).await.unwrap().locked_until.is_some());
+}
