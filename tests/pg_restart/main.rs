@@ -1,8 +1,11 @@
 //! A PostgreSQL restart during use costs at most the operation in flight:
 //! the next one succeeds on the same `Database`, without restarting the app.
 //!
-//! This test restarts the local server, so it lives alone in its own test
-//! binary (cargo runs test binaries one after another). It needs the right
+//! This test restarts the server that the test URL names (the
+//! `pg_lsclusters` cluster with the data directory and port that server
+//! reports), so it lives alone in its own test binary (cargo runs test
+//! binaries one after another). An operation is in flight during the
+//! restart: it must fail cleanly, and nothing of it may remain. It needs the right
 //! to restart the cluster (root, as in CI, or passwordless sudo); without
 //! it the test fails and says why.
 
@@ -10,12 +13,33 @@ use std::{process::Command, time::Duration};
 
 use portee_store::{Database, SeatOutcome, SeatRequest, StoreError};
 use portee_tests::db::TestDb;
+use sqlx::Connection;
 
-fn restart_postgres() -> anyhow::Result<()> {
-    let version = std::fs::read_dir("/etc/postgresql")?
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .max_by_key(|v| v.parse::<u32>().unwrap_or(0))
-        .ok_or_else(|| anyhow::anyhow!("aucun cluster PostgreSQL dans /etc/postgresql"))?;
+/// The `pg_lsclusters` cluster (version, name) of the server a pool is
+/// connected to: the one whose data directory and port the server itself
+/// reports, never a guess such as the newest cluster installed.
+async fn cluster_of(pool: &sqlx::PgPool) -> anyhow::Result<(String, String)> {
+    let data_directory: String = sqlx::query_scalar("SHOW data_directory")
+        .fetch_one(pool)
+        .await?;
+    let port: String = sqlx::query_scalar("SHOW port").fetch_one(pool).await?;
+    let out = Command::new("pg_lsclusters").arg("--no-header").output()?;
+    anyhow::ensure!(out.status.success(), "pg_lsclusters a échoué");
+    let listing = String::from_utf8_lossy(&out.stdout);
+    // Ver Cluster Port Status Owner Data-directory Log-file
+    listing
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|c| c.len() >= 6 && c[2] == port && c[5] == data_directory)
+        .map(|c| (c[0].to_owned(), c[1].to_owned()))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "aucun cluster de pg_lsclusters n'a le répertoire {data_directory} et le port {port}"
+            )
+        })
+}
+
+fn restart_postgres((version, name): &(String, String)) -> anyhow::Result<()> {
     let mut cmd = if nix_is_root() {
         Command::new("pg_ctlcluster")
     } else {
@@ -26,8 +50,8 @@ fn restart_postgres() -> anyhow::Result<()> {
     let status = cmd
         .args([
             "--skip-systemctl-redirect",
-            &version,
-            "main",
+            version,
+            name,
             "restart",
             "--mode",
             "fast",
@@ -38,6 +62,29 @@ fn restart_postgres() -> anyhow::Result<()> {
         "pg_ctlcluster restart a échoué ({status})"
     );
     Ok(())
+}
+
+/// Until a backend of this database (other than the watcher's) waits on a
+/// lock. PostgreSQL sends no notification of that: this polls
+/// `pg_stat_activity`, bounded to 30 s.
+async fn wait_for_a_lock_waiter(watcher: &mut sqlx::PgConnection) -> anyhow::Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+        )
+        .fetch_one(&mut *watcher)
+        .await?;
+        if waiting > 0 {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "aucune opération en cours"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
 }
 
 fn nix_is_root() -> bool {
@@ -120,14 +167,70 @@ async fn a_server_restart_costs_at_most_the_operation_in_flight() {
         db.take_seat(seat(students[0]), &actor).await.unwrap(),
         SeatOutcome::Taken { .. }
     ));
+    let cluster = cluster_of(pool).await.unwrap();
+    let started_before: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT pg_postmaster_start_time()")
+            .fetch_one(pool)
+            .await
+            .unwrap();
 
-    restart_postgres().unwrap();
+    // An operation in flight during the restart: held between its first
+    // statement (the seat counter) and its second (the enrolment) by a
+    // connection that holds writes to `enrolments` back.
+    let mut gate = sqlx::PgConnection::connect(&t.url).await.unwrap();
+    sqlx::raw_sql("BEGIN; LOCK TABLE enrolments IN SHARE MODE")
+        .execute(&mut gate)
+        .await
+        .unwrap();
+    let in_flight = {
+        let (db, actor, request) = (db.clone(), actor.clone(), seat(students[1]));
+        tokio::spawn(async move { db.take_seat(request, &actor).await })
+    };
+    let mut watcher = sqlx::PgConnection::connect(&t.url).await.unwrap();
+    wait_for_a_lock_waiter(&mut watcher).await.unwrap();
+
+    tokio::task::spawn_blocking(move || restart_postgres(&cluster))
+        .await
+        .unwrap()
+        .unwrap();
+    drop((gate, watcher));
+
+    // The operation in flight failed cleanly, in French; retried, it
+    // succeeds.
+    let cut = in_flight.await.unwrap();
+    match cut {
+        Err(e) => {
+            assert!(e.is_unavailable(), "{e:?}");
+            assert!(
+                e.to_string()
+                    .starts_with("La base de données est injoignable"),
+                "{e}"
+            );
+        }
+        Ok(outcome) => panic!("l'opération en cours a abouti malgré le redémarrage : {outcome:?}"),
+    }
+    let retried = db.take_seat(seat(students[1]), &actor).await;
+    assert!(
+        matches!(retried, Ok(SeatOutcome::Taken { .. })),
+        "{retried:?}"
+    );
+
+    // The server really restarted.
+    let started_after: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT pg_postmaster_start_time()")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert!(
+        started_after > started_before,
+        "le serveur n'a pas redémarré ({started_before} → {started_after})"
+    );
 
     // The first operation after the restart may fail (its connection was
     // cut); it must say so in French, and the next one must succeed.
     let mut failures = 0;
     let mut succeeded = false;
-    for student in &students[1..] {
+    for student in &students[2..] {
         match db.take_seat(seat(*student), &actor).await {
             Ok(SeatOutcome::Taken { .. }) => {
                 succeeded = true;
@@ -159,4 +262,13 @@ async fn a_server_restart_costs_at_most_the_operation_in_flight() {
         .await
         .unwrap();
     assert_eq!(i64::from(taken), enrolled);
+    // Nothing half-written: the students enrolled are exactly those whose
+    // operation succeeded, each audited once.
+    assert_eq!(enrolled, 3);
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'seat.take'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(audited, enrolled);
 }
