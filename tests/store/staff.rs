@@ -306,3 +306,44 @@ async fn sign_in_refuses_alike_slows_down_then_locks() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn parallel_wrong_passwords_each_count_on_both_databases() {
+    each_backend(|t: TestDb| async move {
+        let db = Database::connect(&t.url).await?;
+        db.migrate().await?;
+        let admin = create_first_admin(
+            &db,
+            "c.martin",
+            "Claire Martin",
+            "Conservatoire-2026",
+            "poste",
+        )
+        .await?;
+        let agent = db
+            .create_staff(
+                &NewStaff {
+                    login: "agent.meudon".into(),
+                    display_name: "Inès Lefèvre".into(),
+                    role: "agent".into(),
+                    password_hash: hash("Meudon-2026-ok"),
+                    must_change_password: false,
+                    sites: vec![5],
+                },
+                &Actor::staff(admin.id, "poste"),
+            )
+            .await?;
+        // Four wrong passwords at once (four workstations): four failures,
+        // not one written four times. (PostgreSQL's worst interleaving is
+        // forced in races::parallel_failed_sign_ins_each_count.)
+        let attempt = || sign_in(&db, 5, "agent.meudon", "mauvais", "poste");
+        let (a, b, c, d) = tokio::join!(attempt(), attempt(), attempt(), attempt());
+        for r in [a, b, c, d] {
+            anyhow::ensure!(matches!(r, Err(SignInError::Refused)), "{r:?}");
+        }
+        let failures = db.staff(agent.id).await?.failed_attempts;
+        anyhow::ensure!(failures == 4, "{failures} échecs comptés sur 4");
+        Ok(())
+    })
+    .await;
+}
