@@ -19,32 +19,48 @@ pub use state::AppState;
 use tauri::Runtime;
 pub use viewer::Viewer;
 
-/// Registers the state and every command on `base` (the real runtime's
-/// builder in `run()`, the mock runtime's in tests).
+/// Declares the app's commands once: [`COMMANDS`] (their names, which the
+/// permission test walks) and the invoke handler are generated from the same
+/// list, so neither can have a command the other lacks.
+macro_rules! commands {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        /// The name of every command the app registers, in registration order.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+
+        fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(commands::$module::$name),*]
+        }
+    };
+}
+
+commands![
+    system::database_status,
+    system::app_info,
+    system::ui_ready,
+    auth::auth_status,
+    auth::sign_in,
+    auth::sign_out,
+    auth::activity,
+    auth::unlock,
+    auth::create_first_admin,
+    auth::change_own_password,
+    families::search_students,
+    families::get_student,
+    families::update_contact,
+    families::open_document,
+    journal::history,
+    journal::audit_log,
+    journal::audit_log_options,
+    journal::export_audit_log,
+    staff::list_staff,
+    staff::create_staff,
+    staff::change_staff,
+];
+
+/// Registers the state and every command of [`COMMANDS`] on `base` (the
+/// real runtime's builder in `run()`, the mock runtime's in tests).
 pub fn builder<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
-    base.manage(state).invoke_handler(tauri::generate_handler![
-        commands::system::database_status,
-        commands::system::app_info,
-        commands::system::ui_ready,
-        commands::auth::auth_status,
-        commands::auth::sign_in,
-        commands::auth::sign_out,
-        commands::auth::activity,
-        commands::auth::unlock,
-        commands::auth::create_first_admin,
-        commands::auth::change_own_password,
-        commands::families::search_students,
-        commands::families::get_student,
-        commands::families::update_contact,
-        commands::families::open_document,
-        commands::journal::history,
-        commands::journal::audit_log,
-        commands::journal::audit_log_options,
-        commands::journal::export_audit_log,
-        commands::staff::list_staff,
-        commands::staff::create_staff,
-        commands::staff::change_staff,
-    ])
+    base.manage(state).invoke_handler(handler())
 }
 
 /// The app's context, generated from the root `tauri.conf.json`: config,

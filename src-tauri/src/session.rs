@@ -1,14 +1,31 @@
 //! The signed-in staff member of this window, and the inactivity lock.
-//! Every command that touches data goes through [`Sessions::require`].
+//! Every command that touches data goes through [`require`], which also
+//! checks that the account has not changed since its rights were read.
+//!
+//! The rule for an account changed while a session is open: the session
+//! keeps the account's version from the moment its rights were read (at
+//! sign-in or unlock). Every data command reads the account's current
+//! version (one primary-key read); if it moved on — disabled, role or sites
+//! changed, password reset by an administrator or changed on another
+//! workstation — the session is ended and the command refused with
+//! `Unauthenticated` and a French sentence saying why. Rights are never
+//! refreshed in place: the member signs in again, so the window shows
+//! exactly what the new rights allow. The member's own password change in
+//! this window moves the version on by one and the session adopts it.
 
 use std::time::{Duration, Instant};
 
 use portee_api::{ApiError, ErrorCode};
 use portee_services::session::SignedIn;
+use portee_store::{Database, StaffRow};
 use std::sync::Mutex;
+
+use crate::{AppState, error::store_error};
 
 struct Current {
     signed_in: SignedIn,
+    /// Tells this session from a later one in the same window.
+    serial: u64,
     last_activity: Instant,
     locked: bool,
 }
@@ -16,13 +33,34 @@ struct Current {
 /// At most one signed-in member per window.
 pub struct Sessions {
     current: Mutex<Option<Current>>,
+    next_serial: std::sync::atomic::AtomicU64,
     lock_after: Duration,
+}
+
+/// One open session, as seen by a command: the member with the rights
+/// read when the session started, and which session it is.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub member: SignedIn,
+    serial: u64,
+}
+
+fn unauthenticated(message: &str) -> ApiError {
+    ApiError::new(ErrorCode::Unauthenticated, message)
+}
+
+fn locked() -> ApiError {
+    ApiError::new(
+        ErrorCode::SessionLocked,
+        "La session est verrouillée après une période d'inactivité : saisissez votre mot de passe.",
+    )
 }
 
 impl Sessions {
     pub fn new(lock_after: Duration) -> Self {
         Self {
             current: Mutex::new(None),
+            next_serial: std::sync::atomic::AtomicU64::new(1),
             lock_after,
         }
     }
@@ -38,8 +76,12 @@ impl Sessions {
     }
 
     pub fn start(&self, signed_in: SignedIn) {
+        let serial = self
+            .next_serial
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         *self.guard() = Some(Current {
             signed_in,
+            serial,
             last_activity: Instant::now(),
             locked: false,
         });
@@ -47,6 +89,14 @@ impl Sessions {
 
     pub fn end(&self) -> Option<SignedIn> {
         self.guard().take().map(|c| c.signed_in)
+    }
+
+    /// Ends `session` if it is still the current one (not a later sign-in).
+    fn end_if(&self, session: &Opened) {
+        let mut guard = self.guard();
+        if guard.as_ref().is_some_and(|c| c.serial == session.serial) {
+            *guard = None;
+        }
     }
 
     /// The member and whether the session is locked, without touching it.
@@ -59,53 +109,162 @@ impl Sessions {
         Some((current.signed_in.clone(), current.locked))
     }
 
-    /// The signed-in member, if the session is open and not locked; counts
-    /// as activity.
-    pub fn require(&self) -> Result<SignedIn, ApiError> {
+    /// The session if it is open and not locked; counts as activity. A
+    /// temporary password must be changed first unless `temporary_ok`.
+    /// Does not look at the database: see [`require`].
+    fn open(&self, temporary_ok: bool) -> Result<Opened, ApiError> {
         let mut guard = self.guard();
         let Some(current) = guard.as_mut() else {
-            return Err(ApiError::new(
-                ErrorCode::Unauthenticated,
-                "Veuillez vous connecter.",
-            ));
+            return Err(unauthenticated("Veuillez vous connecter."));
         };
         if current.locked || current.last_activity.elapsed() >= self.lock_after {
             current.locked = true;
-            return Err(ApiError::new(
-                ErrorCode::SessionLocked,
-                "La session est verrouillée après une période d'inactivité : saisissez votre mot de passe.",
-            ));
+            return Err(locked());
         }
         current.last_activity = Instant::now();
-        if current.signed_in.must_change_password {
+        if current.signed_in.must_change_password && !temporary_ok {
             return Err(ApiError::new(
                 ErrorCode::Forbidden,
                 "Changez d'abord votre mot de passe provisoire.",
             ));
         }
-        Ok(current.signed_in.clone())
+        Ok(Opened {
+            member: current.signed_in.clone(),
+            serial: current.serial,
+        })
     }
 
-    /// The temporary password was replaced.
-    pub fn password_changed(&self) {
-        if let Some(current) = self.guard().as_mut() {
+    /// The member's own password was changed in this window: the account is
+    /// now at `version`.
+    fn password_changed(&self, session: &Opened, version: i32) {
+        if let Some(current) = self.guard().as_mut()
+            && current.serial == session.serial
+        {
             current.signed_in.must_change_password = false;
+            current.signed_in.version = version;
             current.last_activity = Instant::now();
         }
     }
 
-    /// The member of a locked (or open) session, for unlocking.
-    pub fn member(&self) -> Result<SignedIn, ApiError> {
+    /// The session, locked or not, for unlocking.
+    pub fn member(&self) -> Result<Opened, ApiError> {
         self.guard()
             .as_ref()
-            .map(|c| c.signed_in.clone())
-            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "Veuillez vous connecter."))
+            .map(|c| Opened {
+                member: c.signed_in.clone(),
+                serial: c.serial,
+            })
+            .ok_or_else(|| unauthenticated("Veuillez vous connecter."))
     }
 
-    pub fn unlock(&self) {
-        if let Some(current) = self.guard().as_mut() {
+    /// Unlocks `session`, now at the account's `version`.
+    fn unlock(&self, session: &Opened, version: i32) {
+        if let Some(current) = self.guard().as_mut()
+            && current.serial == session.serial
+        {
             current.locked = false;
+            current.signed_in.version = version;
             current.last_activity = Instant::now();
         }
     }
+}
+
+/// Why a session whose account moved on from `session`'s version can no
+/// longer be used, given the account `now` (`None`: deleted).
+pub fn why_ended(session: &SignedIn, now: Option<&StaffRow>) -> &'static str {
+    let Some(now) = now else {
+        return "Votre compte n'existe plus : la session est fermée.";
+    };
+    if !now.active {
+        return "Votre compte a été désactivé par un administrateur : la session est fermée.";
+    }
+    if now.role != session.scope.role.code() || now.sites != session.scope.sites {
+        return "Vos droits (rôle ou sites) ont été modifiés par un administrateur : \
+                reconnectez-vous pour travailler avec vos droits actuels.";
+    }
+    if now.must_change_password && !session.must_change_password {
+        return "Votre mot de passe a été réinitialisé par un administrateur : \
+                reconnectez-vous avec le mot de passe provisoire qu'il vous a donné.";
+    }
+    "Votre compte a été modifié depuis votre connexion (son mot de passe, par exemple, \
+     sur un autre poste) : reconnectez-vous."
+}
+
+/// Ends `session` (its account moved on) and says why.
+pub(crate) async fn ended(state: &AppState, db: &Database, session: &Opened) -> ApiError {
+    let now = match db.staff(session.member.staff_id).await {
+        Ok(row) => Some(row),
+        Err(portee_store::StoreError::NotFound) => None,
+        Err(e) => return store_error(e),
+    };
+    state.sessions().end_if(session);
+    tracing::info!(
+        staff_id = session.member.staff_id,
+        "session ended: the account changed"
+    );
+    unauthenticated(why_ended(&session.member, now.as_ref()))
+}
+
+/// Checks that `session`'s account is still at the version its rights were
+/// read at; ends the session otherwise.
+async fn check_current(state: &AppState, db: &Database, session: &Opened) -> Result<(), ApiError> {
+    let version = db
+        .staff_version(session.member.staff_id)
+        .await
+        .map_err(store_error)?;
+    if version == Some(session.member.version) {
+        Ok(())
+    } else {
+        Err(ended(state, db, session).await)
+    }
+}
+
+/// The member of an open, unlocked session whose account has not changed
+/// since its rights were read, and the database. Every data command starts
+/// here; the session counts it as activity.
+pub async fn require(state: &AppState) -> Result<(SignedIn, Database), ApiError> {
+    let session = state.sessions().open(false)?;
+    let db = state.database(false).await?;
+    check_current(state, &db, &session).await?;
+    Ok((session.member, db))
+}
+
+/// As [`require`], for changing one's own (possibly temporary) password.
+pub async fn require_for_password(state: &AppState) -> Result<(Opened, Database), ApiError> {
+    let session = state.sessions().open(true)?;
+    let db = state.database(false).await?;
+    check_current(state, &db, &session).await?;
+    Ok((session, db))
+}
+
+/// The password was changed in `session`: adopt the new version.
+pub fn password_changed(state: &AppState, session: &Opened, version: i32) {
+    state.sessions().password_changed(session, version);
+}
+
+/// Ends `session` with `message` (account locked by wrong passwords,
+/// changed meanwhile).
+pub fn end_with(state: &AppState, session: &Opened, message: &str) -> ApiError {
+    state.sessions().end_if(session);
+    unauthenticated(message)
+}
+
+/// Unlocks `session` after its password was confirmed, given the account
+/// as it stands now (`fresh`). If anything but the version differs from the
+/// rights the session holds (role, sites, a password to change), the
+/// session is ended instead: the member signs in again with the current
+/// rights. A version moved on with the same rights (the password changed
+/// on another workstation, and just typed) is adopted.
+pub async fn unlock(
+    state: &AppState,
+    db: &Database,
+    session: &Opened,
+    fresh: &SignedIn,
+) -> Result<(), ApiError> {
+    let held = &session.member;
+    if fresh.scope != held.scope || fresh.must_change_password != held.must_change_password {
+        return Err(ended(state, db, session).await);
+    }
+    state.sessions().unlock(session, fresh.version);
+    Ok(())
 }

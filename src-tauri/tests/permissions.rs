@@ -535,3 +535,565 @@ fn records_history_documents_and_the_audit_log_for_every_role_and_site() {
         assert!(!dir.path().join("cache").join("documents").exists());
     }
 }
+
+/// Who may call a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Before signing in (status, sign-in itself, first administrator).
+    Public,
+    /// Unlocking a locked session.
+    Unlock,
+    /// Any signed-in member, whatever their sites.
+    Member,
+    /// Any role, on the member's own sites; another site: administrators.
+    Site,
+    /// Administrators only.
+    Admin,
+}
+
+/// How one command is called in the matrix: requests on the member's own
+/// site (Meudon) and, for per-site commands, on another one (Vanves).
+struct Case {
+    access: Access,
+    own: Vec<serde_json::Value>,
+    other: Vec<serde_json::Value>,
+}
+
+/// Ids of the demo database the matrix uses.
+struct Ids {
+    meudon: (i64, i64, i64),
+    vanves: (i64, i64, i64),
+    guardian: i64,
+    agent: i64,
+    meudon_student: String,
+}
+
+fn ids(dir: &std::path::Path, meudon_student: String) -> Ids {
+    let [meudon, vanves] = record_ids(dir);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (guardian, agent) = rt.block_on(async {
+        let url = portee_config::sqlite_url(&dir.join("portee.sqlite3"));
+        let db = portee_store::Database::connect(&url).await.unwrap();
+        let portee_store::Database::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        let guardian: i64 =
+            sqlx::query_scalar("SELECT id FROM guardians WHERE family_id = $1 AND rank = 1")
+                .bind(meudon.1)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        let agent: i64 = sqlx::query_scalar("SELECT id FROM staff WHERE login = 'agent.meudon'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        db.close().await;
+        (guardian, agent)
+    });
+    Ids {
+        meudon,
+        vanves,
+        guardian,
+        agent,
+        meudon_student,
+    }
+}
+
+/// The permission case of `cmd`. A command registered without a case here
+/// makes `every_registered_command_has_a_permission_case` fail: add one.
+fn case(cmd: &str, ids: &Ids) -> Option<Case> {
+    use Access::*;
+    let c = |access, own: Vec<serde_json::Value>, other: Vec<serde_json::Value>| {
+        Some(Case { access, own, other })
+    };
+    let contact = |family: i64| {
+        json!({
+            "family_id": family, "version": 0,
+            "contact": {
+                "address_line": "3 allée des Tilleuls", "address_extra": "", "postcode": "92190",
+                "town": "Meudon",
+                "guardians": [{ "guardian_id": ids.guardian, "phone_mobile": "06 12 34 56 78",
+                    "phone_home": "", "phone_work": "", "email": "" }],
+            }
+        })
+    };
+    let (m, v) = (ids.meudon, ids.vanves);
+    let history = |(student, family, _): (i64, i64, i64)| {
+        vec![
+            json!({ "subject": { "Student": student }, "before_id": null }),
+            json!({ "subject": { "Family": family }, "before_id": null }),
+        ]
+    };
+    match cmd {
+        "database_status" => c(Public, vec![json!({ "retry": false })], vec![]),
+        "app_info" | "ui_ready" | "auth_status" | "sign_out" => {
+            c(Public, vec![json!(null)], vec![])
+        }
+        "sign_in" => c(
+            Public,
+            vec![json!({ "site_id": 5, "login": "personne", "password": "faux" })],
+            vec![],
+        ),
+        "create_first_admin" => c(
+            Public,
+            vec![json!({ "login": "premier", "display_name": "Zoé Hervé",
+                "password": "Premier-2026-ok", "password_confirmation": "Premier-2026-ok" })],
+            vec![],
+        ),
+        "unlock" => c(Unlock, vec![json!({ "password": "faux" })], vec![]),
+        "activity" => c(Member, vec![json!(null)], vec![]),
+        "change_own_password" => c(
+            Member,
+            vec![
+                json!({ "current_password": "pas-le-bon", "new_password": "Meudon-2027-ok",
+                "confirmation": "Meudon-2027-ok" }),
+            ],
+            vec![],
+        ),
+        "search_students" => c(Member, vec![json!({ "query": ids.meudon_student })], vec![]),
+        "get_student" => c(
+            Site,
+            vec![json!({ "student_id": m.0 })],
+            vec![json!({ "student_id": v.0 })],
+        ),
+        "history" => c(Site, history(m), history(v)),
+        "open_document" => c(
+            Site,
+            vec![json!({ "document_id": m.2 })],
+            vec![json!({ "document_id": v.2 })],
+        ),
+        // Version 0 is stale: allowed callers get `Conflict`, nothing written.
+        "update_contact" => c(Site, vec![contact(m.1)], vec![contact(v.1)]),
+        "audit_log" => c(
+            Admin,
+            vec![json!({ "filter": {}, "before_id": null })],
+            vec![],
+        ),
+        "audit_log_options" => c(Admin, vec![json!(null)], vec![]),
+        "export_audit_log" => c(Admin, vec![json!({ "filter": {} })], vec![]),
+        "list_staff" => c(Admin, vec![json!(null)], vec![]),
+        "create_staff" => c(
+            Admin,
+            vec![
+                json!({ "login": "matrice.nouveau", "display_name": "Zoé Hervé", "role": "agent",
+                "site_ids": [5], "temporary_password": "Provisoire-2026" }),
+            ],
+            vec![],
+        ),
+        "change_staff" => c(
+            Admin,
+            vec![json!({ "id": ids.agent, "version": 0, "action": "Disable" })],
+            vec![],
+        ),
+        _ => None,
+    }
+}
+
+/// Allowed: a success, or a refusal that is not about permissions.
+fn allowed(cmd: &str, who: &str, result: Result<serde_json::Value, serde_json::Value>) {
+    if let Err(e) = result {
+        let e = error(e);
+        assert!(
+            !matches!(
+                e.code,
+                ErrorCode::Unauthenticated | ErrorCode::SessionLocked | ErrorCode::Forbidden
+            ),
+            "{who} {cmd}: refused ({:?}: {})",
+            e.code,
+            e.message
+        );
+    }
+}
+
+fn refused(
+    cmd: &str,
+    who: &str,
+    result: Result<serde_json::Value, serde_json::Value>,
+    code: ErrorCode,
+) {
+    let e = error(result.expect_err(&format!("{who} {cmd}: should be refused")));
+    assert_eq!(e.code, code, "{who} {cmd}: {}", e.message);
+}
+
+fn sign_in(webview: &tauri::WebviewWindow<tauri::test::MockRuntime>, site: i16, login: &str) {
+    invoke(
+        webview,
+        "sign_in",
+        json!({ "site_id": site, "login": login, "password": format!("demo-{login}") }),
+    )
+    .unwrap_or_else(|e| panic!("{login}: {e}"));
+}
+
+#[test]
+fn every_registered_command_is_invocable_and_has_a_permission_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, webview) = app_with(config(dir.path(), None));
+    let ids = Ids {
+        meudon: (1, 1, 1),
+        vanves: (2, 2, 2),
+        guardian: 1,
+        agent: 1,
+        meudon_student: String::new(),
+    };
+    let missing: Vec<&str> = portee_app::COMMANDS
+        .iter()
+        .copied()
+        .filter(|cmd| case(cmd, &ids).is_none())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "commands without a permission case: {missing:?}"
+    );
+    // Every name is registered with the handler: a request it cannot read is
+    // refused by that command, not as an unknown command (nothing runs).
+    let unknown = invoke(&webview, "commande_inconnue", json!("?")).unwrap_err();
+    assert!(unknown.to_string().contains("not found"), "{unknown}");
+    for cmd in portee_app::COMMANDS {
+        let e = invoke(&webview, cmd, json!("pas une requête")).unwrap_err();
+        assert!(!e.to_string().contains("not found"), "{cmd}: {e}");
+    }
+}
+
+#[test]
+fn every_command_for_every_role_signed_out_and_on_own_and_other_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let (meudon_student, _) = demo_db(dir.path());
+    let ids = ids(dir.path(), meudon_student);
+    let (_app, webview, _opened) = app_recording(config(dir.path(), None));
+    let cases: Vec<(&str, Case)> = portee_app::COMMANDS
+        .iter()
+        .map(|cmd| (*cmd, case(cmd, &ids).expect("a permission case")))
+        .collect();
+
+    for (cmd, c) in &cases {
+        if c.access == Access::Public {
+            continue;
+        }
+        for req in c.own.iter().chain(&c.other) {
+            refused(
+                cmd,
+                "signed out",
+                invoke(&webview, cmd, req.clone()),
+                ErrorCode::Unauthenticated,
+            );
+        }
+    }
+    for (login, is_admin) in [
+        ("agent.meudon", false),
+        ("resp.meudon", false),
+        ("admin.demo", true),
+    ] {
+        sign_in(&webview, 5, login);
+        for (cmd, c) in &cases {
+            // Not data commands (signing out would end the walk).
+            if matches!(c.access, Access::Public | Access::Unlock) {
+                continue;
+            }
+            for req in &c.own {
+                let result = invoke(&webview, cmd, req.clone());
+                match c.access {
+                    Access::Public | Access::Unlock => unreachable!(),
+                    Access::Member | Access::Site => allowed(cmd, login, result),
+                    Access::Admin if is_admin => allowed(cmd, login, result),
+                    Access::Admin => refused(cmd, login, result, ErrorCode::Forbidden),
+                }
+            }
+            for req in &c.other {
+                let result = invoke(&webview, cmd, req.clone());
+                if is_admin {
+                    allowed(cmd, login, result);
+                } else {
+                    refused(cmd, login, result, ErrorCode::Forbidden);
+                }
+            }
+        }
+        invoke(&webview, "sign_out", json!(null)).unwrap();
+    }
+}
+
+#[test]
+fn a_locked_session_refuses_every_command_and_unlocking_uses_the_current_rights() {
+    let dir = tempfile::tempdir().unwrap();
+    let (meudon_student, vanves_student) = demo_db(dir.path());
+    let ids = ids(dir.path(), meudon_student);
+    let mut cfg = config(dir.path(), None);
+    cfg.lock_after_seconds = 1;
+    let (_app, webview, opened) = app_recording(cfg);
+    let (_admin_app, admin) = app_with(config(dir.path(), None));
+    sign_in(&webview, 5, "agent.meudon");
+    sign_in(&admin, 5, "admin.demo");
+    // The inactivity delay is the rule under test: wait past it.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    for cmd in portee_app::COMMANDS {
+        let c = case(cmd, &ids).expect("a permission case");
+        if matches!(c.access, Access::Public | Access::Unlock) {
+            continue;
+        }
+        for req in c.own.iter().chain(&c.other) {
+            refused(
+                cmd,
+                "locked",
+                invoke(&webview, cmd, req.clone()),
+                ErrorCode::SessionLocked,
+            );
+        }
+    }
+    assert!(opened.lock().unwrap().is_empty());
+    // Meanwhile an administrator gives the agent Vanves too.
+    let staff: Vec<StaffSummary> =
+        serde_json::from_value(invoke(&admin, "list_staff", json!(null)).unwrap()).unwrap();
+    let agent = staff.iter().find(|s| s.login == "agent.meudon").unwrap();
+    invoke(
+        &admin,
+        "change_staff",
+        json!({ "id": agent.id, "version": agent.version,
+            "action": { "RoleAndSites": { "role": "agent", "site_ids": [5, 7] } } }),
+    )
+    .unwrap();
+    // The right password unlocks nothing held with the old rights: the
+    // session ends, saying why, and the next sign-in has the new ones.
+    let e = error(
+        invoke(
+            &webview,
+            "unlock",
+            json!({ "password": "demo-agent.meudon" }),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(e.code, ErrorCode::Unauthenticated);
+    assert!(e.message.contains("droits"), "{}", e.message);
+    let e = error(
+        invoke(
+            &webview,
+            "search_students",
+            json!({ "query": vanves_student }),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(e.code, ErrorCode::Unauthenticated);
+    let session = invoke(
+        &webview,
+        "sign_in",
+        json!({ "site_id": 7, "login": "agent.meudon", "password": "demo-agent.meudon" }),
+    )
+    .unwrap();
+    assert_eq!(session["site_names"], json!(["Meudon", "Vanves"]));
+    let hits: Vec<StudentHit> = serde_json::from_value(
+        invoke(
+            &webview,
+            "search_students",
+            json!({ "query": vanves_student }),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(hits.iter().any(|h| h.site_name == "Vanves"));
+}
+
+#[test]
+fn an_account_changed_by_an_administrator_ends_its_open_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let (meudon_student, vanves_student) = demo_db(dir.path());
+    // Two workstations on one database: the agent's and the administrator's.
+    let (_app, webview) = app_with(config(dir.path(), None));
+    let (_admin_app, admin) = app_with(config(dir.path(), None));
+    sign_in(&admin, 5, "admin.demo");
+    let account = |login: &str| -> StaffSummary {
+        let staff: Vec<StaffSummary> =
+            serde_json::from_value(invoke(&admin, "list_staff", json!(null)).unwrap()).unwrap();
+        staff.into_iter().find(|s| s.login == login).unwrap()
+    };
+    let change = |login: &str, action: serde_json::Value| {
+        let a = account(login);
+        invoke(
+            &admin,
+            "change_staff",
+            json!({ "id": a.id, "version": a.version, "action": action }),
+        )
+        .unwrap();
+    };
+    let search = |query: &str| invoke(&webview, "search_students", json!({ "query": query }));
+    let ended = |result: Result<serde_json::Value, serde_json::Value>, why: &str| {
+        let e = error(result.unwrap_err());
+        assert_eq!(e.code, ErrorCode::Unauthenticated, "{}", e.message);
+        assert!(e.message.contains(why), "{}", e.message);
+        // The session is gone, not merely refused once.
+        let e = error(invoke(&webview, "activity", json!(null)).unwrap_err());
+        assert_eq!(e.message, "Veuillez vous connecter.");
+    };
+
+    // Sites changed (Meudon → Vanves): the next command ends the session.
+    sign_in(&webview, 5, "agent.meudon");
+    search(&meudon_student).unwrap();
+    change(
+        "agent.meudon",
+        json!({ "RoleAndSites": { "role": "agent", "site_ids": [7] } }),
+    );
+    ended(search(&meudon_student), "droits");
+    // Signed in again, the new rights apply: Vanves, and no longer Meudon.
+    sign_in(&webview, 7, "agent.meudon");
+    let hits: Vec<StudentHit> = serde_json::from_value(search(&vanves_student).unwrap()).unwrap();
+    assert!(hits.iter().any(|h| h.site_name == "Vanves"));
+    let hits: Vec<StudentHit> = serde_json::from_value(search(&meudon_student).unwrap()).unwrap();
+    assert!(hits.iter().all(|h| h.site_name != "Meudon"));
+
+    // Disabled: ended, and signing in is refused.
+    change("agent.meudon", json!("Disable"));
+    ended(search(&vanves_student), "désactivé");
+    assert!(
+        invoke(
+            &webview,
+            "sign_in",
+            json!({ "site_id": 7, "login": "agent.meudon", "password": "demo-agent.meudon" }),
+        )
+        .is_err()
+    );
+
+    // Demoted (responsable → agent), even on the same site.
+    sign_in(&webview, 5, "resp.meudon");
+    invoke(&webview, "list_staff", json!(null)).unwrap_err();
+    change(
+        "resp.meudon",
+        json!({ "RoleAndSites": { "role": "agent", "site_ids": [5] } }),
+    );
+    ended(invoke(&webview, "activity", json!(null)), "droits");
+
+    // Password reset by an administrator.
+    sign_in(&webview, 5, "resp.meudon");
+    search(&meudon_student).unwrap();
+    change(
+        "resp.meudon",
+        json!({ "ResetPassword": { "temporary_password": "Provisoire-2026" } }),
+    );
+    ended(search(&meudon_student), "réinitialisé");
+}
+
+/// (A locked session cannot change its password: see
+/// `a_locked_session_refuses_every_command_and_unlocking_uses_the_current_rights`.)
+#[test]
+fn wrong_current_passwords_count_like_sign_in_and_lock_the_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let (meudon_student, _) = demo_db(dir.path());
+    let (_app, webview) = app_with(config(dir.path(), None));
+    let change = |current: &str| {
+        invoke(
+            &webview,
+            "change_own_password",
+            json!({ "current_password": current, "new_password": "Meudon-2027-ok",
+                "confirmation": "Meudon-2027-ok" }),
+        )
+    };
+    sign_in(&webview, 5, "agent.meudon");
+    for attempt in 1..=4 {
+        let e = error(change(&format!("mauvais-{attempt}")).unwrap_err());
+        assert_eq!(e.code, ErrorCode::Validation, "{attempt}: {}", e.message);
+        assert!(e.message.contains("actuel est incorrect"), "{}", e.message);
+    }
+    // The fifth locks the account, as at sign-in, and ends the session.
+    let e = error(change("mauvais-5").unwrap_err());
+    assert_eq!(e.code, ErrorCode::Unauthenticated, "{}", e.message);
+    assert!(e.message.contains("verrouillé"), "{}", e.message);
+    let e = error(
+        invoke(
+            &webview,
+            "search_students",
+            json!({ "query": meudon_student }),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(e.code, ErrorCode::Unauthenticated);
+    // Locked: the right password no longer opens a session.
+    let e = error(
+        invoke(
+            &webview,
+            "sign_in",
+            json!({ "site_id": 5, "login": "agent.meudon", "password": "demo-agent.meudon" }),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(e.code, ErrorCode::Unauthenticated);
+}
+
+#[test]
+fn a_sibling_on_another_site_is_neither_named_nor_detailed_in_the_fiche_and_history() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_db(dir.path());
+    // A family of Meudon whose second child is moved to Vanves, with an
+    // entry about that child as the dossier code writes it.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (child, family, sibling_name) = rt.block_on(async {
+        let url = portee_config::sqlite_url(&dir.path().join("portee.sqlite3"));
+        let db = portee_store::Database::connect(&url).await.unwrap();
+        let portee_store::Database::Sqlite(pool) = &db else { unreachable!() };
+        let (family, child, sibling): (i64, i64, i64) = sqlx::query_as(
+            "SELECT family_id, MIN(id), MAX(id) FROM students WHERE site_id = 5 \
+             GROUP BY family_id HAVING COUNT(*) >= 2 ORDER BY family_id LIMIT 1",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE students SET site_id = 7 WHERE id = $1")
+            .bind(sibling)
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO audit_log (occurred_at, actor_kind, workstation, action, entity_type, entity_id, \
+             after_json, family_id, student_id) VALUES ($1, 'family', 'extranet', 'dossier.update', \
+             'reinscription', '4242', '{\"extra_information\":\"Secret de la sœur\"}', $2, $3)",
+        )
+        .bind(chrono::Utc::now())
+        .bind(family)
+        .bind(sibling)
+        .execute(pool)
+        .await
+        .unwrap();
+        let name: (String, String) =
+            sqlx::query_as("SELECT first_name, last_name FROM students WHERE id = $1")
+                .bind(sibling)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        db.close().await;
+        (child, family, name)
+    });
+    let (_app, webview) = app_with(config(dir.path(), None));
+    for (login, is_admin) in [("agent.meudon", false), ("admin.demo", true)] {
+        sign_in(&webview, 5, login);
+        let record = invoke(&webview, "get_student", json!({ "student_id": child })).unwrap();
+        let history = invoke(
+            &webview,
+            "history",
+            json!({ "subject": { "Family": family }, "before_id": null }),
+        )
+        .unwrap();
+        let text = format!("{record}{history}");
+        let named = text.contains(&sibling_name.0) && text.contains(&sibling_name.1);
+        let record: StudentRecordView = serde_json::from_value(record).unwrap();
+        let history: HistoryPage = serde_json::from_value(history).unwrap();
+        let sibling = record
+            .siblings
+            .iter()
+            .find(|s| s.site_name == "Vanves")
+            .unwrap();
+        let newest = &history.entries[0];
+        if is_admin {
+            assert!(named && text.contains("Secret"), "{login}");
+            assert!(sibling.visible && sibling.student_id.is_some());
+            assert_eq!(newest.action, "dossier.update");
+        } else {
+            assert!(!named && !text.contains("Secret"), "{login}: {text}");
+            assert!(!sibling.visible && sibling.student_id.is_none());
+            assert_eq!(
+                sibling.name,
+                "Un frère ou une sœur suivi(e) sur un autre site"
+            );
+            assert_eq!(
+                newest.action_label,
+                "Un autre enfant de la famille, suivi sur un autre site"
+            );
+            assert!(newest.changes.is_empty() && newest.entity_label.is_empty());
+        }
+        invoke(&webview, "sign_out", json!(null)).unwrap();
+    }
+}

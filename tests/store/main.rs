@@ -12,6 +12,7 @@ mod records;
 mod search;
 mod staff;
 mod tls;
+mod visibility;
 
 pub(crate) async fn each_backend<F, Fut>(test: F)
 where

@@ -82,7 +82,10 @@ pub struct GuardianView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiblingView {
-    pub student_id: i64,
+    /// `None` when the sibling is on a site this member does not cover.
+    pub student_id: Option<i64>,
+    /// « Prénom Nom », or only « Un frère ou une sœur suivi(e) sur un autre
+    /// site » when the sibling is on a site this member does not cover.
     pub name: String,
     pub site_name: String,
     /// False when the sibling is on a site this member does not cover.

@@ -191,7 +191,20 @@ pub fn changes(before: Option<&str>, after: Option<&str>) -> Vec<Change> {
     out
 }
 
+/// What a masked entry says (a change about a child of the family followed
+/// on a site the reader does not cover): no name, no detail.
+pub const OTHER_SITE_CHILD_LABEL: &str = "Un autre enfant de la famille, suivi sur un autre site";
+
 pub fn tell(row: &AuditRow) -> Told {
+    if row.masked {
+        return Told {
+            when: when(row.occurred_at),
+            actor_label: actor_kind_label(&row.actor_kind).to_owned(),
+            action_label: OTHER_SITE_CHILD_LABEL.to_owned(),
+            entity_label: String::new(),
+            changes: Vec::new(),
+        };
+    }
     Told {
         when: when(row.occurred_at),
         actor_label: actor_label(row),
@@ -444,6 +457,7 @@ mod tests {
                 after_json: Some(after),
                 family_id: None,
                 student_id: None,
+                masked: false,
             };
             let told = tell(&row);
             assert_eq!(told.action_label, action.label);

@@ -22,6 +22,9 @@ pub struct SignedIn {
     pub site: i16,
     pub must_change_password: bool,
     pub is_demo: bool,
+    /// The account's version when these rights were read: any later change
+    /// to the account (role, sites, disabling, password) moves it on.
+    pub version: i32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +37,13 @@ pub enum SignInError {
     WrongSite,
     #[error("{0}")]
     Invalid(String),
+    /// Too many wrong passwords typed by a signed-in member (changing their
+    /// own password): the account is locked like after failed sign-ins.
+    #[error(
+        "Trop de mots de passe erronés : votre compte est verrouillé pour {} minutes.",
+        portee_domain::auth::LOCK_DURATION.as_secs() / 60
+    )]
+    Locked,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -190,17 +200,19 @@ fn signed_in(staff: StaffRow, scope: Scope, site: i16) -> SignedIn {
         site,
         must_change_password: staff.must_change_password,
         is_demo: staff.is_demo,
+        version: staff.version,
     }
 }
 
 /// Checks the password of an already signed-in member (unlocking the
-/// screen after inactivity). Same slow-down rules as signing in.
+/// screen after inactivity). Same slow-down rules as signing in. Returns
+/// the account as it stands now (its current rights and version).
 pub async fn confirm_password(
     db: &Database,
     session: &SignedIn,
     password: &str,
     workstation: &str,
-) -> Result<(), SignInError> {
+) -> Result<SignedIn, SignInError> {
     let site = session.site;
     check_credentials(
         db,
@@ -211,7 +223,6 @@ pub async fn confirm_password(
         "auth.unlock",
     )
     .await
-    .map(|_| ())
 }
 
 /// Creates the first administrator of an empty database.
@@ -259,20 +270,42 @@ pub async fn create_first_admin(
 }
 
 /// Replaces the member's password after checking the current one (the
-/// temporary password after a reset, for instance).
+/// temporary password after a reset, for instance). A wrong current
+/// password counts as a failed sign-in (same slow-down, same lock: a
+/// session cannot be used to guess its own password); a locked account
+/// changes nothing. Only if the account is still at the version the
+/// session read (else `Store(Conflict)`). Returns the new version.
 pub async fn change_own_password(
     db: &Database,
-    staff_id: i64,
+    member: &SignedIn,
     current: &str,
     new: &str,
     workstation: &str,
-) -> Result<(), SignInError> {
+) -> Result<i32, SignInError> {
+    let staff_id = member.staff_id;
+    let actor = Actor::staff(staff_id, workstation);
     let staff = db.staff(staff_id).await?;
+    if staff.locked_until.is_some_and(|until| until > Utc::now()) {
+        return Err(SignInError::Locked);
+    }
     let (current, stored) = (current.to_owned(), staff.password_hash.clone());
     let matches = tokio::task::spawn_blocking(move || verify_password(&current, &stored))
         .await
         .unwrap_or(false);
     if !matches {
+        let (failures, locked_until) = db
+            .count_sign_in_failure(staff_id, &lock_until, &actor)
+            .await?;
+        tracing::warn!(
+            staff_id,
+            failures,
+            locked = locked_until.is_some(),
+            "own password change: wrong current password"
+        );
+        slow_down(failures).await;
+        if locked_until.is_some() {
+            return Err(SignInError::Locked);
+        }
         return Err(SignInError::Invalid(
             "Le mot de passe actuel est incorrect.".into(),
         ));
@@ -293,7 +326,7 @@ pub async fn change_own_password(
         .await
         .map_err(|_| SignInError::Invalid("Le mot de passe n'a pas pu être chiffré.".into()))?
         .map_err(|e| SignInError::Invalid(e.to_string()))?;
-    db.set_own_password(staff_id, &hash, &Actor::staff(staff_id, workstation))
-        .await?;
-    Ok(())
+    Ok(db
+        .set_own_password(staff_id, &hash, member.version, &actor)
+        .await?)
 }

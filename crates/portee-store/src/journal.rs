@@ -25,6 +25,38 @@ pub struct AuditRow {
     pub after_json: Option<String>,
     pub family_id: Option<i64>,
     pub student_id: Option<i64>,
+    /// True when the entry is about a student on a site the reader does not
+    /// cover ([`AuditFilter::visible_sites`]): it then says only that, with
+    /// no student, values, author or workstation (see [`OTHER_SITE_CHILD`]).
+    #[sqlx(default)]
+    pub masked: bool,
+}
+
+/// The action of a masked entry: a change about another child of the
+/// family, followed on a site the reader does not cover.
+pub const OTHER_SITE_CHILD: &str = "family.other_site_child";
+
+impl AuditRow {
+    /// The same entry with everything about the student removed.
+    fn without_student(self) -> AuditRow {
+        AuditRow {
+            id: self.id,
+            occurred_at: self.occurred_at,
+            actor_kind: self.actor_kind,
+            staff_id: None,
+            staff_login: None,
+            staff_name: None,
+            workstation: String::new(),
+            action: OTHER_SITE_CHILD.to_owned(),
+            entity_type: "student".to_owned(),
+            entity_id: String::new(),
+            before_json: None,
+            after_json: None,
+            family_id: self.family_id,
+            student_id: None,
+            masked: true,
+        }
+    }
 }
 
 /// What to read from the log. Every condition is optional; all given ones
@@ -51,6 +83,10 @@ pub struct AuditFilter {
     pub student: Option<(i64, i64)>,
     /// Paging: entries with a smaller id than this (the last one shown).
     pub before_id: Option<i64>,
+    /// The reader's sites (`None`: every site, administrators). Entries
+    /// about a student of another site are returned masked
+    /// (see [`OTHER_SITE_CHILD`]); entries about no student are returned whole.
+    pub visible_sites: Option<Vec<i16>>,
 }
 
 enum Bind {
@@ -131,11 +167,31 @@ fn journal_sql(filter: &AuditFilter, limit: i64) -> (String, Vec<Bind>) {
     };
     let limit_param = binds.len() + 1;
     binds.push(Bind::Int(limit));
+    // Masked: about a student who is not on one of the reader's sites. The
+    // site ids are numbers, written into the text (no user input).
+    let masked = match &filter.visible_sites {
+        None => String::new(),
+        Some(sites) => {
+            let list = if sites.is_empty() {
+                "NULL".to_owned()
+            } else {
+                sites
+                    .iter()
+                    .map(i16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            format!(
+                ", (a.student_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM students st \
+                 WHERE st.id = a.student_id AND st.site_id IN ({list}))) AS masked"
+            )
+        }
+    };
     (
         format!(
             "SELECT a.id, a.occurred_at, a.actor_kind, a.staff_id, s.login AS staff_login, \
              s.display_name AS staff_name, a.workstation, a.action, a.entity_type, a.entity_id, \
-             a.before_json, a.after_json, a.family_id, a.student_id \
+             a.before_json, a.after_json, a.family_id, a.student_id{masked} \
              FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id \
              {filter_sql}ORDER BY a.id DESC LIMIT ${limit_param}"
         ),
@@ -161,7 +217,11 @@ impl Database {
                     Bind::Text(s) => q.bind(s),
                 };
             }
-            q.fetch_all(pool).await.map_err(StoreError::from)
+            let rows = q.fetch_all(pool).await.map_err(StoreError::from)?;
+            Ok(rows
+                .into_iter()
+                .map(|r| if r.masked { r.without_student() } else { r })
+                .collect())
         })
     }
 }

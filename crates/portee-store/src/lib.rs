@@ -26,7 +26,7 @@ pub use audit::{Actor, ActorKind};
 pub use connect::{Database, DatabaseKind, Location, describe_url};
 pub use dossiers::{DossierChanges, DossierRow, NewDossier};
 pub use error::StoreError;
-pub use journal::{AuditFilter, AuditRow};
+pub use journal::{AuditFilter, AuditRow, OTHER_SITE_CHILD};
 pub use records::{
     DocumentFile, DocumentRow, EnrolmentRow, FamilyRow, GuardianRow, SiblingRow, StudentRecord,
     StudentRow,

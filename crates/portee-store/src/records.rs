@@ -88,12 +88,13 @@ pub struct DocumentRow {
     pub uploaded_at: Option<DateTime<Utc>>,
 }
 
-/// Another child of the same family.
+/// Another child of the same family. The names are `None` for a child on
+/// a site the reader does not cover ([`Database::student_record_for`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct SiblingRow {
     pub id: i64,
-    pub last_name: String,
-    pub first_name: String,
+    pub last_name: Option<String>,
+    pub first_name: Option<String>,
     pub site_id: i16,
 }
 
@@ -154,9 +155,20 @@ impl Database {
         Ok(sites)
     }
 
-    /// The fiche élève of `student_id`.
-    #[tracing::instrument(skip(self), err)]
+    /// The fiche élève of `student_id`, every sibling named (administrators).
     pub async fn student_record(&self, student_id: i64) -> Result<StudentRecord, StoreError> {
+        self.student_record_for(student_id, None).await
+    }
+
+    /// The fiche élève of `student_id` for a reader of `visible_sites`
+    /// (`None`: every site): siblings on other sites come without their
+    /// names (only their site).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn student_record_for(
+        &self,
+        student_id: i64,
+        visible_sites: Option<&[i16]>,
+    ) -> Result<StudentRecord, StoreError> {
         on_pool!(self, pool => {
             let student: StudentRow = sqlx::query_as(SELECT_STUDENT).bind(student_id).fetch_one(pool).await?;
             let family: FamilyRow = sqlx::query_as(SELECT_FAMILY).bind(student.family_id).fetch_one(pool).await?;
@@ -170,6 +182,17 @@ impl Database {
             .bind(student_id)
             .fetch_all(pool)
             .await?;
+            let siblings = siblings
+                .into_iter()
+                .map(|s| match visible_sites {
+                    Some(sites) if !sites.contains(&s.site_id) => SiblingRow {
+                        last_name: None,
+                        first_name: None,
+                        ..s
+                    },
+                    _ => s,
+                })
+                .collect();
             let enrolments: Vec<EnrolmentRow> = sqlx::query_as(
                 "SELECT y.label AS school_year, y.start_year, c.name AS course_name, c.seat_mode, \
                  sl.day_of_week, sl.starts_at, sl.ends_at, sl.teacher, e.status, e.outcome \

@@ -567,29 +567,33 @@ impl Database {
 
 impl Database {
     /// A member's own new password (after checking the current one in the
-    /// use case); clears the "change at next sign-in" flag. Audited.
+    /// use case), if the account is still at `expected_version` (else
+    /// `Conflict`: an administrator reset or changed it meanwhile, nothing
+    /// written); clears the "change at next sign-in" flag and the failure
+    /// count. Audited. Returns the account's new version.
     pub async fn set_own_password(
         &self,
         staff_id: i64,
         password_hash: &str,
+        expected_version: i32,
         actor: &Actor,
-    ) -> Result<(), StoreError> {
+    ) -> Result<i32, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let at = now();
-            let updated = sqlx::query(
-                "UPDATE staff SET password_hash = $1, must_change_password = FALSE, updated_at = $2, \
-                 version = version + 1 WHERE id = $3",
+            let version: Option<i32> = sqlx::query_scalar(
+                "UPDATE staff SET password_hash = $1, must_change_password = FALSE, failed_attempts = 0, \
+                 updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4 RETURNING version",
             )
             .bind(password_hash)
             .bind(at)
             .bind(staff_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::NotFound);
-            }
+            .bind(expected_version)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(version) = version else {
+                return Err(StoreError::Conflict);
+            };
             append_audit!(&mut *tx, actor, at, AuditEntry {
                 action: "staff.change_password",
                 entity_type: "staff",
@@ -599,7 +603,19 @@ impl Database {
                 ..Default::default()
             })?;
             tx.commit().await?;
-            Ok(())
+            Ok(version)
+        })
+    }
+
+    /// The version of account `id`, `None` when it no longer exists. Every
+    /// data command compares it with the version its session's rights were
+    /// read at (one primary-key read).
+    pub async fn staff_version(&self, id: i64) -> Result<Option<i32>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_scalar::<_, i32>("SELECT version FROM staff WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?)
         })
     }
 }

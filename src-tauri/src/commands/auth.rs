@@ -42,6 +42,7 @@ fn sign_in_error(e: SignInError) -> ApiError {
         SignInError::Refused => ApiError::new(ErrorCode::Unauthenticated, e.to_string()),
         SignInError::WrongSite => ApiError::validation("site_id", e.to_string()),
         SignInError::Invalid(m) => ApiError::new(ErrorCode::Validation, m),
+        SignInError::Locked => ApiError::new(ErrorCode::Unauthenticated, e.to_string()),
         SignInError::Store(s) => store_error(s),
     }
 }
@@ -132,19 +133,28 @@ pub async fn sign_out(state: State<'_, AppState>, request: ()) -> Result<(), Api
 #[tauri::command]
 pub async fn activity(state: State<'_, AppState>, request: ()) -> Result<(), ApiError> {
     let () = request;
-    state.sessions().require().map(|_| ())
+    crate::session::require(&state).await.map(|_| ())
 }
 
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
 pub async fn unlock(state: State<'_, AppState>, request: UnlockRequest) -> Result<(), ApiError> {
-    let member = state.sessions().member()?;
+    let opened = state.sessions().member()?;
     let db = state.database(false).await?;
-    session::confirm_password(&db, &member, &request.password, &workstation())
-        .await
-        .map_err(sign_in_error)?;
-    state.sessions().unlock();
-    Ok(())
+    // The account as it stands now: disabled or locked accounts are refused
+    // like at sign-in; changed rights end the session (see session.rs).
+    let fresh =
+        match session::confirm_password(&db, &opened.member, &request.password, &workstation())
+            .await
+        {
+            Ok(fresh) => fresh,
+            // The password was right, but the account no longer covers the site.
+            Err(SignInError::WrongSite) => {
+                return Err(crate::session::ended(&state, &db, &opened).await);
+            }
+            Err(e) => return Err(sign_in_error(e)),
+        };
+    crate::session::unlock(&state, &db, &opened, &fresh).await
 }
 
 #[tauri::command]
@@ -178,23 +188,35 @@ pub async fn change_own_password(
     state: State<'_, AppState>,
     request: ChangeOwnPasswordRequest,
 ) -> Result<(), ApiError> {
-    let member = state.sessions().member()?;
+    // An open, unlocked session only: a locked screen is not a way in.
+    let (opened, db) = crate::session::require_for_password(&state).await?;
     if request.new_password != request.confirmation {
         return Err(ApiError::validation(
             "confirmation",
             "Les deux mots de passe diffèrent.",
         ));
     }
-    let db = state.database(false).await?;
-    session::change_own_password(
+    match session::change_own_password(
         &db,
-        member.staff_id,
+        &opened.member,
         &request.current_password,
         &request.new_password,
         &workstation(),
     )
     .await
-    .map_err(sign_in_error)?;
-    state.sessions().password_changed();
-    Ok(())
+    {
+        Ok(version) => {
+            crate::session::password_changed(&state, &opened, version);
+            Ok(())
+        }
+        // Too many wrong passwords: the account is locked, the session ends.
+        Err(e @ SignInError::Locked) => {
+            Err(crate::session::end_with(&state, &opened, &e.to_string()))
+        }
+        // An administrator changed the account meanwhile.
+        Err(SignInError::Store(portee_store::StoreError::Conflict)) => {
+            Err(crate::session::ended(&state, &db, &opened).await)
+        }
+        Err(e) => Err(sign_in_error(e)),
+    }
 }

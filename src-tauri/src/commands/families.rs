@@ -25,6 +25,9 @@ use crate::{
     workstation,
 };
 
+/// A sibling on a site the member does not cover: no name, no identifier.
+const OTHER_SITE_SIBLING: &str = "Un frère ou une sœur suivi(e) sur un autre site";
+
 fn date(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
@@ -35,14 +38,13 @@ pub async fn search_students(
     state: State<'_, AppState>,
     request: SearchStudentsRequest,
 ) -> Result<Vec<StudentHit>, ApiError> {
-    let member = state.sessions().require()?;
+    let (member, db) = crate::session::require(&state).await?;
     member
         .scope
         .authorize(Action::ViewFamilies, None)
         .map_err(forbidden)?;
     let query = SearchQuery::parse(&request.query)
         .map_err(|e| ApiError::validation("query", e.message()))?;
-    let db = state.database(false).await?;
     let hits = db
         .search_students_in(&query, 50, member.scope.visible_sites())
         .await
@@ -106,11 +108,11 @@ pub async fn get_student(
     state: State<'_, AppState>,
     request: GetStudentRequest,
 ) -> Result<StudentRecordView, ApiError> {
-    let member = state.sessions().require()?;
-    let db = state.database(false).await?;
-    // Read once; nothing of it is returned unless the member covers its site.
+    let (member, db) = crate::session::require(&state).await?;
+    // Read once; nothing of it is returned unless the member covers its site,
+    // and siblings on other sites come without their names.
     let r = db
-        .student_record(request.student_id)
+        .student_record_for(request.student_id, member.scope.visible_sites())
         .await
         .map_err(store_error)?;
     let site = r.student.site_id;
@@ -154,11 +156,19 @@ pub async fn get_student(
         siblings: r
             .siblings
             .into_iter()
-            .map(|s| SiblingView {
-                student_id: s.id,
-                name: format!("{} {}", s.first_name, s.last_name),
-                site_name: Site::name_of(s.site_id).to_owned(),
-                visible: scope.covers(s.site_id),
+            .map(|s| match (s.first_name, s.last_name) {
+                (Some(first), Some(last)) if scope.covers(s.site_id) => SiblingView {
+                    student_id: Some(s.id),
+                    name: format!("{first} {last}"),
+                    site_name: Site::name_of(s.site_id).to_owned(),
+                    visible: true,
+                },
+                _ => SiblingView {
+                    student_id: None,
+                    name: OTHER_SITE_SIBLING.to_owned(),
+                    site_name: Site::name_of(s.site_id).to_owned(),
+                    visible: false,
+                },
             })
             .collect(),
         enrolments: r
@@ -217,10 +227,9 @@ pub async fn update_contact(
     state: State<'_, AppState>,
     request: UpdateContactRequest,
 ) -> Result<FamilyView, ApiError> {
-    let member = state.sessions().require()?;
+    let (member, db) = crate::session::require(&state).await?;
     let contact = FamilyContact::parse(&request.contact)
         .map_err(|e| ApiError::validation(e.field, e.message))?;
-    let db = state.database(false).await?;
     authorize_family(&db, &member.scope, Action::EditFamilies, request.family_id).await?;
     let actor = Actor::staff(member.staff_id, workstation());
     db.update_family_contact(request.family_id, request.version, &contact, &actor)
@@ -246,8 +255,7 @@ pub async fn open_document(
     state: State<'_, AppState>,
     request: OpenDocumentRequest,
 ) -> Result<OpenDocumentResponse, ApiError> {
-    let member = state.sessions().require()?;
-    let db = state.database(false).await?;
+    let (member, db) = crate::session::require(&state).await?;
     let family = db
         .document_family(request.document_id)
         .await

@@ -71,10 +71,12 @@ pub async fn history(
     state: State<'_, AppState>,
     request: HistoryRequest,
 ) -> Result<HistoryPage, ApiError> {
-    let member = state.sessions().require()?;
-    let db = state.database(false).await?;
+    let (member, db) = crate::session::require(&state).await?;
+    // Entries about a child on a site the member does not cover come back
+    // masked: « Un autre enfant de la famille, suivi sur un autre site ».
     let mut filter = AuditFilter {
         before_id: request.before_id,
+        visible_sites: member.scope.visible_sites().map(<[i16]>::to_vec),
         ..Default::default()
     };
     match request.subject {
@@ -92,14 +94,16 @@ pub async fn history(
     Ok(page(&rows))
 }
 
-/// The signed-in member, if they may read the whole log.
-fn auditor(state: &AppState) -> Result<portee_services::session::SignedIn, ApiError> {
-    let member = state.sessions().require()?;
+/// The signed-in member and the database, if they may read the whole log.
+async fn auditor(
+    state: &AppState,
+) -> Result<(portee_services::session::SignedIn, portee_store::Database), ApiError> {
+    let (member, db) = crate::session::require(state).await?;
     member
         .scope
         .authorize(Action::ViewAuditLog, None)
         .map_err(forbidden)?;
-    Ok(member)
+    Ok((member, db))
 }
 
 #[tauri::command]
@@ -109,7 +113,7 @@ pub async fn audit_log_options(
     request: (),
 ) -> Result<Vec<ActionGroup>, ApiError> {
     let () = request;
-    auditor(&state)?;
+    auditor(&state).await?;
     Ok(ACTION_GROUPS
         .iter()
         .map(|(prefix, label)| ActionGroup {
@@ -135,8 +139,7 @@ pub async fn audit_log(
     state: State<'_, AppState>,
     request: AuditLogRequest,
 ) -> Result<HistoryPage, ApiError> {
-    auditor(&state)?;
-    let db = state.database(false).await?;
+    let (_, db) = auditor(&state).await?;
     let mut filter = resolved(&db, &request.filter).await?;
     filter.before_id = request.before_id;
     let rows = db.audit_entries(&filter, PAGE).await.map_err(store_error)?;
@@ -149,8 +152,7 @@ pub async fn export_audit_log(
     state: State<'_, AppState>,
     request: ExportAuditLogRequest,
 ) -> Result<ExportAuditLogResponse, ApiError> {
-    let member = auditor(&state)?;
-    let db = state.database(false).await?;
+    let (member, db) = auditor(&state).await?;
     let filter = resolved(&db, &request.filter).await?;
     let dir = state.config()?.exports_dir();
     portee_config::create_private_dir(&dir).map_err(|e| {

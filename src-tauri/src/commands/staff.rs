@@ -8,7 +8,7 @@ use portee_domain::{
     PersonName, Site,
     auth::{Action, Role, check_new_password},
 };
-use portee_store::{Actor, NewStaff, StaffChange, StaffRow};
+use portee_store::{Actor, Database, NewStaff, StaffChange, StaffRow};
 use tauri::State;
 
 use crate::{AppState, error::store_error, workstation};
@@ -40,14 +40,14 @@ fn summary(s: StaffRow) -> StaffSummary {
     }
 }
 
-/// The signed-in administrator, or a refusal.
-fn admin(state: &AppState) -> Result<Actor, ApiError> {
-    let member = state.sessions().require()?;
+/// The signed-in administrator and the database, or a refusal.
+async fn admin(state: &AppState) -> Result<(Actor, Database), ApiError> {
+    let (member, db) = crate::session::require(state).await?;
     member
         .scope
         .authorize(Action::ManageStaff, None)
         .map_err(|e| ApiError::new(ErrorCode::Forbidden, e.message()))?;
-    Ok(Actor::staff(member.staff_id, workstation()))
+    Ok((Actor::staff(member.staff_id, workstation()), db))
 }
 
 fn check_role_and_sites(role: Option<&str>, sites: &[i16]) -> Result<(Role, Vec<i16>), ApiError> {
@@ -85,8 +85,7 @@ pub async fn list_staff(
     request: (),
 ) -> Result<Vec<StaffSummary>, ApiError> {
     let () = request;
-    admin(&state)?;
-    let db = state.database(false).await?;
+    let (_, db) = admin(&state).await?;
     Ok(db
         .all_staff()
         .await
@@ -102,7 +101,7 @@ pub async fn create_staff(
     state: State<'_, AppState>,
     request: CreateStaffRequest,
 ) -> Result<StaffSummary, ApiError> {
-    let actor = admin(&state)?;
+    let (actor, db) = admin(&state).await?;
     let login = request.login.trim().to_lowercase();
     if login.len() < 3
         || login.len() > 60
@@ -119,7 +118,6 @@ pub async fn create_staff(
         .map_err(|e| ApiError::validation("display_name", e.message()))?;
     let (role, sites) = check_role_and_sites(request.role.as_deref(), &request.site_ids)?;
     let password_hash = hash(request.temporary_password).await?;
-    let db = state.database(false).await?;
     let new = NewStaff {
         login,
         display_name: name.to_string(),
@@ -143,7 +141,7 @@ pub async fn change_staff(
     state: State<'_, AppState>,
     request: ChangeStaffRequest,
 ) -> Result<StaffSummary, ApiError> {
-    let actor = admin(&state)?;
+    let (actor, db) = admin(&state).await?;
     let change = match request.action {
         StaffAction::Enable => StaffChange::Active(true),
         StaffAction::Disable => StaffChange::Active(false),
@@ -158,7 +156,6 @@ pub async fn change_staff(
             }
         }
     };
-    let db = state.database(false).await?;
     db.change_staff(request.id, request.version, &change, &actor)
         .await
         .map(summary)

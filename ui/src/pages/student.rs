@@ -16,11 +16,11 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    shared::{SessionEvents, session_error},
     components::{
         Button, ButtonKind, DataTable, HistoryList, RequiredLegend, StatusKind, StatusMessage,
         TextField, field_error,
     },
+    shared::{SessionEvents, session_error},
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,11 +222,12 @@ fn identity(r: &StudentRecordView, on_open: &Callback<i64>) -> Html {
                 <h2>{ "Frères et sœurs" }</h2>
                 <ul class="plain" id="fratrie">
                     { for r.siblings.iter().map(|b| {
-                        if b.visible {
-                            let (id, on_open) = (b.student_id, on_open.clone());
+                        if let (true, Some(id)) = (b.visible, b.student_id) {
+                            let on_open = on_open.clone();
                             html! { <li><button type="button" class="btn-link" onclick={Callback::from(move |_: MouseEvent| on_open.emit(id))}>{ &b.name }</button>{ format!(" · {}", b.site_name) }</li> }
                         } else {
-                            html! { <li>{ format!("{} · {} (site non rattaché à votre compte)", b.name, b.site_name) }</li> }
+                            // No name for a site this account does not cover.
+                            html! { <li class="hint">{ format!("{} ({})", b.name, b.site_name) }</li> }
                         }
                     }) }
                 </ul>
