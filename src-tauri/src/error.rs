@@ -21,6 +21,10 @@ pub fn store_error(err: StoreError) -> ApiError {
         StoreError::Conflict | StoreError::Duplicate | StoreError::ResubmittedDifferently => {
             ApiError::new(ErrorCode::Conflict, err.to_string())
         }
+        StoreError::Busy => {
+            tracing::warn!("database busy after retries");
+            ApiError::new(ErrorCode::Busy, err.to_string())
+        }
         StoreError::Internal(cause) => {
             tracing::error!(error = %err, cause = %cause, "internal store error");
             ApiError::internal()
@@ -31,4 +35,17 @@ pub fn store_error(err: StoreError) -> ApiError {
 /// A refusal by the permission rules.
 pub fn forbidden(err: portee_domain::DomainError) -> ApiError {
     ApiError::new(ErrorCode::Forbidden, err.message())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_is_not_reported_as_a_conflict() {
+        let e = store_error(StoreError::Busy);
+        assert_eq!(e.code, ErrorCode::Busy);
+        assert!(e.message.contains("occupée"), "{}", e.message);
+        assert!(!e.message.contains("modifié"), "{}", e.message);
+    }
 }

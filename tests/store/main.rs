@@ -4,6 +4,7 @@
 use portee_store::{Database, DatabaseKind, StoreError, expected_schema_version};
 use portee_tests::db::{Kind, TestDb};
 
+mod busy;
 mod demo;
 mod files;
 mod guarantees;

@@ -12,6 +12,10 @@ pub enum ErrorCode {
     NotFound,
     /// Someone else changed the record first, or it already exists.
     Conflict,
+    /// The database is busy with another writer (SQLite): nothing was
+    /// written; the same action may be tried again in a moment (what was
+    /// typed is kept).
+    Busy,
     /// The database cannot be reached or refused the connection.
     DatabaseUnavailable,
     /// The configuration (file or environment) is wrong.

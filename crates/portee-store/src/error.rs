@@ -21,6 +21,11 @@ pub enum StoreError {
     NotFound,
     #[error("Cet élément a été modifié entre-temps par quelqu'un d'autre.")]
     Conflict,
+    /// SQLite: another connection held the write lock past busy_timeout
+    /// (after `begin_write`'s retries). Nothing was written; trying again
+    /// later may work.
+    #[error("La base de données est occupée par un autre poste ; réessayez dans un instant.")]
+    Busy,
     #[error("Cet élément existe déjà.")]
     Duplicate,
     /// An idempotent creation sent again under the same client id but with
@@ -53,10 +58,11 @@ impl StoreError {
                 source: Some(err),
             },
             E::Tls(_) => StoreError::Unavailable {
-                reason: "la connexion chiffrée (TLS) n'a pas pu être établie : le serveur n'accepte \
+                reason:
+                    "la connexion chiffrée (TLS) n'a pas pu être établie : le serveur n'accepte \
                          pas le chiffrement, ou son certificat n'est pas reconnu par ce poste \
                          (voir sslmode et sslrootcert dans l'adresse)"
-                    .into(),
+                        .into(),
                 source: Some(err),
             },
             E::PoolClosed | E::WorkerCrashed => StoreError::Unavailable {
@@ -87,8 +93,10 @@ impl StoreError {
                             source: Some(err),
                         }
                     }
-                    // PostgreSQL serialization failure / deadlock; SQLite busy.
-                    Some("40001" | "40P01" | "5" | "517") => StoreError::Conflict,
+                    // PostgreSQL serialization failure / deadlock.
+                    Some("40001" | "40P01") => StoreError::Conflict,
+                    // SQLite busy or locked (see `is_sqlite_busy`).
+                    Some(code) if is_sqlite_busy_code(code) => StoreError::Busy,
                     // SQLite: unable to open the database file.
                     Some("14") => StoreError::Unavailable {
                         reason: "le fichier de la base ne peut pas être ouvert".into(),
@@ -104,6 +112,21 @@ impl StoreError {
     /// True when the database could not be reached (the UI then offers to retry).
     pub fn is_unavailable(&self) -> bool {
         matches!(self, StoreError::Unavailable { .. })
+    }
+}
+
+/// SQLite's SQLITE_BUSY (5) and SQLITE_LOCKED (6) and their extended codes
+/// (BUSY_RECOVERY 261, LOCKED_SHAREDCACHE 262, BUSY_SNAPSHOT 517,
+/// BUSY_TIMEOUT 773). PostgreSQL codes have five characters: no overlap.
+fn is_sqlite_busy_code(code: &str) -> bool {
+    matches!(code, "5" | "6" | "261" | "262" | "517" | "773")
+}
+
+/// True when `err` is SQLite saying another connection holds the lock.
+pub(crate) fn is_sqlite_busy(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => db.code().as_deref().is_some_and(is_sqlite_busy_code),
+        _ => false,
     }
 }
 

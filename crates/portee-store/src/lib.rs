@@ -14,6 +14,7 @@ mod dossiers;
 mod error;
 mod journal;
 mod pool;
+pub use pool::SQLITE_WRITE_ATTEMPTS;
 mod records;
 mod schema;
 mod search;

@@ -15,6 +15,10 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// How many times a SQLite write transaction tries to take the write lock,
+/// each waiting up to busy_timeout.
+pub const SQLITE_WRITE_ATTEMPTS: u32 = 3;
+
 /// Opens a transaction meant to write.
 pub(crate) trait WritePool {
     type Db: sqlx::Database;
@@ -37,9 +41,21 @@ impl WritePool for SqlitePool {
     const POSTGRES: bool = false;
     /// `BEGIN IMMEDIATE` takes the write lock at once (waiting up to
     /// busy_timeout), where a deferred transaction that later upgrades to
-    /// write can fail with SQLITE_BUSY without waiting.
+    /// write can fail with SQLITE_BUSY without waiting. Still busy after
+    /// busy_timeout (another connection kept writing): tried again, up to
+    /// [`SQLITE_WRITE_ATTEMPTS`] times in all (safe: nothing was done yet),
+    /// then the caller gets `StoreError::Busy`, never `Conflict`.
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.begin_with("BEGIN IMMEDIATE").await
+        let mut attempt = 1;
+        loop {
+            match self.begin_with("BEGIN IMMEDIATE").await {
+                Err(e) if attempt < SQLITE_WRITE_ATTEMPTS && crate::error::is_sqlite_busy(&e) => {
+                    tracing::warn!(attempt, "SQLite database busy: trying again");
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 }
 
