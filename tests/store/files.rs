@@ -22,3 +22,26 @@ async fn the_sqlite_file_and_its_wal_and_shm_are_the_users_only() {
     assert_eq!(mode(&path), 0o600);
     db.close().await;
 }
+
+#[tokio::test]
+async fn an_in_memory_database_leaves_no_file_behind() {
+    let here = std::env::current_dir().unwrap();
+    let strays = || {
+        std::fs::read_dir(&here)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("file:sqlx-in-memory")
+            })
+            .count()
+    };
+    let before = strays();
+    let db = portee_store::Database::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    db.close().await;
+    assert_eq!(strays(), before, "a file was created in {}", here.display());
+}

@@ -92,7 +92,10 @@ fn sqlite_location(o: &SqliteConnectOptions) -> Location {
 /// is set to 0600: SQLite gives the `-wal` and `-shm` files it creates the
 /// main file's permissions, so none of them is world-readable.
 fn private_sqlite_files(path: &std::path::Path) -> std::io::Result<()> {
-    if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" {
+    if path.as_os_str().is_empty()
+        || path.as_os_str() == ":memory:"
+        || path.to_string_lossy().starts_with("file:")
+    {
         return Ok(());
     }
     #[cfg(unix)]
@@ -171,10 +174,17 @@ impl Database {
                         source: None,
                     })?;
                 }
-                private_sqlite_files(&path).map_err(|e| StoreError::Unavailable {
-                    reason: format!("le fichier {} ne peut pas être créé ({e})", path.display()),
-                    source: None,
-                })?;
+                // An in-memory database has no file to protect (nor to create).
+                let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+                if !in_memory {
+                    private_sqlite_files(&path).map_err(|e| StoreError::Unavailable {
+                        reason: format!(
+                            "le fichier {} ne peut pas être créé ({e})",
+                            path.display()
+                        ),
+                        source: None,
+                    })?;
+                }
                 let options = options
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
