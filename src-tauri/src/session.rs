@@ -33,6 +33,9 @@ struct Current {
 /// At most one signed-in member per window.
 pub struct Sessions {
     current: Mutex<Option<Current>>,
+    /// Why the backend last ended this window's session, until the next
+    /// sign-in or sign-out (shown on the sign-in screen).
+    ended: Mutex<Option<String>>,
     next_serial: std::sync::atomic::AtomicU64,
     lock_after: Duration,
 }
@@ -60,6 +63,7 @@ impl Sessions {
     pub fn new(lock_after: Duration) -> Self {
         Self {
             current: Mutex::new(None),
+            ended: Mutex::new(None),
             next_serial: std::sync::atomic::AtomicU64::new(1),
             lock_after,
         }
@@ -75,7 +79,19 @@ impl Sessions {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    fn ended_guard(&self) -> std::sync::MutexGuard<'_, Option<String>> {
+        self.ended
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Why the backend last ended this window's session, if it did.
+    pub fn ended_because(&self) -> Option<String> {
+        self.ended_guard().clone()
+    }
+
     pub fn start(&self, signed_in: SignedIn) {
+        *self.ended_guard() = None;
         let serial = self
             .next_serial
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -88,14 +104,17 @@ impl Sessions {
     }
 
     pub fn end(&self) -> Option<SignedIn> {
+        *self.ended_guard() = None;
         self.guard().take().map(|c| c.signed_in)
     }
 
-    /// Ends `session` if it is still the current one (not a later sign-in).
-    fn end_if(&self, session: &Opened) {
+    /// Ends `session` because of `why`, if it is still the current one (not
+    /// a later sign-in).
+    fn end_if(&self, session: &Opened, why: &str) {
         let mut guard = self.guard();
         if guard.as_ref().is_some_and(|c| c.serial == session.serial) {
             *guard = None;
+            *self.ended_guard() = Some(why.to_owned());
         }
     }
 
@@ -197,12 +216,13 @@ pub(crate) async fn ended(state: &AppState, db: &Database, session: &Opened) -> 
         Err(portee_store::StoreError::NotFound) => None,
         Err(e) => return store_error(e),
     };
-    state.sessions().end_if(session);
+    let why = why_ended(&session.member, now.as_ref());
+    state.sessions().end_if(session, why);
     tracing::info!(
         staff_id = session.member.staff_id,
         "session ended: the account changed"
     );
-    unauthenticated(why_ended(&session.member, now.as_ref()))
+    unauthenticated(why)
 }
 
 /// Checks that `session`'s account is still at the version its rights were
@@ -245,7 +265,7 @@ pub fn password_changed(state: &AppState, session: &Opened, version: i32) {
 /// Ends `session` with `message` (account locked by wrong passwords,
 /// changed meanwhile).
 pub fn end_with(state: &AppState, session: &Opened, message: &str) -> ApiError {
-    state.sessions().end_if(session);
+    state.sessions().end_if(session, message);
     unauthenticated(message)
 }
 

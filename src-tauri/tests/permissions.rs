@@ -917,9 +917,14 @@ fn an_account_changed_by_an_administrator_ends_its_open_session() {
         let e = error(result.unwrap_err());
         assert_eq!(e.code, ErrorCode::Unauthenticated, "{}", e.message);
         assert!(e.message.contains(why), "{}", e.message);
-        // The session is gone, not merely refused once.
+        let e_first = e.message;
+        // The session is gone, not merely refused once, and the sign-in
+        // screen says why.
         let e = error(invoke(&webview, "activity", json!(null)).unwrap_err());
         assert_eq!(e.message, "Veuillez vous connecter.");
+        let status = invoke(&webview, "auth_status", json!(null)).unwrap();
+        assert!(status["session"].is_null());
+        assert_eq!(status["session_ended"].as_str(), Some(e_first.as_str()));
     };
 
     // Sites changed (Meudon → Vanves): the next command ends the session.
@@ -932,6 +937,8 @@ fn an_account_changed_by_an_administrator_ends_its_open_session() {
     ended(search(&meudon_student), "droits");
     // Signed in again, the new rights apply: Vanves, and no longer Meudon.
     sign_in(&webview, 7, "agent.meudon");
+    let status = invoke(&webview, "auth_status", json!(null)).unwrap();
+    assert!(status["session_ended"].is_null());
     let hits: Vec<StudentHit> = serde_json::from_value(search(&vanves_student).unwrap()).unwrap();
     assert!(hits.iter().any(|h| h.site_name == "Vanves"));
     let hits: Vec<StudentHit> = serde_json::from_value(search(&meudon_student).unwrap()).unwrap();

@@ -52,6 +52,10 @@ pub struct AuthStatusResponse {
     pub demo_accounts: Vec<DemoAccount>,
     /// Inactivity before the screen locks.
     pub lock_after_seconds: u32,
+    /// Why this window's last session was ended by the backend (the account
+    /// was disabled or its rights changed meanwhile), until the next sign-in.
+    #[serde(default)]
+    pub session_ended: Option<String>,
 }
 
 impl Command for AuthStatus {

@@ -96,6 +96,7 @@ pub async fn auth_status(
             .collect(),
         demo_accounts,
         lock_after_seconds: state.sessions().lock_after().as_secs() as u32,
+        session_ended: state.sessions().ended_because(),
     })
 }
 

@@ -11,8 +11,7 @@ use yew::prelude::*;
 use crate::{
     api,
     components::{
-        Logo,
-        Button, DataTable, RequiredLegend, SelectField, StatusKind, StatusMessage, TextField,
+        Button, DataTable, Logo, RequiredLegend, SelectField, StatusKind, StatusMessage, TextField,
     },
 };
 
@@ -122,6 +121,9 @@ pub fn SignInPage(props: &SignInProps) -> Html {
             <div class="fullscreen-card signin-card">
                 <div class="signin-brand"><Logo /><span class="brand-name">{ "Portée" }</span></div>
                 <h1>{ "Connexion" }</h1>
+                if let Some(why) = props.status.session_ended.clone() {
+                    <StatusMessage kind={StatusKind::Info} id={Some(AttrValue::from("connexion-fin-de-session"))}>{ why }</StatusMessage>
+                }
                 <form {onsubmit} novalidate=true id="connexion-formulaire">
                     <RequiredLegend />
                     <SelectField id="connexion-site" label="Site" required=true options={sites}
