@@ -156,17 +156,23 @@ pub fn throttle(failures: u32) -> (Duration, Option<Duration>) {
 /// no account are counted (the same [`throttle`] applies to it as to an
 /// account, so that timing never tells whether an identifier exists).
 ///
-/// It is 20 bits of a stable hash (FNV-1a) of the normalised identifier,
-/// never the identifier itself: what was typed may be a password typed in
-/// the wrong field, and with about a million buckets a stored bucket
-/// matches many candidate strings, so it confirms no guess. Unrelated
-/// identifiers may share a bucket; they are then only throttled sooner.
+/// It is 20 bits of a stable hash (FNV-1a, then mixed) of the normalised
+/// identifier, never the identifier itself: what was typed may be a
+/// password typed in the wrong field, and with about a million buckets a
+/// stored bucket matches many candidate strings, so it confirms no guess.
+/// Unrelated identifiers may share a bucket; they are then only throttled
+/// sooner.
 pub fn unknown_identifier_bucket(login: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in "portee/sign-in/".bytes().chain(login.bytes()) {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
+    // FNV-1a's high bits barely depend on the last bytes: mix them in
+    // (the splitmix64 finaliser) before keeping the top 20 bits.
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^= hash >> 31;
     format!("u{:05x}", hash >> 44)
 }
 
