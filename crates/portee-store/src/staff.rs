@@ -446,7 +446,10 @@ impl Database {
                 _ => false,
             };
             // The rows the last-administrator rule reads, locked before the
-            // account (always in this order: no deadlock between two changes).
+            // account and in id order, so two changes never wait for each
+            // other crosswise on these locks. (A deadlock through other
+            // locks — the audit entry's reference to its author's row — is
+            // detected by PostgreSQL and ends one change with `Conflict`.)
             let active_admins: Vec<i64> = if removes_admin {
                 sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                     "SELECT id FROM staff WHERE role = 'admin' AND active ORDER BY id{lock}"
