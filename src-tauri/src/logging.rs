@@ -16,7 +16,11 @@ pub fn init(config: Option<&Config>) -> Option<WorkerGuard> {
         .with_filter(EnvFilter::new("warn"));
 
     let file = config.and_then(|c| {
-        private_log_files(&c.log_dir()).ok()?;
+        // Permissions that cannot be set (a file system without Unix modes)
+        // do not stop logging; a folder that cannot be created does.
+        if private_log_files(&c.log_dir()).is_err() && !c.log_dir().is_dir() {
+            return None;
+        }
         rolling::Builder::new()
             .rotation(rolling::Rotation::DAILY)
             .filename_prefix("portee")
