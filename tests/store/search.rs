@@ -86,7 +86,8 @@ async fn reference(
 }
 
 /// Demo-like queries: the short prefixes typed first (`ma`, `le`, `du`, a
-/// lone `d` next to a name, which also matches every birth-date token),
+/// lone `d` next to a name, which also matches every birth-date token, two
+/// words that one token can both match),
 /// surname and first-name prefixes, full names, family numbers (whole and
 /// partial), phone prefixes, birth dates and e-mails of seeded students.
 async fn demo_queries(db: &Database) -> anyhow::Result<Vec<String>> {
@@ -103,7 +104,8 @@ async fn demo_queries(db: &Database) -> anyhow::Result<Vec<String>> {
     anyhow::ensure!(rows.len() >= 10, "trop peu d'élèves semés");
     let mut out: Vec<String> = [
         "ma", "le", "du", "mar", "lef", "ma d", "le d", "d ma", "ma le", "06", "07", "F-00",
-        "zzqxw",
+        "zzqxw", // a token matching two words counts once:
+        "ma mar", "lef le", "du dub",
     ]
     .map(str::to_owned)
     .to_vec();
