@@ -132,6 +132,25 @@ async fn the_session_locks_after_inactivity_and_keeps_what_was_typed() {
             // No key for 3 s: the lock screen comes over the page.
             app.wait_for("#verrou", Duration::from_secs(20)).await?;
             app.screenshot("verrou").await?;
+            // Nothing of the page can be read under the lock: the overlay is
+            // opaque and the page is not drawn (but stays mounted).
+            let looks = app
+                .client
+                .execute(
+                    "const o = getComputedStyle(document.getElementById('verrou'));\
+                     const p = getComputedStyle(document.querySelector('.app'));\
+                     return [o.backgroundColor, p.visibility, document.querySelector('.app').getAttribute('aria-hidden')];",
+                    vec![],
+                )
+                .await?;
+            anyhow::ensure!(
+                looks == serde_json::json!(["rgb(23, 32, 47)", "hidden", "true"]),
+                "page lisible sous le verrou : {looks}"
+            );
+            anyhow::ensure!(
+                !app.client.find(Locator::Id("recherche")).await?.is_displayed().await?,
+                "le champ de recherche reste affiché sous le verrou"
+            );
             // The backend refuses data while locked, whatever the UI does.
             app.fill("#verrou-mot-de-passe", "mauvais").await?;
             app.click("#verrou-valider").await?;

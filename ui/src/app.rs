@@ -6,10 +6,7 @@ use std::{cell::Cell, rc::Rc};
 use portee_api::{
     ApiError, ErrorCode,
     auth::{Activity, AuthStatus, AuthStatusResponse, SessionInfo, SignOut, Unlock, UnlockRequest},
-    system::{
-        AppInfo, AppInfoResponse, Backend, DatabaseStatus, DatabaseStatusRequest,
-        UiReady,
-    },
+    system::{AppInfo, AppInfoResponse, Backend, DatabaseStatus, DatabaseStatusRequest, UiReady},
 };
 use wasm_bindgen::{JsCast, closure::Closure};
 use wasm_bindgen_futures::spawn_local;
@@ -18,12 +15,12 @@ use yew::prelude::*;
 use crate::{
     api,
     components::{Button, ButtonKind, Logo, StatusKind, StatusMessage, TextField},
-    shared::{DbState, SessionEvents},
     pages::{
         administration::AdministrationPage, families::FamiliesPage, first_admin::FirstAdminPage,
         home::HomePage, placeholder::PlaceholderPage, sign_in::SignInPage,
         unavailable::UnavailablePage,
     },
+    shared::{DbState, SessionEvents},
     text::Area,
 };
 

@@ -74,11 +74,10 @@ impl Database {
     pub async fn connection_encrypted(&self) -> Result<Option<bool>, StoreError> {
         match self {
             Database::Postgres(pool) => {
-                let ssl: Option<bool> = sqlx::query_scalar(
-                    "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
-                )
-                .fetch_optional(pool)
-                .await?;
+                let ssl: Option<bool> =
+                    sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                        .fetch_optional(pool)
+                        .await?;
                 Ok(Some(ssl.unwrap_or(false)))
             }
             Database::Sqlite(_) => Ok(None),

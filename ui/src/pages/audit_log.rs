@@ -14,11 +14,11 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    shared::{SessionEvents, session_error},
     components::{
         Button, ButtonKind, HistoryList, SelectField, StatusKind, StatusMessage, TextField,
         field_error,
     },
+    shared::{SessionEvents, session_error},
 };
 
 #[component]

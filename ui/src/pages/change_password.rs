@@ -11,8 +11,7 @@ use yew::prelude::*;
 use crate::{
     api,
     components::{
-        Logo,
-        Button, ButtonKind, RequiredLegend, StatusKind, StatusMessage, TextField, field_error,
+        Button, ButtonKind, Logo, RequiredLegend, StatusKind, StatusMessage, TextField, field_error,
     },
 };
 

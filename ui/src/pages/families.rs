@@ -8,9 +8,9 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    shared::SessionEvents,
     components::{DataTable, StatusKind, StatusMessage, TextField},
     pages::student::StudentPage,
+    shared::SessionEvents,
 };
 
 #[component]

@@ -10,8 +10,7 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    components::{
-        Logo,Button, RequiredLegend, StatusKind, StatusMessage, TextField, field_error},
+    components::{Button, Logo, RequiredLegend, StatusKind, StatusMessage, TextField, field_error},
 };
 
 #[derive(Properties, PartialEq)]

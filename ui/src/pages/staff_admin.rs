@@ -15,11 +15,11 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    shared::SessionEvents,
     components::{
         Button, ButtonKind, DataTable, Dialog, RequiredLegend, SelectField, StatusKind,
         StatusMessage, TextField, field_error,
     },
+    shared::SessionEvents,
 };
 
 #[derive(Properties, PartialEq)]

@@ -4,10 +4,7 @@
 use portee_api::{ApiError, ErrorCode, system::AppInfoResponse};
 use yew::prelude::*;
 
-use crate::{
-    components::{
-        Logo,Button, StatusKind, StatusMessage},
-};
+use crate::components::{Button, Logo, StatusKind, StatusMessage};
 
 #[derive(Properties, PartialEq)]
 pub struct UnavailableProps {
