@@ -21,6 +21,8 @@ fn database_status_creates_migrates_and_reads_the_embedded_database() {
     .expect("database_status succeeds");
     let info: DatabaseInfo = serde_json::from_value(response).unwrap();
     assert_eq!(info.backend, Backend::Sqlite);
+    // A local file: no connection to encrypt, and the status bar says nothing of it.
+    assert_eq!(info.encrypted, None);
     assert_eq!(
         info.location,
         dir.path().join("portee.sqlite3").display().to_string()

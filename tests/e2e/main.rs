@@ -290,6 +290,12 @@ async fn the_first_start_of_a_new_embedded_database_seeds_the_demo_network_and_s
         let stats = db.stats().await?;
         anyhow::ensure!(stats.tables["students"] == 300, "{:?}", stats.tables);
         db.close().await;
+        // The Accueil lists as coming only the areas not built yet.
+        let coming = app.wait_text("#a-venir", "Réinscriptions", WAIT).await?;
+        anyhow::ensure!(
+            !coming.contains("Élèves & familles") && !coming.contains("Administration"),
+            "espaces déjà disponibles annoncés comme à venir : {coming}"
+        );
         app.screenshot("accueil-demo").await?;
         Ok(())
     })

@@ -48,6 +48,12 @@ impl Area {
         }
     }
 
+    /// The area has its screen in this version (the others show what they
+    /// will offer).
+    pub fn is_built(self) -> bool {
+        matches!(self, Area::Home | Area::Families | Area::Administration)
+    }
+
     /// What the area will offer, shown plainly while it is not built yet.
     pub fn promise(self) -> &'static [&'static str] {
         match self {

@@ -47,7 +47,7 @@ pub fn HomePage(props: &HomeProps) -> Html {
     };
     let coming = Area::ALL
         .iter()
-        .filter(|a| **a != Area::Home)
+        .filter(|a| !a.is_built())
         .map(|a| html! { <li>{ a.label() }</li> });
     html! {
         <section class="page" aria-labelledby="titre-page">
@@ -85,7 +85,7 @@ pub fn HomePage(props: &HomeProps) -> Html {
                 <article class="card" aria-labelledby="titre-a-venir">
                     <h2 id="titre-a-venir">{ "Dans les prochaines versions" }</h2>
                     <p>{ "Ces espaces sont visibles dans le menu mais pas encore disponibles :" }</p>
-                    <ul>{ for coming }</ul>
+                    <ul id="a-venir">{ for coming }</ul>
                 </article>
             </div>
         </section>
