@@ -180,7 +180,7 @@ impl Database {
                 .await?
                 .ok_or(StoreError::NotFound)?;
             let at = now();
-            let updated = sqlx::query(
+            StoreError::expect_one_row(sqlx::query(
                 "UPDATE reinscriptions SET intent = $1, no_reason = $2, image_rights = $3, \
                  may_leave_alone = $4, additional_info = $5, version = version + 1, updated_at = $6 \
                  WHERE id = $7 AND version = $8",
@@ -195,10 +195,7 @@ impl Database {
             .bind(expected_version)
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::Conflict);
-            }
+            .rows_affected())?;
             let after = sqlx::query_as::<_, DossierRow>(sqlx::AssertSqlSafe(format!("{SELECT_DOSSIER} WHERE id = $1")))
                 .bind(id)
                 .fetch_one(&mut *tx)

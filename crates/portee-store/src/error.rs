@@ -109,6 +109,18 @@ impl StoreError {
         }
     }
 
+    /// A versioned (or conditional) write must have changed exactly one
+    /// row; any other count means the record moved on or vanished since it
+    /// was read: `Conflict`, and the caller's transaction, dropped, writes
+    /// nothing.
+    pub(crate) fn expect_one_row(affected: u64) -> Result<(), StoreError> {
+        if affected == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict)
+        }
+    }
+
     /// True when the database could not be reached (the UI then offers to retry).
     pub fn is_unavailable(&self) -> bool {
         matches!(self, StoreError::Unavailable { .. })

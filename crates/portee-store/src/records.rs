@@ -263,7 +263,7 @@ impl Database {
                 }
             }
             let at = now();
-            let updated = sqlx::query(
+            StoreError::expect_one_row(sqlx::query(
                 "UPDATE families SET address_line = $1, address_extra = $2, postcode = $3, town = $4, \
                  updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
             )
@@ -276,13 +276,9 @@ impl Database {
             .bind(expected_version)
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if updated != 1 {
-                // Dropping `tx` rolls back: nothing of this save is written.
-                return Err(StoreError::Conflict);
-            }
+            .rows_affected())?;
             for g in &contact.guardians {
-                let updated = sqlx::query(
+                StoreError::expect_one_row(sqlx::query(
                     "UPDATE guardians SET phone_mobile = $1, phone_home = $2, phone_work = $3, email = $4, \
                      version = version + 1 WHERE id = $5 AND family_id = $6",
                 )
@@ -294,10 +290,7 @@ impl Database {
                 .bind(family_id)
                 .execute(&mut *tx)
                 .await?
-                .rows_affected();
-                if updated != 1 {
-                    return Err(StoreError::Conflict);
-                }
+                .rows_affected())?;
             }
             // The students' search keys follow the new phones and e-mails.
             let guardians: Vec<GuardianRow> =

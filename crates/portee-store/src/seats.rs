@@ -138,19 +138,18 @@ impl Database {
             }
             Capacity::new(capacity, i64::from(before.seats_taken))
                 .map_err(|e| StoreError::Invalid { message: e.message().to_owned() })?;
-            let updated = sqlx::query(
-                "UPDATE slots SET capacity = $1, version = version + 1 \
-                 WHERE id = $2 AND version = $3 AND seats_taken <= $1",
-            )
-            .bind(capacity as i32)
-            .bind(slot_id)
-            .bind(expected_version)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::Conflict);
-            }
+            StoreError::expect_one_row(
+                sqlx::query(
+                    "UPDATE slots SET capacity = $1, version = version + 1 \
+                     WHERE id = $2 AND version = $3 AND seats_taken <= $1",
+                )
+                .bind(capacity as i32)
+                .bind(slot_id)
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+            )?;
             let after = sqlx::query_as::<_, SlotRow>(SELECT_SLOT).bind(slot_id).fetch_one(&mut *tx).await?;
             append_audit!(&mut *tx, actor, now(), AuditEntry {
                 action: "slot.capacity",

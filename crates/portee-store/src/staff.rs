@@ -132,41 +132,6 @@ impl Database {
         })
     }
 
-    /// Records a failed sign-in: the new failure count and, if the rule
-    /// says so, a lock until `locked_until`. Audited.
-    ///
-    /// Writes an absolute count computed from an earlier read, so parallel
-    /// failures overwrite each other: use
-    /// [`Database::count_sign_in_failure`], which counts in the database.
-    #[deprecated(note = "racy: use count_sign_in_failure, which increments atomically")]
-    pub async fn record_sign_in_failure(
-        &self,
-        staff_id: i64,
-        failures: i32,
-        locked_until: Option<DateTime<Utc>>,
-        actor: &Actor,
-    ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            sqlx::query("UPDATE staff SET failed_attempts = $1, locked_until = COALESCE($2, locked_until) WHERE id = $3")
-                .bind(failures)
-                .bind(locked_until)
-                .bind(staff_id)
-                .execute(&mut *tx)
-                .await?;
-            append_audit!(&mut *tx, actor, now(), AuditEntry {
-                action: if locked_until.is_some() { "auth.lock" } else { "auth.failure" },
-                entity_type: "staff",
-                entity_id: staff_id.to_string(),
-                before: None,
-                after: to_json(&serde_json::json!({ "failed_attempts": failures, "locked_until": locked_until })),
-                ..Default::default()
-            })?;
-            tx.commit().await?;
-            Ok(())
-        })
-    }
-
     /// Counts one failed sign-in of account `staff_id` atomically
     /// (`failed_attempts = failed_attempts + 1 … RETURNING`, so parallel
     /// attempts each add one and each get their own count) and, when
@@ -283,7 +248,7 @@ impl Database {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let at = now();
-            let updated = sqlx::query(
+            StoreError::expect_one_row(sqlx::query(
                 "UPDATE staff SET failed_attempts = 0, locked_until = NULL \
                  WHERE id = $1 AND active AND (locked_until IS NULL OR locked_until <= $2)",
             )
@@ -291,10 +256,7 @@ impl Database {
             .bind(at)
             .execute(&mut *tx)
             .await?
-            .rows_affected();
-            if updated != 1 {
-                return Err(StoreError::Conflict);
-            }
+            .rows_affected())?;
             append_audit!(&mut *tx, actor, at, AuditEntry {
                 action,
                 entity_type: "staff",
@@ -485,7 +447,7 @@ impl Database {
             let at = now();
             let action = match change {
                 StaffChange::Active(active) => {
-                    let updated = sqlx::query(
+                    StoreError::expect_one_row(sqlx::query(
                         "UPDATE staff SET active = $1, updated_at = $2, version = version + 1 \
                          WHERE id = $3 AND version = $4",
                     )
@@ -495,14 +457,11 @@ impl Database {
                     .bind(expected_version)
                     .execute(&mut *tx)
                     .await?
-                    .rows_affected();
-                    if updated != 1 {
-                        return Err(StoreError::Conflict);
-                    }
+                    .rows_affected())?;
                     if *active { "staff.enable" } else { "staff.disable" }
                 }
                 StaffChange::ResetPassword(hash) => {
-                    let updated = sqlx::query(
+                    StoreError::expect_one_row(sqlx::query(
                         "UPDATE staff SET password_hash = $1, must_change_password = TRUE, failed_attempts = 0, \
                          locked_until = NULL, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4",
                     )
@@ -512,14 +471,11 @@ impl Database {
                     .bind(expected_version)
                     .execute(&mut *tx)
                     .await?
-                    .rows_affected();
-                    if updated != 1 {
-                        return Err(StoreError::Conflict);
-                    }
+                    .rows_affected())?;
                     "staff.reset_password"
                 }
                 StaffChange::RoleAndSites { role, sites } => {
-                    let updated = sqlx::query(
+                    StoreError::expect_one_row(sqlx::query(
                         "UPDATE staff SET role = $1, updated_at = $2, version = version + 1 \
                          WHERE id = $3 AND version = $4",
                     )
@@ -529,10 +485,7 @@ impl Database {
                     .bind(expected_version)
                     .execute(&mut *tx)
                     .await?
-                    .rows_affected();
-                    if updated != 1 {
-                        return Err(StoreError::Conflict);
-                    }
+                    .rows_affected())?;
                     sqlx::query("DELETE FROM staff_sites WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
                     for site in sites {
                         sqlx::query("INSERT INTO staff_sites (staff_id, site_id) VALUES ($1, $2)")
