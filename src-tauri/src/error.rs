@@ -17,6 +17,14 @@ pub fn store_error(err: StoreError) -> ApiError {
             ApiError::new(ErrorCode::DatabaseUnavailable, err.to_string())
         }
         StoreError::Invalid { .. } => ApiError::new(ErrorCode::Validation, err.to_string()),
+        StoreError::PasswordRefused => ApiError::new(ErrorCode::Unauthenticated, err.to_string()),
+        StoreError::Forbidden => {
+            tracing::warn!("refused by the database's rights");
+            ApiError::new(ErrorCode::Forbidden, err.to_string())
+        }
+        StoreError::SchemaOutdated { .. } => {
+            ApiError::new(ErrorCode::DatabaseUnavailable, err.to_string())
+        }
         StoreError::NotFound => ApiError::new(ErrorCode::NotFound, err.to_string()),
         StoreError::Conflict | StoreError::Duplicate | StoreError::ResubmittedDifferently => {
             ApiError::new(ErrorCode::Conflict, err.to_string())

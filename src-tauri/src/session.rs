@@ -24,6 +24,10 @@ use crate::{AppState, error::store_error};
 
 struct Current {
     signed_in: SignedIn,
+    /// The database as this member: on PostgreSQL a pool connected as
+    /// their own login role (the server decides what they see); on SQLite
+    /// the app's one pool.
+    db: Database,
     /// Tells this session from a later one in the same window.
     serial: u64,
     last_activity: Instant,
@@ -45,6 +49,8 @@ pub struct Sessions {
 #[derive(Debug, Clone)]
 pub struct Opened {
     pub member: SignedIn,
+    /// The database as this member (see `Current::db`).
+    pub db: Database,
     serial: u64,
 }
 
@@ -90,22 +96,28 @@ impl Sessions {
         self.ended_guard().clone()
     }
 
-    pub fn start(&self, signed_in: SignedIn) {
+    pub fn start(&self, signed_in: SignedIn, db: Database) {
         *self.ended_guard() = None;
         let serial = self
             .next_serial
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        *self.guard() = Some(Current {
+        let previous = self.guard().replace(Current {
             signed_in,
+            db,
             serial,
             last_activity: Instant::now(),
             locked: false,
         });
+        if let Some(previous) = previous {
+            close_member_pool(previous.db);
+        }
     }
 
     pub fn end(&self) -> Option<SignedIn> {
         *self.ended_guard() = None;
-        self.guard().take().map(|c| c.signed_in)
+        let current = self.guard().take()?;
+        close_member_pool(current.db);
+        Some(current.signed_in)
     }
 
     /// Ends `session` because of `why`, if it is still the current one (not
@@ -113,7 +125,9 @@ impl Sessions {
     fn end_if(&self, session: &Opened, why: &str) {
         let mut guard = self.guard();
         if guard.as_ref().is_some_and(|c| c.serial == session.serial) {
-            *guard = None;
+            if let Some(current) = guard.take() {
+                close_member_pool(current.db);
+            }
             *self.ended_guard() = Some(why.to_owned());
         }
     }
@@ -149,6 +163,7 @@ impl Sessions {
         }
         Ok(Opened {
             member: current.signed_in.clone(),
+            db: current.db.clone(),
             serial: current.serial,
         })
     }
@@ -171,6 +186,7 @@ impl Sessions {
             .as_ref()
             .map(|c| Opened {
                 member: c.signed_in.clone(),
+                db: c.db.clone(),
                 serial: c.serial,
             })
             .ok_or_else(|| unauthenticated("Veuillez vous connecter."))
@@ -228,10 +244,20 @@ pub(crate) async fn ended(state: &AppState, db: &Database, session: &Opened) -> 
 /// Checks that `session`'s account is still at the version its rights were
 /// read at; ends the session otherwise.
 async fn check_current(state: &AppState, db: &Database, session: &Opened) -> Result<(), ApiError> {
-    let version = db
-        .staff_version(session.member.staff_id)
-        .await
-        .map_err(store_error)?;
+    let version = match db.staff_version(session.member.staff_id).await {
+        Ok(version) => version,
+        // PostgreSQL no longer lets this member's role in (disabled: its
+        // connections were ended; locked; password changed elsewhere).
+        Err(e) if e.is_login_refused() => {
+            return Err(end_with(
+                state,
+                session,
+                "La base de données n'accepte plus votre connexion (compte désactivé, \
+                 verrouillé ou mot de passe changé) : la session est fermée.",
+            ));
+        }
+        Err(e) => return Err(store_error(e)),
+    };
     if version == Some(session.member.version) {
         Ok(())
     } else {
@@ -244,7 +270,7 @@ async fn check_current(state: &AppState, db: &Database, session: &Opened) -> Res
 /// here; the session counts it as activity.
 pub async fn require(state: &AppState) -> Result<(SignedIn, Database), ApiError> {
     let session = state.sessions().open(false)?;
-    let db = state.database(false).await?;
+    let db = session.db.clone();
     check_current(state, &db, &session).await?;
     Ok((session.member, db))
 }
@@ -252,7 +278,7 @@ pub async fn require(state: &AppState) -> Result<(SignedIn, Database), ApiError>
 /// As [`require`], for changing one's own (possibly temporary) password.
 pub async fn require_for_password(state: &AppState) -> Result<(Opened, Database), ApiError> {
     let session = state.sessions().open(true)?;
-    let db = state.database(false).await?;
+    let db = session.db.clone();
     check_current(state, &db, &session).await?;
     Ok((session, db))
 }
@@ -287,4 +313,16 @@ pub async fn unlock(
     }
     state.sessions().unlock(session, fresh.version);
     Ok(())
+}
+
+/// Closes a member's own PostgreSQL pool (its connections end at once);
+/// the app's shared SQLite pool stays open. Called when a session ends.
+fn close_member_pool(db: Database) {
+    if db.kind() == portee_store::DatabaseKind::Postgres
+        && let Ok(handle) = tokio::runtime::Handle::try_current()
+    {
+        handle.spawn(async move { db.close().await });
+    } else if db.kind() == portee_store::DatabaseKind::Postgres {
+        tauri::async_runtime::spawn(async move { db.close().await });
+    }
 }

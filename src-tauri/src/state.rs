@@ -26,7 +26,31 @@ enum Slot {
     Failed(ApiError),
 }
 
+/// The guest role refused: the database was not prepared for Portée's
+/// roles yet, or the server asks a password of `portee_connexion`.
+fn guest_refused(e: portee_store::StoreError) -> portee_store::StoreError {
+    if e.is_login_refused() {
+        portee_store::StoreError::Unavailable {
+            reason: format!(
+                "le serveur refuse le rôle {} : la base n'a pas encore été préparée \
+                 (« portee-admin migrate »), ou le serveur lui demande un mot de passe \
+                 (voir « Serveur PostgreSQL d'un réseau » dans le README)",
+                portee_store::GUEST_ROLE
+            ),
+            source: None,
+        }
+    } else {
+        e
+    }
+}
+
 impl AppState {
+    /// The configured database URL (PostgreSQL: host, port, base and TLS;
+    /// members connect with their own identifier and password).
+    pub fn database_url(&self) -> Result<String, ApiError> {
+        Ok(self.config()?.database_url.clone())
+    }
+
     pub fn new(config: Result<Config, portee_config::ConfigError>, started: Instant) -> Self {
         let lock_after = std::time::Duration::from_secs(u64::from(
             config
@@ -109,10 +133,28 @@ impl AppState {
             config
                 .ensure_dirs()
                 .map_err(|e| ApiError::new(ErrorCode::Configuration, e.to_string()))?;
-            let db = Database::connect(&config.database_url)
-                .await
-                .map_err(store_error)?;
-            db.migrate().await.map_err(store_error)?;
+            // A shared PostgreSQL database is never migrated by the app
+            // (`portee-admin migrate` does it, as the owner) and is reached
+            // before sign-in as `portee_connexion` only: the members then
+            // connect as themselves (session.rs). The embedded SQLite file
+            // is the app's own: migrated here.
+            let db = if portee_store::describe_url(&config.database_url)
+                .map_err(store_error)?
+                .kind
+                == portee_store::DatabaseKind::Postgres
+            {
+                let db = Database::connect_guest(&config.database_url)
+                    .await
+                    .map_err(|e| store_error(guest_refused(e)))?;
+                db.check_schema().await.map_err(store_error)?;
+                db
+            } else {
+                let db = Database::connect(&config.database_url)
+                    .await
+                    .map_err(store_error)?;
+                db.migrate().await.map_err(store_error)?;
+                db
+            };
             // First start of a new embedded database: write the demo network
             // so the app can be tried at once (PORTEE_DEMO_STUDENTS=0: off).
             if db.kind() == portee_store::DatabaseKind::Sqlite

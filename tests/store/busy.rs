@@ -19,6 +19,7 @@ fn admin(login: &str) -> NewStaff {
         display_name: "Zoé Hervé".into(),
         role: "admin".into(),
         password_hash: "pas-un-vrai-hachage".into(),
+        scram_verifier: None,
         must_change_password: false,
         sites: vec![],
     }

@@ -88,6 +88,7 @@ async fn demo_accounts_of_a_database_not_marked_as_a_demo_are_hidden_and_refused
                 display_name: "Vraie Personne".into(),
                 role: "agent".into(),
                 password_hash: hash,
+                scram_verifier: None,
                 must_change_password: false,
                 sites: vec![5],
             },

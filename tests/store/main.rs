@@ -11,6 +11,7 @@ mod guarantees;
 mod races;
 mod records;
 mod search;
+mod security;
 mod staff;
 mod tls;
 mod visibility;

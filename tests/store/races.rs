@@ -201,6 +201,7 @@ fn staff(login: &str, role: &str) -> NewStaff {
         display_name: "Claire Martin".into(),
         role: role.into(),
         password_hash: "hash".into(),
+        scram_verifier: None,
         must_change_password: false,
         sites: vec![],
     }
@@ -284,8 +285,8 @@ async fn two_administrators_disabling_each_other_at_once_leave_one() {
         .unwrap();
     for round in 0..ROUNDS {
         let now = db.staff(agent.id).await.unwrap();
-        let reset_a = StaffChange::ResetPassword(format!("hash-a-{round}"));
-        let reset_b = StaffChange::ResetPassword(format!("hash-b-{round}"));
+        let reset_a = StaffChange::ResetPassword(format!("hash-a-{round}").into());
+        let reset_b = StaffChange::ResetPassword(format!("hash-b-{round}").into());
         let gate = Gate::close(&t.url, "staff").await.unwrap();
         let (ra, rb, opened) = tokio::join!(
             db.change_staff(agent.id, now.version, &reset_a, &by_a),

@@ -120,7 +120,8 @@ async fn a_contact_change_is_versioned_audited_and_rewrites_the_search_keys() {
         let old_phone = before.guardians[0].phone_mobile.clone();
         let staff = scalar(&db, "SELECT MIN(id) FROM staff").await?;
         let actor = Actor::staff(staff, "poste-test");
-        let audit_before = scalar(&db, "SELECT COUNT(*) FROM audit_log").await?;
+        let audit_before =
+            scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE origin = 'app'").await?;
 
         let contact = FamilyContact::parse(&contact_for(&before, "07 98 76 54 32"))
             .map_err(|e| anyhow::anyhow!(e.message))?;
@@ -161,7 +162,10 @@ async fn a_contact_change_is_versioned_audited_and_rewrites_the_search_keys() {
         anyhow::ensure!(hits.iter().any(|h| h.student_id == id));
 
         // One audit entry, with before and after, on the family.
-        anyhow::ensure!(scalar(&db, "SELECT COUNT(*) FROM audit_log").await? == audit_before + 1);
+        anyhow::ensure!(
+            scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE origin = 'app'").await?
+                == audit_before + 1
+        );
         let rows = db
             .audit_entries(
                 &AuditFilter {
@@ -201,7 +205,10 @@ async fn a_contact_change_is_versioned_audited_and_rewrites_the_search_keys() {
         anyhow::ensure!(matches!(refused, Err(StoreError::Conflict)), "{refused:?}");
         let now = db.student_record(id).await?;
         anyhow::ensure!(now.guardians[0].phone_mobile.as_deref() == Some("07 98 76 54 32"));
-        anyhow::ensure!(scalar(&db, "SELECT COUNT(*) FROM audit_log").await? == audit_before + 1);
+        anyhow::ensure!(
+            scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE origin = 'app'").await?
+                == audit_before + 1
+        );
 
         // A guardian of another family: refused inside the transaction.
         let stranger = scalar(
@@ -220,7 +227,10 @@ async fn a_contact_change_is_versioned_audited_and_rewrites_the_search_keys() {
             "{refused:?}"
         );
         anyhow::ensure!(db.student_record(id).await?.family.version == now.family.version);
-        anyhow::ensure!(scalar(&db, "SELECT COUNT(*) FROM audit_log").await? == audit_before + 1);
+        anyhow::ensure!(
+            scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE origin = 'app'").await?
+                == audit_before + 1
+        );
         db.close().await;
         Ok(())
     })
@@ -285,13 +295,13 @@ async fn opening_a_document_is_audited_before_it_is_handed_out() {
             .await?;
         anyhow::ensure!(rows.len() == 1 && rows[0].staff_id == Some(staff) && rows[0].family_id == Some(opened.family_id));
         // A missing document (no file) or an unknown id: nothing handed out, nothing recorded.
-        let count = scalar(&db, "SELECT COUNT(*) FROM audit_log").await?;
+        let count = scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE origin = 'app'").await?;
         let missing = scalar(&db, "SELECT COALESCE(MIN(id), 0) FROM documents WHERE content IS NULL").await?;
         if missing > 0 {
             anyhow::ensure!(matches!(db.open_document(missing, &Actor::staff(staff, "poste")).await, Err(StoreError::NotFound)));
         }
         anyhow::ensure!(matches!(db.open_document(987_654, &Actor::staff(staff, "poste")).await, Err(StoreError::NotFound)));
-        anyhow::ensure!(scalar(&db, "SELECT COUNT(*) FROM audit_log").await? == count);
+        anyhow::ensure!(scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE origin = 'app'").await? == count);
         db.close().await;
         Ok(())
     })

@@ -63,6 +63,7 @@ async fn the_first_administrator_is_created_once_then_staff_are_administered() {
                     display_name: "Inès Lefèvre".into(),
                     role: "agent".into(),
                     password_hash: hash("Provisoire-2026"),
+                    scram_verifier: None,
                     must_change_password: true,
                     sites: vec![5],
                 },
@@ -77,6 +78,7 @@ async fn the_first_administrator_is_created_once_then_staff_are_administered() {
                     display_name: "Autre".into(),
                     role: "agent".into(),
                     password_hash: hash("Provisoire-2026"),
+                    scram_verifier: None,
                     must_change_password: true,
                     sites: vec![],
                 },
@@ -141,7 +143,7 @@ async fn the_first_administrator_is_created_once_then_staff_are_administered() {
             .change_staff(
                 promoted.id,
                 agent.version,
-                &StaffChange::ResetPassword(hash("Nouveau-2026-x")),
+                &StaffChange::ResetPassword(hash("Nouveau-2026-x").into()),
                 &actor,
             )
             .await
@@ -181,6 +183,7 @@ async fn sign_in_refuses_alike_slows_down_then_locks() {
                 display_name: "Inès Lefèvre".into(),
                 role: "agent".into(),
                 password_hash: hash("Meudon-2026-ok"),
+                scram_verifier: None,
                 must_change_password: false,
                 sites: vec![5],
             },
@@ -327,6 +330,7 @@ async fn parallel_wrong_passwords_each_count_on_both_databases() {
                     display_name: "Inès Lefèvre".into(),
                     role: "agent".into(),
                     password_hash: hash("Meudon-2026-ok"),
+                    scram_verifier: None,
                     must_change_password: false,
                     sites: vec![5],
                 },

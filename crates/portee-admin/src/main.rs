@@ -1,15 +1,21 @@
 //! `portee-admin`: the administrators' command-line tool.
 //!
 //! ```text
-//! portee-admin migrate
+//! portee-admin migrate [--user postgres]
 //! portee-admin seed --students 8000 --seed 42
+//! portee-admin create-admin --login c.martin --name "Claire Martin"
 //! portee-admin stats
 //! ```
 //!
 //! The database is `--database-url`, else `PORTEE_DATABASE_URL`, else the
 //! configuration file, else the embedded database in `PORTEE_DATA_DIR` —
-//! exactly as the app chooses it. Errors are French sentences on stderr,
-//! with a non-zero exit code.
+//! exactly as the app chooses it. On PostgreSQL these commands run as a
+//! superuser of the server (`--user`, else the URL's user), whose password
+//! comes from `PORTEE_ADMIN_PASSWORD` (or the URL, or the server's own
+//! rules: peer, .pgpass) for this run only: it is never written anywhere.
+//! Migrations create Portée's roles and give the schema to `portee_owner`
+//! (migration 0007); the app itself never migrates a shared database.
+//! Errors are French sentences on stderr, with a non-zero exit code.
 
 use std::process::ExitCode;
 
@@ -26,6 +32,10 @@ struct Cli {
     /// Base de données (sqlite:… ou postgres://…) ; par défaut celle de Portée.
     #[arg(long, global = true)]
     database_url: Option<String>,
+    /// PostgreSQL : le superutilisateur sous lequel travailler (mot de passe
+    /// dans PORTEE_ADMIN_PASSWORD, jamais enregistré).
+    #[arg(long, global = true)]
+    user: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -43,6 +53,16 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Crée le premier administrateur d'une base sans compte (mot de passe
+    /// dans PORTEE_NEW_ADMIN_PASSWORD, sinon demandé).
+    CreateAdmin {
+        /// Identifiant (son rôle PostgreSQL porte ce nom).
+        #[arg(long)]
+        login: String,
+        /// Prénom et nom.
+        #[arg(long)]
+        name: String,
+    },
     /// Affiche les effectifs par table et par site, en JSON.
     Stats,
 }
@@ -59,7 +79,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn open(url: Option<String>) -> Result<Database, String> {
+async fn open(url: Option<String>, user: Option<&str>) -> Result<Database, String> {
     let url = match url {
         Some(url) => url,
         None => {
@@ -68,7 +88,33 @@ async fn open(url: Option<String>) -> Result<Database, String> {
             config.database_url
         }
     };
-    Database::connect(&url).await.map_err(|e| e.to_string())
+    let password = std::env::var("PORTEE_ADMIN_PASSWORD").ok();
+    let db = Database::connect_as_user(&url, user, password.as_deref())
+        .await
+        .map_err(|e| e.to_string())?;
+    if !db.is_superuser().await.map_err(|e| e.to_string())? {
+        return Err(
+            "sur PostgreSQL, portee-admin travaille en superutilisateur du serveur \
+             (--user postgres, mot de passe dans PORTEE_ADMIN_PASSWORD) : il crée les rôles \
+             de Portée et leur donne leurs droits."
+                .into(),
+        );
+    }
+    Ok(db)
+}
+
+/// The new administrator's password: PORTEE_NEW_ADMIN_PASSWORD, else one
+/// line read from the terminal.
+fn new_admin_password() -> Result<String, String> {
+    if let Ok(p) = std::env::var("PORTEE_NEW_ADMIN_PASSWORD") {
+        return Ok(p);
+    }
+    eprint!("Mot de passe du nouvel administrateur : ");
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("lecture du mot de passe impossible ({e})"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 fn workstation() -> String {
@@ -80,7 +126,7 @@ fn workstation() -> String {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let db = open(cli.database_url).await?;
+    let db = open(cli.database_url, cli.user.as_deref()).await?;
     match cli.command {
         Command::Migrate => {
             db.migrate().await.map_err(|e| e.to_string())?;
@@ -121,6 +167,28 @@ async fn run(cli: Cli) -> Result<(), String> {
                 report.generate.as_secs_f64(),
                 report.hash.as_secs_f64(),
                 report.insert.as_secs_f64()
+            );
+        }
+        Command::CreateAdmin { login, name } => {
+            let password = new_admin_password()?;
+            let admin = portee_services::session::create_first_admin(
+                &db,
+                &login,
+                &name,
+                &password,
+                &workstation(),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            println!(
+                "Premier administrateur créé : {} ({}){}.",
+                admin.display_name,
+                admin.login,
+                if db.kind() == portee_store::DatabaseKind::Postgres {
+                    format!(", rôle PostgreSQL « {} »", admin.login)
+                } else {
+                    String::new()
+                }
             );
         }
         Command::Stats => {

@@ -125,6 +125,30 @@ pub fn student_tokens(
     tokens.into_iter().collect()
 }
 
+/// The tokens a family's coordonnées give each of its students: the
+/// guardians' phones and e-mails, each with its weight (a token found
+/// twice keeps the higher weight), sorted. They are a part of
+/// [`student_tokens`] that no other key can produce (a phone token is `t`
+/// and digits only, an e-mail token holds `@`; names hold neither), so a
+/// change of coordonnées replaces exactly these tokens for every child of
+/// the family, on sites the writer may not see too.
+pub fn contact_tokens(guardians: &[GuardianKeys<'_>]) -> Vec<(String, i16)> {
+    let mut tokens: std::collections::BTreeMap<String, i16> = std::collections::BTreeMap::new();
+    for g in guardians {
+        let phones = g
+            .phones
+            .iter()
+            .flatten()
+            .map(|p| (phone_token(p), weight::PHONE));
+        let email = g.email.map(|e| (email_token(e), weight::EMAIL));
+        for (token, w) in phones.chain(email) {
+            let e = tokens.entry(token).or_insert(w);
+            *e = (*e).max(w);
+        }
+    }
+    tokens.into_iter().collect()
+}
+
 /// One word of a query: a student matches it when one of its tokens starts
 /// with one of `prefixes`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,6 +270,42 @@ mod tests {
             email_token(" Chloé.Lefèvre@Exemple.fr"),
             "echloe.lefevre@exemple.fr"
         );
+    }
+
+    #[test]
+    fn contact_tokens_are_exactly_the_part_of_student_tokens_coordonnees_change() {
+        let student = StudentKeys {
+            last_name: "Tom Thé",
+            first_name: "Emma",
+            birth_date: NaiveDate::from_ymd_opt(2014, 5, 3).unwrap(),
+            family_number: "F-026417",
+        };
+        let guardian = |phone, email| GuardianKeys {
+            last_name: "Thé",
+            first_name: "Élodie",
+            phones: [Some(phone), None, Some("01 46 00 00 00")],
+            email: Some(email),
+        };
+        let before = [guardian("06 12 34 56 78", "e.the@exemple.fr")];
+        let after = [guardian("07 00 00 00 01", "tom@exemple.fr")];
+        let without = |all: Vec<(String, i16)>, part: &[(String, i16)]| {
+            all.into_iter()
+                .filter(|t| !part.contains(t))
+                .collect::<Vec<_>>()
+        };
+        let old_rest = without(student_tokens(student, &before), &contact_tokens(&before));
+        let new_rest = without(student_tokens(student, &after), &contact_tokens(&after));
+        // Names starting with t and e are untouched; only phones and e-mails move.
+        assert_eq!(old_rest, new_rest);
+        assert!(old_rest.iter().any(|(t, _)| t == "tom"));
+        assert!(old_rest.iter().any(|(t, _)| t == "emma"));
+        for (t, _) in contact_tokens(&after) {
+            assert!(
+                t.contains('@')
+                    || (t.starts_with('t') && t[1..].chars().all(|c| c.is_ascii_digit()))
+            );
+            assert!(student_tokens(student, &after).iter().any(|(s, _)| *s == t));
+        }
     }
 
     #[test]

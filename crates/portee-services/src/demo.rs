@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use portee_demo::{DemoOptions, generate};
 use portee_store::{Actor, Database, StoreError};
 
-use crate::auth::hash_password;
+use crate::auth::{hash_password, scram_verifier};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -60,18 +60,20 @@ pub async fn seed(
 
     let t = Instant::now();
     let passwords: Vec<String> = net.staff.iter().map(|s| s.password.clone()).collect();
-    let hashes = tokio::task::spawn_blocking(move || {
-        passwords
+    let (hashes, verifiers) = tokio::task::spawn_blocking(move || {
+        let hashes = passwords
             .iter()
             .map(|p| hash_password(p))
-            .collect::<Result<Vec<_>, _>>()
+            .collect::<Result<Vec<_>, _>>()?;
+        let verifiers: Vec<String> = passwords.iter().map(|p| scram_verifier(p)).collect();
+        Ok::<_, crate::auth::HashError>((hashes, verifiers))
     })
     .await
     .map_err(|_| crate::auth::HashError)??;
     let hash_time = t.elapsed();
 
     let t = Instant::now();
-    db.insert_demo(&net, &hashes, actor).await?;
+    db.insert_demo(&net, &hashes, &verifiers, actor).await?;
     Ok(SeedReport {
         students: net.students.len(),
         families: net.families.len(),

@@ -77,6 +77,21 @@ fn entity_kind(entity_type: &str) -> &str {
         "sign_in" => "Connexion",
         "journal" => "Export du journal",
         "database" => "Base",
+        // Row entries of the PostgreSQL triggers name their table.
+        "families" => "Famille",
+        "guardians" => "Responsable légal",
+        "students" => "Élève",
+        "enrolments" => "Inscription",
+        "waiting_list" => "Liste d'attente",
+        "reinscriptions" => "Dossier",
+        "reinscription_courses" => "Cours d'un dossier",
+        "documents" => "Document",
+        "outbox" => "Courriel à envoyer",
+        "courses" => "Cours",
+        "slots" => "Créneau",
+        "campaigns" => "Campagne",
+        "staff_sites" => "Sites d'un compte",
+        "sites" => "Site",
         other => other,
     }
 }

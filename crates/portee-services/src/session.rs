@@ -9,7 +9,7 @@ use portee_domain::{
 };
 use portee_store::{Actor, Database, NewStaff, StaffRow, StoreError};
 
-use crate::auth::{hash_password, verify_password};
+use crate::auth::{hash_password, password_secret, verify_password};
 
 /// A signed-in staff member.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,15 +68,9 @@ pub async fn sign_in(
     check_credentials(db, site, login, password, workstation, "auth.sign_in").await
 }
 
-/// The sign-in rules; a success is audited as `success_action`.
-async fn check_credentials(
-    db: &Database,
-    site: i16,
-    login: &str,
-    password: &str,
-    workstation: &str,
-    success_action: &'static str,
-) -> Result<SignedIn, SignInError> {
+/// The identifier as stored (trimmed, lower case), once the typed values
+/// pass the checks every sign-in starts with.
+fn checked_login(site: i16, login: &str, password: &str) -> Result<String, SignInError> {
     let login = login.trim().to_lowercase();
     if login.is_empty() || password.is_empty() {
         return Err(SignInError::Invalid(
@@ -89,6 +83,164 @@ async fn check_credentials(
     if !(1..=8).contains(&site) {
         return Err(SignInError::Invalid("Choisissez votre site.".into()));
     }
+    Ok(login)
+}
+
+/// The failure count at which [`throttle`] locks an account.
+fn lock_at() -> u32 {
+    (1..=100).find(|n| throttle(*n).1.is_some()).unwrap_or(5)
+}
+
+/// On PostgreSQL (issue 9) the password is the server's: signing in is
+/// connecting as the member's own login role. `guest` is the connection
+/// as `portee_connexion`; `url` the shared database (host, port, base,
+/// TLS; any user or password in it is ignored). A refused password is
+/// counted by the database (the same slow-down and lock as on SQLite, the
+/// lock making the role's password expire so that it holds against psql
+/// too); an identifier that matches no account is counted under its
+/// bucket and answered the same way. On success, returns the member and
+/// the database connected as them; the sign-in (or unlock, `action`) is
+/// audited by the database in the member's name.
+#[tracing::instrument(skip_all, fields(site), err)]
+pub async fn sign_in_postgres(
+    guest: &Database,
+    url: &str,
+    site: i16,
+    login: &str,
+    password: &str,
+    workstation: &str,
+    action: &'static str,
+) -> Result<(SignedIn, Database), SignInError> {
+    let login = checked_login(site, login, password)?;
+    let bucket = unknown_identifier_bucket(&login);
+    if !guest.sign_in_allowed(&login, &bucket).await? {
+        tracing::warn!("sign-in refused: locked");
+        return Err(SignInError::Refused);
+    }
+    let member = match Database::connect_member(url, &login, password, workstation).await {
+        Ok(db) => db,
+        Err(StoreError::PasswordRefused) => {
+            let minutes =
+                u32::try_from(portee_domain::auth::LOCK_DURATION.as_secs() / 60).unwrap_or(15);
+            let failures = guest
+                .count_refused_password(&login, &bucket, workstation, lock_at(), minutes)
+                .await?;
+            tracing::warn!(failures, "sign-in refused by the database");
+            slow_down(failures).await;
+            return Err(if action == "auth.unlock" && failures >= lock_at() {
+                SignInError::Locked
+            } else {
+                SignInError::Refused
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let outcome = async {
+        let staff = member
+            .staff_by_login(&login)
+            .await?
+            .ok_or(SignInError::Refused)?;
+        let role = Role::from_code(&staff.role).ok_or(SignInError::Refused)?;
+        let scope = Scope {
+            role,
+            sites: staff.sites.clone(),
+        };
+        if !scope.covers(site) {
+            return Err(SignInError::WrongSite);
+        }
+        match member
+            .record_member_sign_in(site, action, workstation)
+            .await?
+        {
+            Some(_) => Ok(signed_in(staff, scope, site)),
+            None => Err(SignInError::Refused),
+        }
+    }
+    .await;
+    match outcome {
+        Ok(signed) => {
+            tracing::info!(
+                staff_id = signed.staff_id,
+                site,
+                "signed in (PostgreSQL role)"
+            );
+            Ok((signed, member))
+        }
+        Err(e) => {
+            member.close().await;
+            Err(e)
+        }
+    }
+}
+
+/// [`change_own_password`] on PostgreSQL: the current password is checked
+/// by the server (a connection opened with it), a refused one counts like
+/// a refused sign-in; the new one becomes the role's (a SCRAM verifier).
+pub async fn change_own_password_postgres(
+    db: &Database,
+    guest: &Database,
+    url: &str,
+    member: &SignedIn,
+    current: &str,
+    new: &str,
+    workstation: &str,
+) -> Result<i32, SignInError> {
+    let staff_id = member.staff_id;
+    match Database::connect_member(url, &member.login, current, workstation).await {
+        Ok(check) => check.close().await,
+        Err(StoreError::PasswordRefused) => {
+            let bucket = unknown_identifier_bucket(&member.login);
+            let minutes =
+                u32::try_from(portee_domain::auth::LOCK_DURATION.as_secs() / 60).unwrap_or(15);
+            let failures = guest
+                .count_refused_password(&member.login, &bucket, workstation, lock_at(), minutes)
+                .await?;
+            tracing::warn!(
+                staff_id,
+                failures,
+                "own password change: current password refused"
+            );
+            slow_down(failures).await;
+            if failures >= lock_at() {
+                return Err(SignInError::Locked);
+            }
+            return Err(SignInError::Invalid(
+                "Le mot de passe actuel est incorrect.".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    check_new_password(new).map_err(|e| SignInError::Invalid(e.message().to_owned()))?;
+    if new == current {
+        return Err(SignInError::Invalid(
+            "Le nouveau mot de passe doit différer de l'actuel.".into(),
+        ));
+    }
+    let new = new.to_owned();
+    let secret = tokio::task::spawn_blocking(move || password_secret(&new))
+        .await
+        .map_err(|_| SignInError::Invalid("Le mot de passe n'a pas pu être chiffré.".into()))?
+        .map_err(|e| SignInError::Invalid(e.to_string()))?;
+    Ok(db
+        .set_own_password(
+            staff_id,
+            &secret,
+            member.version,
+            &Actor::staff(staff_id, workstation),
+        )
+        .await?)
+}
+
+/// The sign-in rules; a success is audited as `success_action`.
+async fn check_credentials(
+    db: &Database,
+    site: i16,
+    login: &str,
+    password: &str,
+    workstation: &str,
+    success_action: &'static str,
+) -> Result<SignedIn, SignInError> {
+    let login = checked_login(site, login, password)?;
     let staff = match db.staff_by_login(&login).await? {
         // Demo accounts (public passwords) sign in only on a demo database.
         Some(s) if s.is_demo && !db.is_demo_database().await? => None,
@@ -249,7 +401,7 @@ pub async fn create_first_admin(
         .map_err(|e: DomainError| SignInError::Invalid(e.message().to_owned()))?;
     check_new_password(password).map_err(|e| SignInError::Invalid(e.message().to_owned()))?;
     let password = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+    let secret = tokio::task::spawn_blocking(move || password_secret(&password))
         .await
         .map_err(|_| SignInError::Invalid("Le mot de passe n'a pas pu être chiffré.".into()))?
         .map_err(|e| SignInError::Invalid(e.to_string()))?;
@@ -257,7 +409,8 @@ pub async fn create_first_admin(
         login,
         display_name: name.to_string(),
         role: "admin".into(),
-        password_hash: hash,
+        password_hash: secret.hash,
+        scram_verifier: secret.scram,
         must_change_password: false,
         sites: vec![],
     };
@@ -322,11 +475,11 @@ pub async fn change_own_password(
         ));
     }
     let new = new.to_owned();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&new))
+    let secret = tokio::task::spawn_blocking(move || password_secret(&new))
         .await
         .map_err(|_| SignInError::Invalid("Le mot de passe n'a pas pu être chiffré.".into()))?
         .map_err(|e| SignInError::Invalid(e.to_string()))?;
     Ok(db
-        .set_own_password(staff_id, &hash, member.version, &actor)
+        .set_own_password(staff_id, &secret, member.version, &actor)
         .await?)
 }

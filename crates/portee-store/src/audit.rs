@@ -86,16 +86,41 @@ pub(crate) fn to_json<T: Serialize>(value: &T) -> Option<String> {
     serde_json::to_string(value).ok()
 }
 
-pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log \
-    (occurred_at, actor_kind, staff_id, workstation, action, entity_type, entity_id, before_json, after_json, \
-    family_id, student_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-    COALESCE($10, (SELECT family_id FROM students WHERE id = $11)), $11)";
+/// How each backend appends an entry. SQLite: a plain INSERT. PostgreSQL:
+/// `portee_audit_append` (migration 0007), which in a staff member's
+/// session stamps the session's own account and time whatever is passed,
+/// and which is the only way a staff role can write to the log.
+pub(crate) trait AuditSql {
+    const INSERT_AUDIT: &'static str;
+}
+
+impl AuditSql for sqlx::Sqlite {
+    const INSERT_AUDIT: &'static str = "INSERT INTO audit_log \
+        (occurred_at, actor_kind, staff_id, workstation, action, entity_type, entity_id, before_json, after_json, \
+        family_id, student_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+        COALESCE($10, (SELECT family_id FROM students WHERE id = $11)), $11)";
+}
+
+impl AuditSql for sqlx::Postgres {
+    const INSERT_AUDIT: &'static str =
+        "SELECT portee_audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+}
+
+/// The append statement of the backend `_conn` belongs to.
+pub(crate) fn insert_audit_sql<'c, E>(_conn: &E) -> &'static str
+where
+    E: sqlx::Executor<'c>,
+    E::Database: AuditSql,
+{
+    <E::Database as AuditSql>::INSERT_AUDIT
+}
 
 /// Appends `entry` on `$conn` (a transaction of either backend).
 macro_rules! append_audit {
     ($conn:expr, $actor:expr, $now:expr, $entry:expr) => {{
         let entry: $crate::audit::AuditEntry<'_> = $entry;
-        sqlx::query($crate::audit::INSERT_AUDIT)
+        let conn = $conn;
+        sqlx::query($crate::audit::insert_audit_sql(&conn))
             .bind($now)
             .bind($actor.kind.as_str())
             .bind($actor.staff_id)
@@ -107,7 +132,7 @@ macro_rules! append_audit {
             .bind(entry.after)
             .bind(entry.family_id)
             .bind(entry.student_id)
-            .execute($conn)
+            .execute(conn)
             .await
     }};
 }

@@ -10,6 +10,9 @@ use sqlx::{
 
 use crate::StoreError;
 
+/// PostgreSQL's role for the sign-in screen (migration 0007).
+pub const GUEST_ROLE: &str = "portee_connexion";
+
 /// How long a connection attempt may take before the user is told.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a SQLite writer waits for another writer before giving up.
@@ -132,37 +135,11 @@ impl Database {
     pub async fn connect_sized(url: &str, max_connections: u32) -> Result<Database, StoreError> {
         let max_connections = max_connections.max(1);
         match parse_url(url)? {
-            Options::Postgres(options) => {
-                // One direct attempt first: the pool would retry until its
-                // timeout and report only "timed out", while the user needs
-                // the precise reason (refused, unknown database, password).
-                match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
-                    .await
-                {
-                    Err(_) => {
-                        return Err(StoreError::Unavailable {
-                            reason: format!(
-                                "le serveur ne répond pas (aucune réponse en {} s)",
-                                CONNECT_TIMEOUT.as_secs()
-                            ),
-                            source: None,
-                        });
-                    }
-                    Ok(Err(e)) => return Err(StoreError::from_sqlx(e)),
-                    Ok(Ok(conn)) => {
-                        let _ = conn.close().await;
-                    }
-                }
-                let pool = PgPoolOptions::new()
-                    .max_connections(max_connections)
-                    .min_connections(0)
-                    .acquire_timeout(CONNECT_TIMEOUT)
-                    // A connection broken by a server restart is dropped and
-                    // replaced rather than handed out again.
-                    .test_before_acquire(true)
-                    .connect_lazy_with(options);
-                Ok(Database::Postgres(pool))
-            }
+            // One direct attempt first (in `connect_pg`): the pool would
+            // retry until its timeout and report only "timed out", while the
+            // user needs the precise reason (refused, unknown database,
+            // password).
+            Options::Postgres(options) => Self::connect_pg(options, max_connections).await,
             Options::Sqlite(options) => {
                 let path = options.get_filename().to_path_buf();
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -200,6 +177,124 @@ impl Database {
                 Ok(Database::Sqlite(pool))
             }
         }
+    }
+
+    /// [`Database::connect`], on PostgreSQL as `user` (else the URL's)
+    /// with `password` (else the URL's): `portee-admin` as a superuser, the
+    /// password given for this run only.
+    pub async fn connect_as_user(
+        url: &str,
+        user: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<Database, StoreError> {
+        match parse_url(url)? {
+            Options::Postgres(mut options) => {
+                if let Some(user) = user {
+                    options = options.username(user);
+                }
+                if let Some(password) = password {
+                    options = options.password(password);
+                }
+                Self::connect_pg(options, 4).await
+            }
+            Options::Sqlite(_) => Self::connect(url).await,
+        }
+    }
+
+    /// On PostgreSQL, whether this connection's role is a superuser (who
+    /// alone may run the migrations that create Portée's roles).
+    pub async fn is_superuser(&self) -> Result<bool, StoreError> {
+        match self {
+            Database::Postgres(p) => Ok(sqlx::query_scalar(
+                "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
+            )
+            .fetch_one(p)
+            .await?),
+            Database::Sqlite(_) => Ok(true),
+        }
+    }
+
+    /// On PostgreSQL, the connection used before anyone signs in: the
+    /// role `portee_connexion` (no password, no data: it may only read the
+    /// schema version and the sites, and call the sign-in functions),
+    /// whatever user and password the URL holds. On SQLite, [`Database::connect`].
+    pub async fn connect_guest(url: &str) -> Result<Database, StoreError> {
+        match parse_url(url)? {
+            Options::Postgres(options) => {
+                let options = options
+                    .username(GUEST_ROLE)
+                    .password("")
+                    .application_name("Portée (connexion)");
+                Self::connect_pg(options, 2).await
+            }
+            Options::Sqlite(_) => Self::connect(url).await,
+        }
+    }
+
+    /// PostgreSQL: a pool connected as the staff member's own login role
+    /// `login` with `password` (the server checks it), tagged with the
+    /// `workstation` for the audit triggers. A refused password, a disabled
+    /// or locked account: [`StoreError::PasswordRefused`]. The URL's own
+    /// user and password, if any, are not used.
+    pub async fn connect_member(
+        url: &str,
+        login: &str,
+        password: &str,
+        workstation: &str,
+    ) -> Result<Database, StoreError> {
+        let Options::Postgres(options) = parse_url(url)? else {
+            return Err(StoreError::InvalidUrl {
+                reason: "une connexion nominative n'existe que sur PostgreSQL".into(),
+            });
+        };
+        let workstation: String = workstation
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .take(60)
+            .collect();
+        let options = options
+            .username(login)
+            .password(password)
+            .application_name("Portée")
+            .options([("portee.workstation", workstation.as_str())]);
+        match Self::connect_pg(options, 4).await {
+            Err(StoreError::Unavailable {
+                source: Some(sqlx::Error::Database(e)),
+                ..
+            }) if matches!(e.code().as_deref(), Some("28P01" | "28000")) => {
+                Err(StoreError::PasswordRefused)
+            }
+            other => other,
+        }
+    }
+
+    async fn connect_pg(
+        options: PgConnectOptions,
+        max_connections: u32,
+    ) -> Result<Database, StoreError> {
+        match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options)).await {
+            Err(_) => {
+                return Err(StoreError::Unavailable {
+                    reason: format!(
+                        "le serveur ne répond pas (aucune réponse en {} s)",
+                        CONNECT_TIMEOUT.as_secs()
+                    ),
+                    source: None,
+                });
+            }
+            Ok(Err(e)) => return Err(StoreError::from_sqlx(e)),
+            Ok(Ok(conn)) => {
+                let _ = conn.close().await;
+            }
+        }
+        Ok(Database::Postgres(
+            PgPoolOptions::new()
+                .max_connections(max_connections)
+                .min_connections(0)
+                .acquire_timeout(CONNECT_TIMEOUT)
+                .test_before_acquire(true)
+                .connect_lazy_with(options),
+        ))
     }
 
     pub fn kind(&self) -> DatabaseKind {

@@ -36,6 +36,20 @@ pub enum StoreError {
          rechargez la fiche pour voir ce qui est enregistré avant de le modifier."
     )]
     ResubmittedDifferently,
+    /// PostgreSQL refused the identifier and password of a staff member's
+    /// own login role (or the role may not log in: disabled, locked).
+    #[error("Identifiant ou mot de passe refusé par la base de données.")]
+    PasswordRefused,
+    /// PostgreSQL's rights (privileges, row-level security) refused the
+    /// operation to the connected member.
+    #[error("Vos droits ne permettent pas cette opération.")]
+    Forbidden,
+    /// A shared database older than this build: the app never migrates it.
+    #[error(
+        "La base de données est au schéma {found}, cette version de Portée attend le schéma \
+         {expected} : un administrateur doit d'abord lancer « portee-admin migrate »."
+    )]
+    SchemaOutdated { found: i64, expected: i64 },
     /// A value refused by a domain rule checked inside the transaction.
     #[error("{message}")]
     Invalid { message: String },
@@ -93,6 +107,8 @@ impl StoreError {
                             source: Some(err),
                         }
                     }
+                    // PostgreSQL: the member's rights refuse it.
+                    Some("42501") => StoreError::Forbidden,
                     // PostgreSQL serialization failure / deadlock.
                     Some("40001" | "40P01") => StoreError::Conflict,
                     // SQLite busy or locked (see `is_sqlite_busy`).
@@ -118,6 +134,20 @@ impl StoreError {
             Ok(())
         } else {
             Err(StoreError::Conflict)
+        }
+    }
+
+    /// True when PostgreSQL refused the connection's login itself: a
+    /// member's role disabled (NOLOGIN), locked or given another password
+    /// since their pool opened.
+    pub fn is_login_refused(&self) -> bool {
+        match self {
+            StoreError::PasswordRefused => true,
+            StoreError::Unavailable {
+                source: Some(sqlx::Error::Database(e)),
+                ..
+            } => matches!(e.code().as_deref(), Some("28P01" | "28000")),
+            _ => false,
         }
     }
 

@@ -24,7 +24,7 @@ mod staff;
 mod stats;
 
 pub use audit::{Actor, ActorKind};
-pub use connect::{Database, DatabaseKind, Location, describe_url};
+pub use connect::{Database, DatabaseKind, GUEST_ROLE, Location, describe_url};
 pub use dossiers::{DossierChanges, DossierRow, NewDossier};
 pub use error::StoreError;
 pub use journal::{AuditFilter, AuditRow, OTHER_SITE_CHILD};
@@ -35,5 +35,5 @@ pub use records::{
 pub use schema::{SchemaVersion, expected_schema_version};
 pub use search::SearchHit;
 pub use seats::{SeatOutcome, SeatRequest, SlotRow};
-pub use staff::{NewStaff, StaffChange, StaffRow};
+pub use staff::{DemoAccountRow, NewStaff, PasswordSecret, StaffChange, StaffRow};
 pub use stats::{SiteCounts, Stats};

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use portee_domain::{
     family::FamilyContact,
-    search::{GuardianKeys, StudentKeys, student_tokens},
+    search::{GuardianKeys, contact_tokens},
 };
 use serde::Serialize;
 
@@ -15,6 +15,96 @@ use crate::{
     audit::{Actor, AuditEntry, append_audit, now, to_json},
     pool::{WritePool, for_update, on_pool},
 };
+
+/// The contact tokens of `guardians` (`contact_tokens`), as the token and
+/// weight lists the SQL takes.
+fn contact_token_lists(guardians: &[GuardianRow]) -> (Vec<String>, Vec<i16>) {
+    let keys: Vec<GuardianKeys<'_>> = guardians
+        .iter()
+        .map(|g| GuardianKeys {
+            last_name: &g.last_name,
+            first_name: &g.first_name,
+            phones: [
+                g.phone_mobile.as_deref(),
+                g.phone_home.as_deref(),
+                g.phone_work.as_deref(),
+            ],
+            email: g.email.as_deref(),
+        })
+        .collect();
+    contact_tokens(&keys).into_iter().unzip()
+}
+
+/// Replacing a family's contact tokens for every child of the family, on
+/// each backend.
+pub(crate) trait ContactTokenSql: sqlx::Database {
+    async fn replace_contact_tokens(
+        tx: &mut sqlx::Transaction<'static, Self>,
+        family_id: i64,
+        old: &[String],
+        new: &[String],
+        weights: &[i16],
+    ) -> Result<(), StoreError>;
+}
+
+impl ContactTokenSql for sqlx::Postgres {
+    /// `portee_replace_contact_tokens` (migration 0007), a SECURITY
+    /// DEFINER function: row-level security hides the tokens of a child on
+    /// another site from the writer.
+    async fn replace_contact_tokens(
+        tx: &mut sqlx::Transaction<'static, Self>,
+        family_id: i64,
+        old: &[String],
+        new: &[String],
+        weights: &[i16],
+    ) -> Result<(), StoreError> {
+        sqlx::query("SELECT portee_replace_contact_tokens($1, $2, $3, $4)")
+            .bind(family_id)
+            .bind(old)
+            .bind(new)
+            .bind(weights)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+}
+
+impl ContactTokenSql for sqlx::Sqlite {
+    /// The same as PostgreSQL's function: the old contact tokens of every
+    /// child of the family go, the new ones come, a token already there
+    /// keeping the higher weight.
+    async fn replace_contact_tokens(
+        tx: &mut sqlx::Transaction<'static, Self>,
+        family_id: i64,
+        old: &[String],
+        new: &[String],
+        weights: &[i16],
+    ) -> Result<(), StoreError> {
+        for token in old {
+            sqlx::query(
+                "DELETE FROM search_tokens WHERE token = $1 \
+                 AND student_id IN (SELECT id FROM students WHERE family_id = $2)",
+            )
+            .bind(token)
+            .bind(family_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (token, weight) in new.iter().zip(weights) {
+            sqlx::query(
+                "INSERT INTO search_tokens (token, student_id, weight, site_id) \
+                 SELECT $1, id, $2, site_id FROM students WHERE family_id = $3 \
+                 ON CONFLICT (token, student_id) DO UPDATE SET weight = MAX(weight, excluded.weight)",
+            )
+            .bind(token)
+            .bind(weight)
+            .bind(family_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct StudentRow {
@@ -292,47 +382,15 @@ impl Database {
                 .await?
                 .rows_affected())?;
             }
-            // The students' search keys follow the new phones and e-mails.
+            // The students' search keys follow the new phones and e-mails:
+            // the contact tokens of every child of the family (on sites the
+            // writer may not see too) are replaced, nothing else
+            // (`contact_tokens`).
             let guardians: Vec<GuardianRow> =
                 sqlx::query_as(SELECT_GUARDIANS).bind(family_id).fetch_all(&mut *tx).await?;
-            let keys: Vec<GuardianKeys<'_>> = guardians
-                .iter()
-                .map(|g| GuardianKeys {
-                    last_name: &g.last_name,
-                    first_name: &g.first_name,
-                    phones: [g.phone_mobile.as_deref(), g.phone_home.as_deref(), g.phone_work.as_deref()],
-                    email: g.email.as_deref(),
-                })
-                .collect();
-            let students: Vec<(i64, String, String, NaiveDate)> = sqlx::query_as(
-                "SELECT id, last_name, first_name, birth_date FROM students WHERE family_id = $1",
-            )
-            .bind(family_id)
-            .fetch_all(&mut *tx)
-            .await?;
-            // One DELETE and one multi-row INSERT for the whole family.
-            sqlx::query("DELETE FROM search_tokens WHERE student_id IN (SELECT id FROM students WHERE family_id = $1)")
-                .bind(family_id)
-                .execute(&mut *tx)
-                .await?;
-            let tokens: Vec<(String, i64, i16)> = students
-                .iter()
-                .flat_map(|(id, last_name, first_name, birth_date)| {
-                    student_tokens(
-                        StudentKeys { last_name, first_name, birth_date: *birth_date, family_number: &before_family.family_number },
-                        &keys,
-                    )
-                    .into_iter()
-                    .map(move |(token, weight)| (token, *id, weight))
-                })
-                .collect();
-            if !tokens.is_empty() {
-                let mut qb = sqlx::QueryBuilder::new("INSERT INTO search_tokens (token, student_id, weight) ");
-                qb.push_values(tokens, |mut b, (token, id, weight)| {
-                    b.push_bind(token).push_bind(id).push_bind(weight);
-                });
-                qb.build().execute(&mut *tx).await?;
-            }
+            let (old_tokens, _) = contact_token_lists(&before_guardians);
+            let (new_tokens, new_weights) = contact_token_lists(&guardians);
+            ContactTokenSql::replace_contact_tokens(&mut tx, family_id, &old_tokens, &new_tokens, &new_weights).await?;
             let after_family: FamilyRow =
                 sqlx::query_as(SELECT_FAMILY).bind(family_id).fetch_one(&mut *tx).await?;
             let contact_json = |f: &FamilyRow, g: &[GuardianRow]| to_json(&serde_json::json!({

@@ -45,6 +45,21 @@ impl Database {
         })
     }
 
+    /// Refuses a database whose schema is older than this build expects
+    /// (`SchemaOutdated`, saying which command to run): the app never
+    /// migrates a shared database itself.
+    pub async fn check_schema(&self) -> Result<SchemaVersion, StoreError> {
+        let found = self.schema_version().await?;
+        let expected = expected_schema_version();
+        if found.version < expected {
+            return Err(StoreError::SchemaOutdated {
+                found: found.version,
+                expected,
+            });
+        }
+        Ok(found)
+    }
+
     /// Reads the newest applied migration from the database itself.
     pub async fn schema_version(&self) -> Result<SchemaVersion, StoreError> {
         let row: Option<(i64, String)> = match self {

@@ -21,8 +21,8 @@ pub struct SearchHit {
     pub score: i64,
 }
 
-/// The SQL for a query of `alternatives.len()` words with
-/// `alternatives[i]` prefixes each, within `sites` sites (0: every site).
+/// The SQL for a query of `words.len()` words, `words[i]` holding the
+/// length of each prefix of word `i`, within `sites` sites (0: every site).
 /// Only placeholders vary with the input, never its text.
 ///
 /// The ranking is the sum of the weights of every token that matches a
@@ -31,25 +31,32 @@ pub struct SearchHit {
 /// of students, without changing the results:
 ///
 /// 1. `m`: one aggregate over the index ranges, scores only, no join (an
-///    index-only scan: PostgreSQL's primary key carries the weight since
-///    migration 0006, SQLite's table is its primary key).
-/// 2. `best`: without a site filter, only the students whose score reaches
-///    the `limit`-th best score are joined to `students` and sorted by
-///    name. Any other student ranks after at least `limit` students with a
-///    higher score, so it could not be returned. On PostgreSQL the join is
-///    a `LATERAL` lookup by id (the planner would otherwise hash all the
-///    students, not knowing how few candidates pass the threshold). With a
-///    site filter every candidate's site must be read: a plain join.
+///    index-only scan: PostgreSQL's indexes carry the weight). Within
+///    sites, the ranges are read per site (`search_tokens_site`, migration
+///    0007: each token row carries its student's site). When one word is
+///    a lone letter or two (« dupont j ») and another is longer, the
+///    longer word drives: its students are the candidates, and only their
+///    own tokens are read for the other words (`search_tokens_student`),
+///    instead of the lone letter's tens of thousands of rows. A student
+///    must match every word, so the driving word's students are the only
+///    ones who can, and their scores are the same sums.
+/// 2. `best`: only the students whose score reaches the `limit`-th best
+///    score are joined to `students` and sorted by name. Any other student
+///    ranks after at least `limit` students with a higher score, so it
+///    could not be returned. On PostgreSQL the join is a `LATERAL` lookup
+///    by id (the planner would otherwise hash all the students, not
+///    knowing how few candidates pass the threshold).
 /// 3. Families are joined for the `limit` rows kept, not for every match.
-fn search_sql(alternatives: &[usize], sites: usize, postgres: bool) -> String {
+fn search_sql(words: &[Vec<usize>], sites: usize, postgres: bool) -> String {
     let mut n = 0;
     let mut param = || {
         n += 1;
         n
     };
     let mut word_conditions = Vec::new();
-    for &count in alternatives {
-        let ranges: Vec<String> = (0..count)
+    for prefixes in words {
+        let ranges: Vec<String> = prefixes
+            .iter()
             .map(|_| {
                 let (lo, hi) = (param(), param());
                 format!("(token >= ${lo} AND token < ${hi})")
@@ -57,6 +64,12 @@ fn search_sql(alternatives: &[usize], sites: usize, postgres: bool) -> String {
             .collect();
         word_conditions.push(format!("({})", ranges.join(" OR ")));
     }
+    let site_filter = if sites == 0 {
+        String::new()
+    } else {
+        let list: Vec<String> = (0..sites).map(|_| format!("${}", param())).collect();
+        format!(" AND site_id IN ({})", list.join(", "))
+    };
     let any = word_conditions.join(" OR ");
     // With one word every row read matches it: nothing more to check.
     let having = if word_conditions.len() > 1 {
@@ -69,41 +82,63 @@ fn search_sql(alternatives: &[usize], sites: usize, postgres: bool) -> String {
     } else {
         String::new()
     };
-    let (join, filter) = if sites == 0 {
-        let limit = param();
-        let join = if postgres {
-            "CROSS JOIN LATERAL (SELECT * FROM students WHERE id = m.student_id LIMIT 1) s"
-        } else {
-            "JOIN students s ON s.id = m.student_id"
-        };
-        let filter = format!(
-            "m.score >= (SELECT MIN(k.score) FROM \
-             (SELECT score FROM m ORDER BY score DESC LIMIT ${limit}) k)"
-        );
-        (join, filter)
+    let m = match driving_word(words) {
+        Some(d) => format!(
+            "WITH c AS MATERIALIZED (\
+                 SELECT DISTINCT student_id FROM search_tokens WHERE {}{site_filter}), \
+             m AS MATERIALIZED (\
+                 SELECT t.student_id, SUM(t.weight) AS score FROM c \
+                 JOIN search_tokens t ON t.student_id = c.student_id \
+                 WHERE {any} GROUP BY t.student_id{having})",
+            word_conditions[d]
+        ),
+        None => format!(
+            "WITH m AS MATERIALIZED (\
+                 SELECT student_id, SUM(weight) AS score FROM search_tokens \
+                 WHERE ({any}){site_filter} GROUP BY student_id{having})"
+        ),
+    };
+    let threshold = param();
+    let join = if postgres {
+        "CROSS JOIN LATERAL (SELECT * FROM students WHERE id = m.student_id LIMIT 1) s"
     } else {
-        let list: Vec<String> = (0..sites).map(|_| format!("${}", param())).collect();
-        (
-            "JOIN students s ON s.id = m.student_id",
-            format!("s.site_id IN ({})", list.join(", ")),
-        )
+        "JOIN students s ON s.id = m.student_id"
     };
     let limit = param();
     format!(
-        "WITH m AS MATERIALIZED (\
-             SELECT student_id, SUM(weight) AS score FROM search_tokens \
-             WHERE {any} GROUP BY student_id{having}), \
+        "{m}, \
          best AS MATERIALIZED (\
              SELECT m.student_id, m.score, s.last_name, s.first_name, s.birth_date, \
                     s.site_id, s.family_id \
              FROM m {join} \
-             WHERE {filter} \
+             WHERE m.score >= (SELECT MIN(k.score) FROM \
+                 (SELECT score FROM m ORDER BY score DESC LIMIT ${threshold}) k) \
              ORDER BY m.score DESC, s.last_name, s.first_name, s.id LIMIT ${limit}) \
          SELECT b.student_id, b.last_name, b.first_name, b.birth_date, b.site_id, \
                 b.family_id, f.family_number, b.score \
          FROM best b JOIN families f ON f.id = b.family_id \
          ORDER BY b.score DESC, b.last_name, b.first_name, b.student_id"
     )
+}
+
+/// The word that drives a query (see [`search_sql`]): the one with the
+/// longest shortest prefix, when it has at least 3 characters and another
+/// word has a prefix of 2 or fewer. `None`: every word is read by range.
+fn driving_word(words: &[Vec<usize>]) -> Option<usize> {
+    if words.len() < 2 {
+        return None;
+    }
+    let shortest = |w: &Vec<usize>| w.iter().copied().min().unwrap_or(0);
+    let (d, longest) = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (i, shortest(w)))
+        .max_by_key(|&(i, len)| (len, std::cmp::Reverse(i)))?;
+    let unselective = words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| i != d && shortest(w) <= 2);
+    (longest >= 3 && unselective).then_some(d)
 }
 
 impl Database {
@@ -129,9 +164,13 @@ impl Database {
             return Ok(Vec::new());
         }
         let limit = i64::from(limit.clamp(1, 200));
-        let alternatives: Vec<usize> = query.words.iter().map(|w| w.prefixes.len()).collect();
+        let words: Vec<Vec<usize>> = query
+            .words
+            .iter()
+            .map(|w| w.prefixes.iter().map(String::len).collect())
+            .collect();
         let postgres = matches!(self, Database::Postgres(_));
-        let sql = search_sql(&alternatives, sites.map_or(0, <[i16]>::len), postgres);
+        let sql = search_sql(&words, sites.map_or(0, <[i16]>::len), postgres);
         on_pool!(self, pool => {
             let mut q = sqlx::query_as::<_, SearchHit>(sqlx::AssertSqlSafe(sql));
             for word in &query.words {
@@ -139,15 +178,10 @@ impl Database {
                     q = q.bind(prefix.clone()).bind(prefix_end(prefix));
                 }
             }
-            match sites {
-                None => q = q.bind(limit),
-                Some(sites) => {
-                    for site in sites {
-                        q = q.bind(*site);
-                    }
-                }
+            for site in sites.unwrap_or(&[]) {
+                q = q.bind(*site);
             }
-            q.bind(limit).fetch_all(pool).await.map_err(StoreError::from)
+            q.bind(limit).bind(limit).fetch_all(pool).await.map_err(StoreError::from)
         })
     }
 }
@@ -159,18 +193,40 @@ mod tests {
     #[test]
     fn sql_numbers_placeholders_in_order() {
         for postgres in [true, false] {
-            let sql = search_sql(&[1, 2], 0, postgres);
+            let sql = search_sql(&[vec![3], vec![4, 5]], 0, postgres);
             assert!(sql.contains("(token >= $1 AND token < $2)"));
             assert!(sql.contains("((token >= $3 AND token < $4) OR (token >= $5 AND token < $6))"));
             assert!(sql.contains(" HAVING SUM(CASE WHEN"));
             assert!(sql.contains("ORDER BY score DESC LIMIT $7)"));
             assert!(sql.contains("s.id LIMIT $8)"));
+            assert!(!sql.contains("WITH c AS"));
             assert_eq!(sql.contains("LATERAL"), postgres);
-            let sql = search_sql(&[1], 2, postgres);
+            let sql = search_sql(&[vec![2]], 2, postgres);
             assert!(!sql.contains("HAVING"));
-            assert!(sql.contains("WHERE s.site_id IN ($3, $4) ORDER BY"));
-            assert!(sql.contains("s.id LIMIT $5)"));
-            assert!(!sql.contains("LATERAL"));
+            assert!(
+                sql.contains(
+                    "WHERE ((token >= $1 AND token < $2)) AND site_id IN ($3, $4) GROUP BY"
+                )
+            );
+            assert!(sql.contains("ORDER BY score DESC LIMIT $5)"));
+            assert!(sql.contains("s.id LIMIT $6)"));
         }
+    }
+
+    #[test]
+    fn a_long_word_drives_a_lone_letter() {
+        assert_eq!(driving_word(&[vec![6], vec![1]]), Some(0));
+        assert_eq!(driving_word(&[vec![1], vec![6]]), Some(1));
+        assert_eq!(driving_word(&[vec![2], vec![3, 4]]), Some(1));
+        // Nothing unselective, or nothing selective enough: ranges.
+        assert_eq!(driving_word(&[vec![4], vec![6]]), None);
+        assert_eq!(driving_word(&[vec![2], vec![2]]), None);
+        assert_eq!(driving_word(&[vec![6]]), None);
+        let sql = search_sql(&[vec![6], vec![1]], 1, true);
+        assert!(sql.starts_with(
+            "WITH c AS MATERIALIZED (SELECT DISTINCT student_id FROM search_tokens \
+             WHERE ((token >= $1 AND token < $2)) AND site_id IN ($5)), m AS"
+        ));
+        assert!(sql.contains("ORDER BY score DESC LIMIT $6)"));
     }
 }

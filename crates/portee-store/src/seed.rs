@@ -10,7 +10,7 @@ use sqlx::QueryBuilder;
 use crate::{
     Database, StoreError,
     audit::{Actor, AuditEntry, append_audit, now},
-    pool::{WritePool, on_pool},
+    pool::{WritePool, is_postgres, on_pool},
 };
 
 /// Rows per INSERT statement (well under both databases' bind limits).
@@ -28,8 +28,9 @@ macro_rules! bulk {
     }};
 }
 
-/// The search tokens of every student of `net` (ids are index + 1).
-fn search_tokens(net: &DemoNetwork) -> Vec<(String, i64, i16)> {
+/// The search tokens of every student of `net` (ids are index + 1): token,
+/// student, weight, the student's site.
+fn search_tokens(net: &DemoNetwork) -> Vec<(String, i64, i16, i16)> {
     let mut by_family: HashMap<usize, Vec<GuardianKeys<'_>>> = HashMap::new();
     for g in &net.guardians {
         by_family.entry(g.family).or_default().push(GuardianKeys {
@@ -59,7 +60,7 @@ fn search_tokens(net: &DemoNetwork) -> Vec<(String, i64, i16)> {
         out.extend(
             student_tokens(keys, guardians)
                 .into_iter()
-                .map(|(t, w)| (t, id, w)),
+                .map(|(t, w)| (t, id, w, student.site_id)),
         );
     }
     out
@@ -182,6 +183,14 @@ impl Database {
     /// marks it) and holds demo accounts: only then may the sign-in screen
     /// show the demo accounts and their public passwords.
     pub async fn has_demo_accounts(&self) -> Result<bool, StoreError> {
+        if let Database::Postgres(p) = self {
+            // Readable before sign-in (portee_connexion), see migration 0007.
+            return Ok(
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM portee_demo_accounts())")
+                    .fetch_one(p)
+                    .await?,
+            );
+        }
         on_pool!(self, pool => {
             let n: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM staff WHERE is_demo \
@@ -213,15 +222,24 @@ impl Database {
     }
 
     /// Writes `net` into this empty, migrated database. `password_hashes`
-    /// holds one hash per `net.staff` entry, in order.
+    /// holds one Argon2id hash per `net.staff` entry, in order (SQLite's
+    /// accounts), `scram_verifiers` one SCRAM verifier each (PostgreSQL's:
+    /// each demo account becomes a login role, see
+    /// `portee_staff_login_role`, migration 0007).
+    ///
+    /// On PostgreSQL this runs as a superuser or the owner (`portee-admin
+    /// seed`): the rows are written with `portee.bulk` set, so the audit
+    /// triggers leave the bulk to the one `demo.seed` entry and the
+    /// network's past written here.
     #[tracing::instrument(skip_all, fields(students = net.students.len()), err)]
     pub async fn insert_demo(
         &self,
         net: &DemoNetwork,
         password_hashes: &[String],
+        scram_verifiers: &[String],
         actor: &Actor,
     ) -> Result<(), StoreError> {
-        if password_hashes.len() != net.staff.len() {
+        if password_hashes.len() != net.staff.len() || scram_verifiers.len() != net.staff.len() {
             return Err(StoreError::Invalid {
                 message: "Un mot de passe chiffré par compte est attendu.".into(),
             });
@@ -240,6 +258,9 @@ impl Database {
         let tokens = search_tokens(net);
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            if is_postgres(pool) {
+                sqlx::query("SELECT set_config('portee.bulk', 'on', true)").execute(&mut *tx).await?;
+            }
             bulk!(tx, "INSERT INTO school_years (id, label, start_year, starts_on, ends_on) ",
                 net.school_years.iter().enumerate(), |b, (i, y)| {
                 b.push_bind(id(i)).push_bind(&y.label).push_bind(y.start_year).push_bind(y.starts_on).push_bind(y.ends_on);
@@ -319,8 +340,8 @@ impl Database {
                     .push_bind(d.uploaded_by_staff.map(id)).push_bind(d.uploaded_at).push_bind(d.reviewed_by_staff.map(id))
                     .push_bind(d.reviewed_at).push_bind(d.version);
             });
-            bulk!(tx, "INSERT INTO search_tokens (token, student_id, weight) ", tokens.iter(), |b, (t, s, w)| {
-                b.push_bind(t).push_bind(s).push_bind(w);
+            bulk!(tx, "INSERT INTO search_tokens (token, student_id, weight, site_id) ", tokens.iter(), |b, (t, s, w, site)| {
+                b.push_bind(t).push_bind(s).push_bind(w).push_bind(site);
             });
             // The demo's past: who validated each dossier and who uploaded
             // and reviewed each document, as the audit log would hold it.
@@ -340,6 +361,19 @@ impl Database {
                     .execute(&mut *tx)
                     .await?;
                 }
+            }
+            if is_postgres(pool) {
+                // Each demo account is a login role (the staff INSERT's
+                // trigger made it; shared with every other demo database of
+                // the server: same identifiers, same public passwords).
+                for (i, verifier) in scram_verifiers.iter().enumerate() {
+                    sqlx::query("SELECT portee_staff_password($1, $2, FALSE, NULL)")
+                        .bind(id(i))
+                        .bind(verifier)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("SELECT set_config('portee.bulk', 'off', true)").execute(&mut *tx).await?;
             }
             // Only now is this database a demo (its accounts' passwords are public).
             sqlx::query(

@@ -10,6 +10,22 @@ use crate::{
     pool::{WritePool, for_update, is_postgres, on_pool},
 };
 
+/// On PostgreSQL, gives the login role of account `$id` the verifier
+/// `$scram` (`portee_staff_password`, migration 0007), inside `$tx`.
+macro_rules! set_role_password {
+    ($pool:expr, $tx:expr, $id:expr, $scram:expr) => {
+        if is_postgres($pool)
+            && let Some(scram) = $scram
+        {
+            sqlx::query("SELECT portee_staff_password($1, $2, FALSE, NULL)")
+                .bind($id)
+                .bind(scram)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    };
+}
+
 /// A staff account as stored, with its sites.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StaffRow {
@@ -72,7 +88,11 @@ pub struct NewStaff {
     pub login: String,
     pub display_name: String,
     pub role: String,
+    /// The Argon2id hash SQLite's accounts are checked against.
     pub password_hash: String,
+    /// The SCRAM-SHA-256 verifier of the same password, PostgreSQL's (the
+    /// account's login role gets it). `None`: the role has no password yet.
+    pub scram_verifier: Option<String>,
     pub must_change_password: bool,
     pub sites: Vec<i16>,
 }
@@ -307,6 +327,7 @@ impl Database {
             .bind(at)
             .fetch_one(&mut *tx)
             .await?;
+            set_role_password!(pool, tx, id, new.scram_verifier.as_deref());
             let actor = Actor::staff(id, actor_workstation);
             append_audit!(&mut *tx, &actor, at, AuditEntry {
                 action: "staff.create_first_admin",
@@ -323,13 +344,28 @@ impl Database {
     }
 }
 
+/// A password as each backend keeps it: the Argon2id hash (SQLite) and
+/// the SCRAM-SHA-256 verifier (PostgreSQL's login role; `None`: left as
+/// it is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordSecret {
+    pub hash: String,
+    pub scram: Option<String>,
+}
+
+impl From<String> for PasswordSecret {
+    fn from(hash: String) -> Self {
+        Self { hash, scram: None }
+    }
+}
+
 /// Changes to an account by an administrator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StaffChange {
     /// Active or disabled.
     Active(bool),
-    /// A new password hash, to be changed at the next sign-in.
-    ResetPassword(String),
+    /// A new password, to be changed at the next sign-in.
+    ResetPassword(PasswordSecret),
     /// Role and sites.
     RoleAndSites { role: String, sites: Vec<i16> },
 }
@@ -365,6 +401,8 @@ impl Database {
                     .execute(&mut *tx)
                     .await?;
             }
+            // PostgreSQL: the INSERT's trigger created the login role.
+            set_role_password!(pool, tx, id, new.scram_verifier.as_deref());
             append_audit!(&mut *tx, actor, at, AuditEntry {
                 action: "staff.create",
                 entity_type: "staff",
@@ -460,18 +498,19 @@ impl Database {
                     .rows_affected())?;
                     if *active { "staff.enable" } else { "staff.disable" }
                 }
-                StaffChange::ResetPassword(hash) => {
+                StaffChange::ResetPassword(secret) => {
                     StoreError::expect_one_row(sqlx::query(
                         "UPDATE staff SET password_hash = $1, must_change_password = TRUE, failed_attempts = 0, \
                          locked_until = NULL, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4",
                     )
-                    .bind(hash)
+                    .bind(&secret.hash)
                     .bind(at)
                     .bind(id)
                     .bind(expected_version)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected())?;
+                    set_role_password!(pool, tx, id, secret.scram.as_deref());
                     "staff.reset_password"
                 }
                 StaffChange::RoleAndSites { role, sites } => {
@@ -527,26 +566,38 @@ impl Database {
     /// `Conflict`: an administrator reset or changed it meanwhile, nothing
     /// written); clears the "change at next sign-in" flag and the failure
     /// count. Audited. Returns the account's new version.
+    ///
+    /// On PostgreSQL a member may not write staff rows: the function
+    /// `portee_staff_password` sets the login role's verifier and updates
+    /// the row the same way, for the member's own account only.
     pub async fn set_own_password(
         &self,
         staff_id: i64,
-        password_hash: &str,
+        secret: &PasswordSecret,
         expected_version: i32,
         actor: &Actor,
     ) -> Result<i32, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let at = now();
-            let version: Option<i32> = sqlx::query_scalar(
-                "UPDATE staff SET password_hash = $1, must_change_password = FALSE, failed_attempts = 0, \
-                 updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4 RETURNING version",
-            )
-            .bind(password_hash)
-            .bind(at)
-            .bind(staff_id)
-            .bind(expected_version)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let version: Option<i32> = match (is_postgres(pool), secret.scram.as_deref()) {
+                (true, Some(scram)) => sqlx::query_scalar("SELECT portee_staff_password($1, $2, FALSE, $3)")
+                    .bind(staff_id)
+                    .bind(scram)
+                    .bind(expected_version)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                _ => sqlx::query_scalar(
+                    "UPDATE staff SET password_hash = $1, must_change_password = FALSE, failed_attempts = 0, \
+                     updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4 RETURNING version",
+                )
+                .bind(&secret.hash)
+                .bind(at)
+                .bind(staff_id)
+                .bind(expected_version)
+                .fetch_optional(&mut *tx)
+                .await?,
+            };
             let Some(version) = version else {
                 return Err(StoreError::Conflict);
             };
@@ -573,5 +624,141 @@ impl Database {
                 .fetch_optional(pool)
                 .await?)
         })
+    }
+}
+
+/// A demo account, as the sign-in screen of a demo database lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DemoAccountRow {
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub sites: Vec<i16>,
+}
+
+/// Sign-in on PostgreSQL, where the password is the server's (migration
+/// 0007): what the sign-in screen may know before anyone is signed in
+/// (connected as `portee_connexion`), the count of refused passwords, and
+/// the member's own successful sign-in.
+impl Database {
+    /// True when at least one staff account exists.
+    pub async fn has_staff(&self) -> Result<bool, StoreError> {
+        Ok(match self {
+            Database::Postgres(p) => {
+                sqlx::query_scalar("SELECT portee_has_staff()")
+                    .fetch_one(p)
+                    .await?
+            }
+            Database::Sqlite(p) => {
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM staff)")
+                    .fetch_one(p)
+                    .await?
+            }
+        })
+    }
+
+    /// The active demo accounts of a database marked as a demo (their
+    /// passwords are public); none elsewhere.
+    pub async fn demo_accounts(&self) -> Result<Vec<DemoAccountRow>, StoreError> {
+        match self {
+            Database::Postgres(p) => Ok(sqlx::query_as(
+                "SELECT login, display_name, role, sites FROM portee_demo_accounts()",
+            )
+            .fetch_all(p)
+            .await?),
+            Database::Sqlite(p) => {
+                let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+                    "SELECT id, login, display_name, role FROM staff WHERE is_demo AND active \
+                     AND EXISTS (SELECT 1 FROM database_settings WHERE id = 1 AND demo) ORDER BY id",
+                )
+                .fetch_all(p)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for (id, login, display_name, role) in rows {
+                    let sites = sqlx::query_scalar(
+                        "SELECT site_id FROM staff_sites WHERE staff_id = $1 ORDER BY site_id",
+                    )
+                    .bind(id)
+                    .fetch_all(p)
+                    .await?;
+                    out.push(DemoAccountRow {
+                        login,
+                        display_name,
+                        role,
+                        sites,
+                    });
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// PostgreSQL (as `portee_connexion`): whether `login` may try to sign
+    /// in now (not locked; an expired lock is lifted). `bucket` stands for
+    /// an identifier that matches no account.
+    pub async fn sign_in_allowed(&self, login: &str, bucket: &str) -> Result<bool, StoreError> {
+        let Database::Postgres(p) = self else {
+            return Err(postgres_only());
+        };
+        Ok(sqlx::query_scalar("SELECT portee_sign_in_allowed($1, $2)")
+            .bind(login)
+            .bind(bucket)
+            .fetch_one(p)
+            .await?)
+    }
+
+    /// PostgreSQL (as `portee_connexion`): counts one password the server
+    /// refused for `login` (or its `bucket`), locking the account (its
+    /// role's password expires) at the `lock_at`-th for `lock_minutes`.
+    /// Audited by the database. Returns the count.
+    pub async fn count_refused_password(
+        &self,
+        login: &str,
+        bucket: &str,
+        workstation: &str,
+        lock_at: u32,
+        lock_minutes: u32,
+    ) -> Result<u32, StoreError> {
+        let Database::Postgres(p) = self else {
+            return Err(postgres_only());
+        };
+        let n: i32 = sqlx::query_scalar("SELECT portee_sign_in_failed($1, $2, $3, $4, $5)")
+            .bind(login)
+            .bind(bucket)
+            .bind(workstation)
+            .bind(i32::try_from(lock_at).unwrap_or(i32::MAX))
+            .bind(i32::try_from(lock_minutes).unwrap_or(i32::MAX))
+            .fetch_one(p)
+            .await?;
+        Ok(u32::try_from(n).unwrap_or(0))
+    }
+
+    /// PostgreSQL (as the member): records the member's own sign-in or
+    /// unlock (`action`) on `site`, failures reset, audited. `None` when the
+    /// account may not sign in there now (not one of its sites, locked, a
+    /// demo account outside a demo database); else the account's version.
+    pub async fn record_member_sign_in(
+        &self,
+        site: i16,
+        action: &'static str,
+        workstation: &str,
+    ) -> Result<Option<i32>, StoreError> {
+        let Database::Postgres(p) = self else {
+            return Err(postgres_only());
+        };
+        Ok(
+            sqlx::query_scalar("SELECT portee_record_sign_in($1, $2, $3)")
+                .bind(site)
+                .bind(action)
+                .bind(workstation)
+                .fetch_one(p)
+                .await?,
+        )
+    }
+}
+
+fn postgres_only() -> StoreError {
+    StoreError::Invalid {
+        message: "Cette opération n'existe que sur une base PostgreSQL.".into(),
     }
 }

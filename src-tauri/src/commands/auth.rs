@@ -9,6 +9,7 @@ use portee_api::{
 };
 use portee_domain::{Site, auth::Role};
 use portee_services::session::{self, SignInError, SignedIn};
+use portee_store::DatabaseKind;
 use tauri::State;
 
 use crate::{AppState, error::store_error, workstation};
@@ -54,30 +55,28 @@ pub async fn auth_status(
     request: (),
 ) -> Result<AuthStatusResponse, ApiError> {
     let () = request;
+    // Before sign-in: on PostgreSQL the guest role, which reads no staff
+    // row, only what these two functions say.
     let db = state.database(false).await?;
-    let first_admin_needed = db.staff_count().await.map_err(store_error)? == 0;
-    let demo_accounts = if db.has_demo_accounts().await.map_err(store_error)? {
-        db.all_staff()
-            .await
-            .map_err(store_error)?
-            .into_iter()
-            .filter(|s| s.is_demo && s.active)
-            .map(|s| DemoAccount {
-                password: format!("demo-{}", s.login),
-                role_label: Role::from_code(&s.role).map_or("?", Role::label).to_owned(),
-                // Administrators see every site: say so rather than list eight.
-                sites: if s.role == "admin" {
-                    Vec::new()
-                } else {
-                    s.sites.iter().map(|id| site_name(*id)).collect()
-                },
-                login: s.login,
-                display_name: s.display_name,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let first_admin_needed = !db.has_staff().await.map_err(store_error)?;
+    let demo_accounts = db
+        .demo_accounts()
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .map(|s| DemoAccount {
+            password: format!("demo-{}", s.login),
+            role_label: Role::from_code(&s.role).map_or("?", Role::label).to_owned(),
+            // Administrators see every site: say so rather than list eight.
+            sites: if s.role == "admin" {
+                Vec::new()
+            } else {
+                s.sites.iter().map(|id| site_name(*id)).collect()
+            },
+            login: s.login,
+            display_name: s.display_name,
+        })
+        .collect();
     let (session, locked) = match state.sessions().peek() {
         Some((s, locked)) => (Some(info(&s)), locked),
         None => (None, false),
@@ -110,11 +109,27 @@ pub async fn sign_in(
         return Err(ApiError::validation("site_id", "Choisissez votre site."));
     };
     let db = state.database(false).await?;
-    let signed = session::sign_in(&db, site, &request.login, &request.password, &workstation())
+    let (signed, member_db) = if db.kind() == DatabaseKind::Postgres {
+        // The member connects as their own PostgreSQL role.
+        session::sign_in_postgres(
+            &db,
+            &state.database_url()?,
+            site,
+            &request.login,
+            &request.password,
+            &workstation(),
+            "auth.sign_in",
+        )
         .await
-        .map_err(sign_in_error)?;
+        .map_err(sign_in_error)?
+    } else {
+        let signed = session::sign_in(&db, site, &request.login, &request.password, &workstation())
+            .await
+            .map_err(sign_in_error)?;
+        (signed, db)
+    };
     let out = info(&signed);
-    state.sessions().start(signed);
+    state.sessions().start(signed, member_db);
     Ok(out)
 }
 
@@ -141,20 +156,38 @@ pub async fn activity(state: State<'_, AppState>, request: ()) -> Result<(), Api
 #[tracing::instrument(skip_all, err)]
 pub async fn unlock(state: State<'_, AppState>, request: UnlockRequest) -> Result<(), ApiError> {
     let opened = state.sessions().member()?;
-    let db = state.database(false).await?;
+    let db = opened.db.clone();
     // The account as it stands now: disabled or locked accounts are refused
-    // like at sign-in; changed rights end the session (see session.rs).
-    let fresh =
-        match session::confirm_password(&db, &opened.member, &request.password, &workstation())
-            .await
-        {
-            Ok(fresh) => fresh,
-            // The password was right, but the account no longer covers the site.
-            Err(SignInError::WrongSite) => {
-                return Err(crate::session::ended(&state, &db, &opened).await);
-            }
-            Err(e) => return Err(sign_in_error(e)),
-        };
+    // like at sign-in; changed rights end the session (see session.rs). On
+    // PostgreSQL the server checks the password (a new connection as the
+    // member, closed at once: the session keeps its own).
+    let confirmed = if db.kind() == DatabaseKind::Postgres {
+        let guest = state.database(false).await?;
+        session::sign_in_postgres(
+            &guest,
+            &state.database_url()?,
+            opened.member.site,
+            &opened.member.login,
+            &request.password,
+            &workstation(),
+            "auth.unlock",
+        )
+        .await
+        .map(|(fresh, check)| {
+            tauri::async_runtime::spawn(async move { check.close().await });
+            fresh
+        })
+    } else {
+        session::confirm_password(&db, &opened.member, &request.password, &workstation()).await
+    };
+    let fresh = match confirmed {
+        Ok(fresh) => fresh,
+        // The password was right, but the account no longer covers the site.
+        Err(SignInError::WrongSite) => {
+            return Err(crate::session::ended(&state, &db, &opened).await);
+        }
+        Err(e) => return Err(sign_in_error(e)),
+    };
     crate::session::unlock(&state, &db, &opened, &fresh).await
 }
 
@@ -171,6 +204,15 @@ pub async fn create_first_admin(
         ));
     }
     let db = state.database(false).await?;
+    if db.kind() == DatabaseKind::Postgres {
+        // The guest role creates nothing: on a shared database the first
+        // administrator comes from the server's side.
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Sur une base PostgreSQL partagée, le premier administrateur est créé sur le \
+             serveur avec « portee-admin create-admin ».",
+        ));
+    }
     session::create_first_admin(
         &db,
         &request.login,
@@ -197,15 +239,29 @@ pub async fn change_own_password(
             "Les deux mots de passe diffèrent.",
         ));
     }
-    match session::change_own_password(
-        &db,
-        &opened.member,
-        &request.current_password,
-        &request.new_password,
-        &workstation(),
-    )
-    .await
-    {
+    let changed = if db.kind() == DatabaseKind::Postgres {
+        let guest = state.database(false).await?;
+        session::change_own_password_postgres(
+            &db,
+            &guest,
+            &state.database_url()?,
+            &opened.member,
+            &request.current_password,
+            &request.new_password,
+            &workstation(),
+        )
+        .await
+    } else {
+        session::change_own_password(
+            &db,
+            &opened.member,
+            &request.current_password,
+            &request.new_password,
+            &workstation(),
+        )
+        .await
+    };
+    match changed {
         Ok(version) => {
             crate::session::password_changed(&state, &opened, version);
             Ok(())

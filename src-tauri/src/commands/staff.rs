@@ -69,10 +69,10 @@ fn check_role_and_sites(role: Option<&str>, sites: &[i16]) -> Result<(Role, Vec<
     Ok((role, sites))
 }
 
-async fn hash(password: String) -> Result<String, ApiError> {
+async fn hash(password: String) -> Result<portee_store::PasswordSecret, ApiError> {
     check_new_password(&password)
         .map_err(|e| ApiError::validation("temporary_password", e.message()))?;
-    tokio::task::spawn_blocking(move || portee_services::auth::hash_password(&password))
+    tokio::task::spawn_blocking(move || portee_services::auth::password_secret(&password))
         .await
         .map_err(|_| ApiError::internal())?
         .map_err(|_| ApiError::internal())
@@ -117,12 +117,13 @@ pub async fn create_staff(
     let name = PersonName::parse(&request.display_name)
         .map_err(|e| ApiError::validation("display_name", e.message()))?;
     let (role, sites) = check_role_and_sites(request.role.as_deref(), &request.site_ids)?;
-    let password_hash = hash(request.temporary_password).await?;
+    let secret = hash(request.temporary_password).await?;
     let new = NewStaff {
         login,
         display_name: name.to_string(),
         role: role.code().to_owned(),
-        password_hash,
+        password_hash: secret.hash,
+        scram_verifier: secret.scram,
         must_change_password: true,
         sites,
     };
