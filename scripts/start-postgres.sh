@@ -38,10 +38,13 @@ if [ "$(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW ssl' 2>/dev/null)" 
     -c "ALTER SYSTEM SET ssl_key_file = '/etc/ssl/private/ssl-cert-snakeoil.key'" -c "ALTER SYSTEM SET ssl = on" \
     -c "SELECT pg_reload_conf()"
 fi
+# Server settings are read and changed as the postgres system user (peer
+# authentication on the local socket), whatever the TCP rules say.
+as_pg() { $SUDO runuser -u postgres -- psql -X -q -d postgres -tA "$@"; }
 # Portée's staff roles sign in with their own password (issue 9): the
 # server asks members of portee_staff for it (SCRAM), whatever else this
 # test server trusts. These lines go first in pg_hba.conf.
-hba=$(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW hba_file')
+hba=$(as_pg -c 'SHOW hba_file')
 if ! $SUDO grep -q '^# portee: staff roles' "$hba"; then
   log "asking Portée's staff roles for their password (pg_hba.conf)"
   tmp=$(mktemp)
@@ -50,21 +53,23 @@ if ! $SUDO grep -q '^# portee: staff roles' "$hba"; then
     echo "local all +portee_staff scram-sha-256"
     echo "host all +portee_staff 127.0.0.1/32 scram-sha-256"
     echo "host all +portee_staff ::1/128 scram-sha-256"
+    echo "host all portee_connexion 127.0.0.1/32 trust"
+    echo "host all portee_connexion ::1/128 trust"
     $SUDO cat "$hba"
   } > "$tmp"
   $SUDO cp "$tmp" "$hba"
   rm -f "$tmp"
-  psql -h 127.0.0.1 -U postgres -d postgres -qtAc 'SELECT pg_reload_conf()' >/dev/null
+  as_pg -c 'SELECT pg_reload_conf()' >/dev/null
 fi
 # auth_delay: every refused password waits, so a direct connection cannot
 # try passwords quickly (the app's own lock-out is in the database). It
 # needs a restart, once.
-if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW shared_preload_libraries' | grep -q auth_delay; then
+if ! as_pg -c 'SHOW shared_preload_libraries' | grep -q auth_delay; then
   log "loading auth_delay (restart)"
-  current=$(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW shared_preload_libraries')
+  current=$(as_pg -c 'SHOW shared_preload_libraries')
   libs="auth_delay${current:+,$current}"
-  psql -h 127.0.0.1 -U postgres -d postgres -q -c "ALTER SYSTEM SET shared_preload_libraries = '$libs'"
-  data=$(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW data_directory')
+  as_pg -c "ALTER SYSTEM SET shared_preload_libraries = '$libs'"
+  data=$(as_pg -c 'SHOW data_directory')
   cluster=$(pg_lsclusters -h | awk -v d="$data" '$6 == d { print $1 " " $2 }' | head -1)
   if [ -n "$cluster" ]; then
     # shellcheck disable=SC2086
@@ -75,8 +80,7 @@ if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW shared_preload_librari
   for _ in $(seq 1 50); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.2; done
 fi
 # (Known once the library is loaded.)
-if [ "$(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW auth_delay.milliseconds')" = "0" ]; then
-  psql -h 127.0.0.1 -U postgres -d postgres -q -c "ALTER SYSTEM SET auth_delay.milliseconds = '300'" \
-    -c "SELECT pg_reload_conf()" >/dev/null
+if [ "$(as_pg -c 'SHOW auth_delay.milliseconds')" = "0" ]; then
+  as_pg -c "ALTER SYSTEM SET auth_delay.milliseconds = '300'" -c "SELECT pg_reload_conf()" >/dev/null
 fi
 log "ready on 127.0.0.1:5432"

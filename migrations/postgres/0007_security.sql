@@ -118,9 +118,13 @@ CREATE INDEX audit_log_xact ON audit_log (xact_id) WHERE xact_id IS NOT NULL;
 
 -- The staff member of this session (an active account whose login is the
 -- session's role), or NULL: the owner, a superuser, portee_connexion.
+-- A demo account (public password) counts only in a database marked as a
+-- demo: its role, shared by the server, is nobody in another database.
 CREATE FUNCTION portee_current_staff_id() RETURNS BIGINT
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT id FROM staff WHERE login = session_user::text AND active
+    SELECT id FROM staff
+     WHERE login = session_user::text AND active
+       AND (NOT is_demo OR EXISTS (SELECT 1 FROM database_settings WHERE id = 1 AND demo))
 $$;
 
 -- The sites the session's member covers: every site for an administrator,
@@ -132,12 +136,12 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
                     THEN (SELECT array_agg(id ORDER BY id) FROM sites)
                     ELSE (SELECT array_agg(site_id ORDER BY site_id) FROM staff_sites
                           WHERE staff_id = st.id) END
-        FROM staff st WHERE st.login = session_user::text AND st.active), '{}')
+        FROM staff st WHERE st.id = portee_current_staff_id()), '{}')
 $$;
 
 CREATE FUNCTION portee_is_admin() RETURNS BOOLEAN
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT EXISTS (SELECT 1 FROM staff WHERE login = session_user::text AND active AND role = 'admin')
+    SELECT EXISTS (SELECT 1 FROM staff WHERE id = portee_current_staff_id() AND role = 'admin')
 $$;
 
 -- The sites whose offer the session's member may change: a responsable's
@@ -150,7 +154,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
                     WHEN 'responsable' THEN (SELECT array_agg(site_id ORDER BY site_id)
                                              FROM staff_sites WHERE staff_id = st.id)
                END
-        FROM staff st WHERE st.login = session_user::text AND st.active), '{}')
+        FROM staff st WHERE st.id = portee_current_staff_id()), '{}')
 $$;
 
 -- 4. Row-level security ----------------------------------------------------
@@ -412,9 +416,9 @@ CREATE FUNCTION portee_replace_contact_tokens(p_family_id BIGINT, p_old TEXT[], 
                                               p_weights SMALLINT[]) RETURNS VOID
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-    IF portee_current_staff_id() IS NOT NULL AND NOT portee_is_admin() AND NOT EXISTS (
-        SELECT 1 FROM students s WHERE s.family_id = p_family_id
-           AND s.site_id = ANY (portee_visible_sites())) THEN
+    IF NOT pg_has_role(session_user, 'portee_owner', 'MEMBER') AND NOT portee_is_admin()
+       AND NOT EXISTS (SELECT 1 FROM students s WHERE s.family_id = p_family_id
+                          AND s.site_id = ANY (portee_visible_sites())) THEN
         RAISE EXCEPTION 'family not visible' USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF EXISTS (SELECT 1 FROM unnest(p_old || p_new) t
@@ -460,6 +464,35 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
      WHERE s.is_demo AND s.active
        AND EXISTS (SELECT 1 FROM database_settings WHERE id = 1 AND demo)
      ORDER BY s.id
+$$;
+
+-- The other children of a student's family, for the fiche élève: a child
+-- on a site the caller does not cover is listed with its site only, never
+-- its name (the policy would hide it altogether). Only for a student the
+-- caller may see.
+CREATE FUNCTION portee_family_siblings(p_student_id BIGINT)
+RETURNS TABLE (id BIGINT, last_name TEXT, first_name TEXT, site_id SMALLINT)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    WITH v AS (SELECT portee_visible_sites() AS sites,
+                      pg_has_role(session_user, 'portee_owner', 'MEMBER') AS unbound)
+    SELECT s.id,
+           CASE WHEN v.unbound OR s.site_id = ANY (v.sites) THEN s.last_name END,
+           CASE WHEN v.unbound OR s.site_id = ANY (v.sites) THEN s.first_name END,
+           s.site_id
+      FROM v, students me
+      JOIN students s ON s.family_id = me.family_id AND s.id <> me.id
+     WHERE me.id = p_student_id AND (v.unbound OR me.site_id = ANY (v.sites))
+     ORDER BY s.birth_date, s.id
+$$;
+
+-- Every account's identifier and name, for whoever reads the log (a
+-- member reads only their own staff row, but the history of a record names
+-- the colleagues who changed it).
+CREATE FUNCTION portee_staff_directory() RETURNS TABLE (id BIGINT, login TEXT, display_name TEXT)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT id, login, display_name FROM staff
+     WHERE portee_current_staff_id() IS NOT NULL
+        OR pg_has_role(session_user, 'portee_owner', 'MEMBER')
 $$;
 
 -- Whether `p_login` may try to sign in now; lifts an expired lock.
@@ -766,3 +799,4 @@ GRANT EXECUTE ON FUNCTION portee_sign_in_allowed(TEXT, TEXT),
     portee_sign_in_failed(TEXT, TEXT, TEXT, INT, INT) TO portee_connexion;
 GRANT EXECUTE ON FUNCTION portee_has_staff(), portee_demo_accounts()
     TO portee_connexion, portee_staff;
+GRANT EXECUTE ON FUNCTION portee_staff_directory(), portee_family_siblings(BIGINT) TO portee_staff;

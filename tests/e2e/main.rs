@@ -6,6 +6,7 @@ use std::time::Duration;
 use fantoccini::{Locator, key::Key};
 use portee_store::{Database, expected_schema_version};
 mod auth;
+mod postgres;
 mod privacy;
 mod records;
 
@@ -65,8 +66,13 @@ async fn status_bar_shows_the_sqlite_database_the_app_created() {
 async fn status_bar_shows_the_postgres_database_in_use() {
     let pg = TestDb::postgres().await.unwrap();
     let name = pg.url.rsplit('/').next().unwrap().to_owned();
+    // Prepared on the server's side (`portee-admin migrate`); the app's URL
+    // holds no user and no password.
+    let db = portee_store::Database::connect(&pg.url).await.unwrap();
+    db.migrate().await.unwrap();
+    db.close().await;
     let options = LaunchOptions {
-        database_url: Some(pg.url.clone()),
+        database_url: Some(format!("postgres://127.0.0.1:5432/{name}")),
         ..Default::default()
     };
     scenario("statut-postgres", options, async |app| {

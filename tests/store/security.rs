@@ -325,6 +325,32 @@ async fn a_change_made_with_psql_is_audited_under_the_member_with_before_and_aft
         .await?;
     assert_eq!(shown[0].action, "row.update");
     assert_eq!(shown[0].staff_login.as_deref(), Some("agent.meudon"));
+    // A colleague's change, read back by the agent through the store: the
+    // history names the colleague (though the agent reads no other staff row).
+    let (ok, _, err) = psql(
+        &t,
+        "agent2.meudon",
+        "demo-agent2.meudon",
+        &format!("UPDATE families SET town = 'Meudon-la-Forêt' WHERE id = {family}"),
+    );
+    assert!(ok, "{err}");
+    let agent = Database::connect(&url_as(&t, "agent.meudon", "demo-agent.meudon")).await?;
+    let read = agent
+        .audit_entries(
+            &portee_store::AuditFilter {
+                family_id: Some(family),
+                ..Default::default()
+            },
+            5,
+        )
+        .await?;
+    agent.close().await;
+    assert_eq!(read[0].staff_login.as_deref(), Some("agent2.meudon"));
+    assert_eq!(
+        read[0].staff_name.as_deref().map(str::is_empty),
+        Some(false)
+    );
+    assert_eq!(read[1].staff_login.as_deref(), Some("agent.meudon"));
     // Nothing written about the other family.
     assert_eq!(
         count(&db, &format!("SELECT COUNT(*) FROM audit_log WHERE family_id = {elsewhere} AND action LIKE 'row.%'")).await?,
@@ -596,6 +622,24 @@ async fn the_store_connected_as_the_meudon_agent_searches_and_reads_meudon_only(
     ));
     let here = count(&db, "SELECT MIN(id) FROM students WHERE site_id = 5").await?;
     assert_eq!(agent.student_record(here).await?.student.id, here);
+    // A Meudon child with a sibling on another site: the fiche mentions the
+    // sibling with its site only.
+    let with_sibling = count(
+        &db,
+        "SELECT COALESCE(MIN(a.id), 0) FROM students a JOIN students b \
+         ON b.family_id = a.family_id AND b.site_id <> 5 WHERE a.site_id = 5",
+    )
+    .await?;
+    if with_sibling > 0 {
+        let record = agent.student_record_for(with_sibling, Some(&[5])).await?;
+        let hidden: Vec<_> = record.siblings.iter().filter(|s| s.site_id != 5).collect();
+        assert!(!hidden.is_empty());
+        assert!(
+            hidden
+                .iter()
+                .all(|s| s.last_name.is_none() && s.first_name.is_none())
+        );
+    }
     agent.close().await;
     Ok(())
 }
@@ -610,4 +654,47 @@ async fn two_demo_databases_seeded_at_once_share_the_demo_roles() -> anyhow::Res
         assert_eq!(n, "0");
     }
     Ok(())
+}
+
+#[tokio::test]
+async fn a_demo_role_is_nobody_in_a_database_that_is_not_a_demo() -> anyhow::Result<()> {
+    // The demo roles exist on the server (a demo database beside the real one).
+    let (_demo_db, _demo) = demo().await?;
+    let t = TestDb::postgres().await?;
+    let db = Database::connect(&t.url).await?;
+    db.migrate().await?;
+    let login = fresh_login("reel");
+    let result = async {
+        portee_services::session::create_first_admin(
+            &db,
+            &login,
+            "Claire Martin",
+            "Conservatoire-2026",
+            "poste",
+        )
+        .await?;
+        // The demo agent's public password opens a connection to the server,
+        // but in this database the role is nobody.
+        for (sql, expected) in [
+            ("SELECT COUNT(*) FROM portee_staff_directory()", "0"),
+            ("SELECT COUNT(*) FROM staff", "0"),
+            ("SELECT COUNT(*) FROM audit_log", "0"),
+            ("SELECT cardinality(portee_visible_sites())", "0"),
+            ("SELECT portee_is_admin()", "f"),
+        ] {
+            let (ok, out, err) = as_agent(&t, sql);
+            assert!(ok, "{sql}: {err}");
+            assert_eq!(out, expected, "{sql}");
+        }
+        let (ok, _, err) = as_agent(
+            &t,
+            "SELECT portee_replace_contact_tokens(1, '{}', '{t0600000000}', '{15}')",
+        );
+        assert!(!ok && err.contains("not visible"), "{err}");
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    db.close().await;
+    drop_role(&login).await;
+    result
 }

@@ -468,7 +468,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// The families of actions an administrator filters the log by.
-pub const ACTION_GROUPS: [(&str, &str); 9] = [
+pub const ACTION_GROUPS: [(&str, &str); 10] = [
     ("auth.", "Connexions"),
     ("staff.", "Comptes du personnel"),
     ("family.", "Familles et coordonnées"),
@@ -478,6 +478,7 @@ pub const ACTION_GROUPS: [(&str, &str); 9] = [
     ("seat.", "Places dans les créneaux"),
     ("slot.", "Capacités des créneaux"),
     ("journal.", "Exports du journal"),
+    ("row.", "Modifications faites directement dans la base"),
 ];
 
 /// The French words for an action filter (`document.` → « Documents »,

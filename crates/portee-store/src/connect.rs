@@ -224,7 +224,7 @@ impl Database {
                 let options = options
                     .username(GUEST_ROLE)
                     .password("")
-                    .application_name("Portée (connexion)");
+                    .application_name("portee (connexion)");
                 Self::connect_pg(options, 2).await
             }
             Options::Sqlite(_) => Self::connect(url).await,
@@ -255,7 +255,7 @@ impl Database {
         let options = options
             .username(login)
             .password(password)
-            .application_name("Portée")
+            .application_name("portee")
             .options([("portee.workstation", workstation.as_str())]);
         match Self::connect_pg(options, 4).await {
             Err(StoreError::Unavailable {

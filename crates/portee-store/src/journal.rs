@@ -100,7 +100,7 @@ const ONLY_TOLD_ONCE: &str = "NOT (a.origin = 'row' AND EXISTS (SELECT 1 FROM au
      WHERE p.xact_id = a.xact_id AND p.origin = 'app'))";
 
 /// The SQL and its bound values for `filter`, newest first, `limit` rows.
-fn journal_sql(filter: &AuditFilter, limit: i64) -> (String, Vec<Bind>) {
+fn journal_sql(filter: &AuditFilter, limit: i64, postgres: bool) -> (String, Vec<Bind>) {
     // A row entry written by a trigger (PostgreSQL, migration 0007) in a
     // transaction that also holds the app's own entry says again what that
     // entry says: only the app's is shown. A row entry alone (a change
@@ -191,12 +191,20 @@ fn journal_sql(filter: &AuditFilter, limit: i64) -> (String, Vec<Bind>) {
             )
         }
     };
+    // Authors' names: on PostgreSQL a member reads only their own staff
+    // row; the directory function gives every account's identifier and
+    // name (nothing else) to whoever reads the log (migration 0007).
+    let staff = if postgres {
+        "portee_staff_directory()"
+    } else {
+        "staff"
+    };
     (
         format!(
             "SELECT a.id, a.occurred_at, a.actor_kind, a.staff_id, s.login AS staff_login, \
              s.display_name AS staff_name, a.workstation, a.action, a.entity_type, a.entity_id, \
              a.before_json, a.after_json, a.family_id, a.student_id{masked} \
-             FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id \
+             FROM audit_log a LEFT JOIN {staff} s ON s.id = a.staff_id \
              {filter_sql}ORDER BY a.id DESC LIMIT ${limit_param}"
         ),
         binds,
@@ -211,7 +219,8 @@ impl Database {
         filter: &AuditFilter,
         limit: u32,
     ) -> Result<Vec<AuditRow>, StoreError> {
-        let (sql, binds) = journal_sql(filter, i64::from(limit.clamp(1, 5000)));
+        let postgres = matches!(self, Database::Postgres(_));
+        let (sql, binds) = journal_sql(filter, i64::from(limit.clamp(1, 5000)), postgres);
         on_pool!(self, pool => {
             let mut q = sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(sql));
             for b in binds {
@@ -245,6 +254,7 @@ mod tests {
                 ..Default::default()
             },
             50,
+            false,
         );
         assert!(sql.contains(&format!(
             "WHERE {ONLY_TOLD_ONCE} AND a.staff_id = $1 AND (a.action >= $2 AND a.action < $3) AND \
@@ -252,7 +262,13 @@ mod tests {
         )));
         assert!(sql.ends_with("ORDER BY a.id DESC LIMIT $7"));
         assert_eq!(binds.len(), 7);
-        let (sql, binds) = journal_sql(&AuditFilter::default(), 10);
+        let (sql, binds) = journal_sql(&AuditFilter::default(), 10, false);
+        assert!(sql.contains("LEFT JOIN staff s"));
+        assert!(
+            journal_sql(&AuditFilter::default(), 10, true)
+                .0
+                .contains("LEFT JOIN portee_staff_directory() s")
+        );
         assert!(sql.contains(&format!("WHERE {ONLY_TOLD_ONCE} ORDER BY")));
         assert_eq!(binds.len(), 1);
     }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::{
     Database, StoreError,
     audit::{Actor, AuditEntry, append_audit, now, to_json},
-    pool::{WritePool, for_update, on_pool},
+    pool::{WritePool, for_update, is_postgres, on_pool},
 };
 
 /// The contact tokens of `guardians` (`contact_tokens`), as the token and
@@ -264,14 +264,23 @@ impl Database {
             let family: FamilyRow = sqlx::query_as(SELECT_FAMILY).bind(student.family_id).fetch_one(pool).await?;
             let guardians: Vec<GuardianRow> =
                 sqlx::query_as(SELECT_GUARDIANS).bind(student.family_id).fetch_all(pool).await?;
-            let siblings: Vec<SiblingRow> = sqlx::query_as(
-                "SELECT id, last_name, first_name, site_id FROM students WHERE family_id = $1 AND id <> $2 \
-                 ORDER BY birth_date, id",
-            )
-            .bind(student.family_id)
-            .bind(student_id)
-            .fetch_all(pool)
-            .await?;
+            // PostgreSQL: the policy hides a child on another site, whom the
+            // fiche still mentions (site only): a SECURITY DEFINER function.
+            let siblings: Vec<SiblingRow> = if is_postgres(pool) {
+                sqlx::query_as("SELECT id, last_name, first_name, site_id FROM portee_family_siblings($1)")
+                    .bind(student_id)
+                    .fetch_all(pool)
+                    .await?
+            } else {
+                sqlx::query_as(
+                    "SELECT id, last_name, first_name, site_id FROM students WHERE family_id = $1 AND id <> $2 \
+                     ORDER BY birth_date, id",
+                )
+                .bind(student.family_id)
+                .bind(student_id)
+                .fetch_all(pool)
+                .await?
+            };
             let siblings = siblings
                 .into_iter()
                 .map(|s| match visible_sites {

@@ -49,7 +49,19 @@ impl Database {
     /// (`SchemaOutdated`, saying which command to run): the app never
     /// migrates a shared database itself.
     pub async fn check_schema(&self) -> Result<SchemaVersion, StoreError> {
-        let found = self.schema_version().await?;
+        let found = match self.schema_version().await {
+            Ok(found) => found,
+            // Never migrated: no migrations table yet.
+            Err(StoreError::Internal(sqlx::Error::Database(e)))
+                if e.code().as_deref() == Some("42P01") =>
+            {
+                SchemaVersion {
+                    version: 0,
+                    description: String::new(),
+                }
+            }
+            Err(e) => return Err(e),
+        };
         let expected = expected_schema_version();
         if found.version < expected {
             return Err(StoreError::SchemaOutdated {

@@ -205,8 +205,9 @@ mod tests {
             assert!(!sql.contains("HAVING"));
             assert!(
                 sql.contains(
-                    "WHERE ((token >= $1 AND token < $2)) AND site_id IN ($3, $4) GROUP BY"
-                )
+                    "WHERE (((token >= $1 AND token < $2))) AND site_id IN ($3, $4) GROUP BY"
+                ),
+                "{sql}"
             );
             assert!(sql.contains("ORDER BY score DESC LIMIT $5)"));
             assert!(sql.contains("s.id LIMIT $6)"));

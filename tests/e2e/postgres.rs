@@ -1,0 +1,156 @@
+//! The real window on the shared PostgreSQL database (issue 9): the app's
+//! URL holds no user and no password; a member signs in as their own
+//! PostgreSQL role, and the server decides what they see.
+
+use std::{path::Path, time::Duration};
+
+use fantoccini::Locator;
+use portee_store::{Actor, Database};
+use portee_tests::{
+    db::TestDb,
+    e2e::{LaunchOptions, scenario},
+};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The URL the workstation is given: host, port and base only.
+fn workstation_url(t: &TestDb) -> String {
+    let name = t.url.rsplit('/').next().unwrap_or_default();
+    format!("postgres://127.0.0.1:5432/{name}")
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_containing(&path, needle));
+        } else if let Ok(bytes) = std::fs::read(&path)
+            && bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+        {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn a_shared_database_not_prepared_yet_says_which_command_to_run() {
+    let pg = TestDb::postgres().await.unwrap();
+    let options = LaunchOptions {
+        database_url: Some(workstation_url(&pg)),
+        ..Default::default()
+    };
+    scenario("postgres-non-preparee", options, async |app| {
+        let reason = app
+            .wait_text("#base-indisponible", "portee-admin migrate", WAIT)
+            .await?;
+        anyhow::ensure!(!reason.contains("password"), "{reason}");
+        Ok(())
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_meudon_agent_signs_in_as_their_own_role_and_leaves_no_password_behind() {
+    let pg = TestDb::postgres().await.unwrap();
+    let db = Database::connect(&pg.url).await.unwrap();
+    db.migrate().await.unwrap();
+    portee_services::demo::seed(
+        &db,
+        400,
+        5,
+        chrono::Utc::now().date_naive(),
+        &Actor::system("test"),
+    )
+    .await
+    .unwrap();
+    let Database::Postgres(pool) = &db else {
+        unreachable!()
+    };
+    let (other_last, other_first): (String, String) = sqlx::query_as(
+        "SELECT last_name, first_name FROM students WHERE site_id = 7 AND last_name NOT IN \
+         (SELECT last_name FROM students WHERE site_id = 5) ORDER BY id LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let options = LaunchOptions {
+        database_url: Some(workstation_url(&pg)),
+        ..Default::default()
+    };
+    let result = scenario("postgres-agent-meudon", options, async |app| {
+        app.sign_in_demo(5, "agent.meudon").await?;
+        app.wait_text("#utilisateur", "Meudon", WAIT).await?;
+        // The window's connections are the agent's own role.
+        let Database::Postgres(pool) = &db else {
+            unreachable!()
+        };
+        let name = pg.url.rsplit('/').next().unwrap_or_default().to_owned();
+        let roles: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT usename::text FROM pg_stat_activity WHERE datname = $1 \
+             AND application_name LIKE 'portee%' ORDER BY 1",
+        )
+        .bind(&name)
+        .fetch_all(pool)
+        .await?;
+        anyhow::ensure!(
+            roles.iter().any(|r| r == "agent.meudon"),
+            "connexions de la fenêtre : {roles:?}"
+        );
+        anyhow::ensure!(
+            roles
+                .iter()
+                .all(|r| r == "agent.meudon" || r == "portee_connexion"),
+            "{roles:?}"
+        );
+
+        app.click("#nav-familles").await?;
+        app.fill("#recherche", "ma").await?;
+        app.wait_text("#recherche-compte", "résultat", WAIT).await?;
+        let sites = app
+            .client
+            .find_all(Locator::Css("#resultats .cell-site"))
+            .await?;
+        anyhow::ensure!(!sites.is_empty());
+        for cell in sites {
+            anyhow::ensure!(cell.text().await? == "Meudon", "un résultat hors de Meudon");
+        }
+        app.fill("#recherche", &format!("{other_first} {other_last}"))
+            .await?;
+        app.wait_text("#recherche-compte", "Aucun résultat", WAIT)
+            .await?;
+        app.screenshot("postgres-agent-meudon").await?;
+        app.click("#deconnexion").await?;
+        app.wait_for("#connexion-formulaire", WAIT).await?;
+
+        // Signed out: the member's connections are closed.
+        let mut left = Vec::new();
+        for _ in 0..50 {
+            left = sqlx::query_scalar::<_, String>(
+                "SELECT usename::text FROM pg_stat_activity WHERE datname = $1 \
+                 AND usename = 'agent.meudon'",
+            )
+            .bind(&name)
+            .fetch_all(pool)
+            .await?;
+            if left.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::ensure!(left.is_empty(), "connexions restées ouvertes : {left:?}");
+        // Nothing of the password on the workstation.
+        let found = files_containing(&app.data_dir, "demo-agent.meudon");
+        anyhow::ensure!(found.is_empty(), "mot de passe trouvé dans {found:?}");
+        Ok(())
+    })
+    .await;
+    db.close().await;
+    result.unwrap();
+}
