@@ -120,41 +120,65 @@ CREATE INDEX audit_log_xact ON audit_log (xact_id) WHERE xact_id IS NOT NULL;
 -- session's role), or NULL: the owner, a superuser, portee_connexion.
 -- A demo account (public password) counts only in a database marked as a
 -- demo: its role, shared by the server, is nobody in another database.
+-- (PL/pgSQL: its plans are cached for the session, where an SQL function
+-- that cannot be inlined is planned again at every call.)
 CREATE FUNCTION portee_current_staff_id() RETURNS BIGINT
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT id FROM staff
-     WHERE login = session_user::text AND active
-       AND (NOT is_demo OR EXISTS (SELECT 1 FROM database_settings WHERE id = 1 AND demo))
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    RETURN (SELECT id FROM staff
+             WHERE login = session_user::text AND active
+               AND (NOT is_demo OR EXISTS (SELECT 1 FROM database_settings WHERE id = 1 AND demo)));
+END
 $$;
 
 -- The sites the session's member covers: every site for an administrator,
 -- none for anyone who is not an active staff member.
 CREATE FUNCTION portee_visible_sites() RETURNS SMALLINT[]
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT COALESCE((
-        SELECT CASE WHEN st.role = 'admin'
-                    THEN (SELECT array_agg(id ORDER BY id) FROM sites)
-                    ELSE (SELECT array_agg(site_id ORDER BY site_id) FROM staff_sites
-                          WHERE staff_id = st.id) END
-        FROM staff st WHERE st.id = portee_current_staff_id()), '{}')
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    me RECORD;
+BEGIN
+    SELECT id, role INTO me FROM staff
+     WHERE login = session_user::text AND active
+       AND (NOT is_demo OR EXISTS (SELECT 1 FROM database_settings WHERE id = 1 AND demo));
+    IF NOT FOUND THEN
+        RETURN '{}';
+    ELSIF me.role = 'admin' THEN
+        RETURN (SELECT array_agg(id ORDER BY id) FROM sites);
+    END IF;
+    RETURN COALESCE((SELECT array_agg(site_id ORDER BY site_id) FROM staff_sites
+                      WHERE staff_id = me.id), '{}');
+END
 $$;
 
 CREATE FUNCTION portee_is_admin() RETURNS BOOLEAN
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT EXISTS (SELECT 1 FROM staff WHERE id = portee_current_staff_id() AND role = 'admin')
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM staff
+                    WHERE login = session_user::text AND active AND role = 'admin'
+                      AND (NOT is_demo OR EXISTS (SELECT 1 FROM database_settings
+                                                   WHERE id = 1 AND demo)));
+END
 $$;
 
 -- The sites whose offer the session's member may change: a responsable's
 -- sites, every site for an administrator, none for an agent.
 CREATE FUNCTION portee_managed_sites() RETURNS SMALLINT[]
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT COALESCE((
-        SELECT CASE st.role
-                    WHEN 'admin' THEN (SELECT array_agg(id ORDER BY id) FROM sites)
-                    WHEN 'responsable' THEN (SELECT array_agg(site_id ORDER BY site_id)
-                                             FROM staff_sites WHERE staff_id = st.id)
-               END
-        FROM staff st WHERE st.id = portee_current_staff_id()), '{}')
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    me RECORD;
+BEGIN
+    SELECT id, role INTO me FROM staff
+     WHERE login = session_user::text AND active
+       AND (NOT is_demo OR EXISTS (SELECT 1 FROM database_settings WHERE id = 1 AND demo));
+    IF NOT FOUND OR me.role = 'agent' THEN
+        RETURN '{}';
+    ELSIF me.role = 'admin' THEN
+        RETURN (SELECT array_agg(id ORDER BY id) FROM sites);
+    END IF;
+    RETURN COALESCE((SELECT array_agg(site_id ORDER BY site_id) FROM staff_sites
+                      WHERE staff_id = me.id), '{}');
+END
 $$;
 
 -- 4. Row-level security ----------------------------------------------------
@@ -169,51 +193,58 @@ CREATE POLICY search_tokens_sites ON search_tokens TO portee_staff
     USING (site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[]))
     WITH CHECK (site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[]));
 
+-- The policies below look a row's site up with a scalar sub-select by key
+-- (one index probe per row read), never an EXISTS, which the planner may
+-- turn into a hash of every student of the member's sites for each query.
+-- A family's sites: those of its students (students_family_site).
+CREATE INDEX students_family_site ON students (family_id, site_id);
+DROP INDEX students_family;
+
 ALTER TABLE families ENABLE ROW LEVEL SECURITY;
 CREATE POLICY families_sites ON families TO portee_staff
-    USING ((SELECT portee_is_admin()) OR EXISTS (
-        SELECT 1 FROM students s WHERE s.family_id = families.id
-           AND s.site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[])));
+    USING ((SELECT portee_is_admin())
+        OR (SELECT array_agg(s.site_id) FROM students s WHERE s.family_id = families.id)
+           && (SELECT portee_visible_sites())::SMALLINT[]);
 
 ALTER TABLE guardians ENABLE ROW LEVEL SECURITY;
 CREATE POLICY guardians_sites ON guardians TO portee_staff
-    USING ((SELECT portee_is_admin()) OR EXISTS (
-        SELECT 1 FROM students s WHERE s.family_id = guardians.family_id
-           AND s.site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[])));
+    USING ((SELECT portee_is_admin())
+        OR (SELECT array_agg(s.site_id) FROM students s WHERE s.family_id = guardians.family_id)
+           && (SELECT portee_visible_sites())::SMALLINT[]);
 
 ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
 CREATE POLICY documents_sites ON documents TO portee_staff
-    USING ((SELECT portee_is_admin()) OR EXISTS (
-        SELECT 1 FROM students s WHERE s.family_id = documents.family_id
-           AND s.site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[])));
+    USING ((SELECT portee_is_admin())
+        OR (SELECT array_agg(s.site_id) FROM students s WHERE s.family_id = documents.family_id)
+           && (SELECT portee_visible_sites())::SMALLINT[]);
 
 ALTER TABLE enrolments ENABLE ROW LEVEL SECURITY;
 CREATE POLICY enrolments_sites ON enrolments TO portee_staff
-    USING (EXISTS (SELECT 1 FROM students s WHERE s.id = enrolments.student_id
-                      AND s.site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[])));
+    USING ((SELECT s.site_id FROM students s WHERE s.id = enrolments.student_id)
+           = ANY ((SELECT portee_visible_sites())::SMALLINT[]));
 
 ALTER TABLE waiting_list ENABLE ROW LEVEL SECURITY;
 CREATE POLICY waiting_list_sites ON waiting_list TO portee_staff
-    USING (EXISTS (SELECT 1 FROM students s WHERE s.id = waiting_list.student_id
-                      AND s.site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[])));
+    USING ((SELECT s.site_id FROM students s WHERE s.id = waiting_list.student_id)
+           = ANY ((SELECT portee_visible_sites())::SMALLINT[]));
 
 ALTER TABLE reinscriptions ENABLE ROW LEVEL SECURITY;
 CREATE POLICY reinscriptions_sites ON reinscriptions TO portee_staff
-    USING (EXISTS (SELECT 1 FROM students s WHERE s.id = reinscriptions.student_id
-                      AND s.site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[])));
+    USING ((SELECT s.site_id FROM students s WHERE s.id = reinscriptions.student_id)
+           = ANY ((SELECT portee_visible_sites())::SMALLINT[]));
 
 ALTER TABLE reinscription_courses ENABLE ROW LEVEL SECURITY;
 CREATE POLICY reinscription_courses_sites ON reinscription_courses TO portee_staff
-    USING (EXISTS (SELECT 1 FROM reinscriptions r JOIN students s ON s.id = r.student_id
-                    WHERE r.id = reinscription_courses.reinscription_id
-                      AND s.site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[])));
+    USING ((SELECT s.site_id FROM reinscriptions r JOIN students s ON s.id = r.student_id
+             WHERE r.id = reinscription_courses.reinscription_id)
+           = ANY ((SELECT portee_visible_sites())::SMALLINT[]));
 
 ALTER TABLE outbox ENABLE ROW LEVEL SECURITY;
 CREATE POLICY outbox_sites ON outbox TO portee_staff
-    USING ((SELECT portee_is_admin()) OR EXISTS (
-        SELECT 1 FROM reinscriptions r JOIN students s ON s.id = r.student_id
-         WHERE r.id = outbox.reinscription_id
-           AND s.site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[])));
+    USING ((SELECT portee_is_admin())
+        OR (SELECT s.site_id FROM reinscriptions r JOIN students s ON s.id = r.student_id
+             WHERE r.id = outbox.reinscription_id)
+           = ANY ((SELECT portee_visible_sites())::SMALLINT[]));
 
 -- The audit log: administrators read it all; a member reads the entries
 -- they wrote and those about the students and families of their sites
@@ -223,12 +254,12 @@ ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
 CREATE POLICY audit_log_read ON audit_log FOR SELECT TO portee_staff
     USING ((SELECT portee_is_admin())
         OR staff_id = (SELECT portee_current_staff_id())
-        OR (student_id IS NOT NULL AND EXISTS (
-                SELECT 1 FROM students s WHERE s.id = audit_log.student_id
-                   AND s.site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[])))
-        OR (student_id IS NULL AND family_id IS NOT NULL AND EXISTS (
-                SELECT 1 FROM students s WHERE s.family_id = audit_log.family_id
-                   AND s.site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[]))));
+        OR (student_id IS NOT NULL
+            AND (SELECT s.site_id FROM students s WHERE s.id = audit_log.student_id)
+                = ANY ((SELECT portee_visible_sites())::SMALLINT[]))
+        OR (student_id IS NULL AND family_id IS NOT NULL
+            AND (SELECT array_agg(s.site_id) FROM students s WHERE s.family_id = audit_log.family_id)
+                && (SELECT portee_visible_sites())::SMALLINT[]));
 
 -- The offer: everyone reads it; a responsable changes their sites' only,
 -- an administrator every site's. An agent takes seats (seats_taken) on
@@ -245,13 +276,13 @@ CREATE POLICY courses_update ON courses FOR UPDATE TO portee_staff
 ALTER TABLE slots ENABLE ROW LEVEL SECURITY;
 CREATE POLICY slots_read ON slots FOR SELECT TO portee_staff USING (true);
 CREATE POLICY slots_insert ON slots FOR INSERT TO portee_staff
-    WITH CHECK (EXISTS (SELECT 1 FROM courses c WHERE c.id = slots.course_id
-                           AND c.site_id = ANY ((SELECT portee_managed_sites())::SMALLINT[])));
+    WITH CHECK ((SELECT c.site_id FROM courses c WHERE c.id = slots.course_id)
+                = ANY ((SELECT portee_managed_sites())::SMALLINT[]));
 CREATE POLICY slots_update ON slots FOR UPDATE TO portee_staff
-    USING (EXISTS (SELECT 1 FROM courses c WHERE c.id = slots.course_id
-                      AND c.site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[])))
-    WITH CHECK (EXISTS (SELECT 1 FROM courses c WHERE c.id = slots.course_id
-                           AND c.site_id = ANY ((SELECT portee_visible_sites())::SMALLINT[])));
+    USING ((SELECT c.site_id FROM courses c WHERE c.id = slots.course_id)
+           = ANY ((SELECT portee_visible_sites())::SMALLINT[]))
+    WITH CHECK ((SELECT c.site_id FROM courses c WHERE c.id = slots.course_id)
+                = ANY ((SELECT portee_visible_sites())::SMALLINT[]));
 
 -- Staff accounts: a member reads their own row, an administrator all.
 -- Nobody changes them directly: the portee_staff_* functions do.

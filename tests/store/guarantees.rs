@@ -504,12 +504,12 @@ async fn lock_waiters(
     }
 }
 
-/// A seat request whose transaction is cut after its first statement ran
-/// (the seat counter moved, the enrolment not written yet) leaves nothing:
-/// whether the caller drops it (a closed window) or the server ends its
-/// connection (`pg_terminate_backend`). A third connection holds writes to
-/// `enrolments` back (`LOCK TABLE … IN SHARE MODE`), so the call is
-/// stopped exactly between its two statements.
+/// A seat request whose transaction is cut after its first statements ran
+/// (the enrolment and its audit entry written, the seat counter not moved
+/// yet) leaves nothing: whether the caller drops it (a closed window) or
+/// the server ends its connection (`pg_terminate_backend`). A third
+/// connection holds writes to `slots` back (`LOCK TABLE … IN SHARE MODE`),
+/// so the call is stopped exactly before its last statement.
 #[tokio::test]
 async fn a_transaction_cut_after_its_first_statement_leaves_nothing() {
     use sqlx::Connection;
@@ -529,7 +529,7 @@ async fn a_transaction_cut_after_its_first_statement_leaves_nothing() {
     let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
     for (how, student) in [("abandon", fx.students[0]), ("terminate", fx.students[1])] {
         let mut gate = sqlx::PgConnection::connect(&t.url).await.unwrap();
-        sqlx::raw_sql("BEGIN; LOCK TABLE enrolments IN SHARE MODE")
+        sqlx::raw_sql("BEGIN; LOCK TABLE slots IN SHARE MODE")
             .execute(&mut gate)
             .await
             .unwrap();
@@ -539,10 +539,10 @@ async fn a_transaction_cut_after_its_first_statement_leaves_nothing() {
             tokio::spawn(async move { db.take_seat(req, &actor()).await })
         };
         let pids = lock_waiters(&mut watcher, 1).await.unwrap();
-        // The first statement ran: its transaction holds the slot's row.
+        // The first statement ran: its transaction wrote the enrolment.
         let moved: i32 = sqlx::query_scalar(
             "SELECT COUNT(*)::int FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
-             WHERE l.pid = $1 AND c.relname = 'slots' AND l.mode = 'RowExclusiveLock' AND l.granted",
+             WHERE l.pid = $1 AND c.relname = 'enrolments' AND l.mode = 'RowExclusiveLock' AND l.granted",
         )
         .bind(pids[0])
         .fetch_one(&mut watcher)
@@ -570,9 +570,10 @@ async fn a_transaction_cut_after_its_first_statement_leaves_nothing() {
             }
         }
         sqlx::raw_sql("ROLLBACK").execute(&mut gate).await.unwrap();
-        // Wait for the cut transaction to end: its row lock on the slot is
-        // released only then (by the rollback the driver sends, or by the
-        // server for a terminated backend).
+        // Wait for the cut transaction to end: its lock on the slot's row
+        // (the enrolment's reference to it) is released only then (by the
+        // rollback the driver sends, or by the server for a terminated
+        // backend).
         let mut check = sqlx::PgConnection::connect(&t.url).await.unwrap();
         let mut tx = check.begin().await.unwrap();
         let locked = sqlx::query_scalar("SELECT seats_taken FROM slots WHERE id = $1 FOR UPDATE")

@@ -698,3 +698,40 @@ async fn a_demo_role_is_nobody_in_a_database_that_is_not_a_demo() -> anyhow::Res
     drop_role(&login).await;
     result
 }
+
+#[tokio::test]
+async fn the_policies_read_the_members_sites_once_per_query() -> anyhow::Result<()> {
+    let (t, db) = demo().await?;
+    let students = count(&db, "SELECT COUNT(*) FROM students WHERE site_id = 5").await?;
+    for sql in [
+        "SELECT COUNT(*) FROM students",
+        "SELECT COUNT(*) FROM families",
+        "SELECT COUNT(*) FROM search_tokens WHERE token >= 'ma' AND token < 'mb'",
+    ] {
+        let (ok, plan, err) = as_agent(
+            &t,
+            &format!("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) {sql}"),
+        );
+        assert!(ok, "{err}");
+        // Each of the member's functions is an InitPlan run once (loops=1),
+        // never a filter evaluated for every row.
+        let lines: Vec<&str> = plan.lines().collect();
+        let initplans: Vec<usize> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.contains("InitPlan"))
+            .map(|(i, _)| i)
+            .collect();
+        assert!(!initplans.is_empty(), "{sql}:\n{plan}");
+        for i in initplans {
+            let next = lines.get(i + 1).copied().unwrap_or_default();
+            assert!(next.contains("loops=1"), "{sql}:\n{plan}");
+        }
+        assert!(
+            !plan.contains("SubPlan") || sql.contains("families"),
+            "{sql}:\n{plan}"
+        );
+    }
+    assert!(students > 0);
+    Ok(())
+}

@@ -57,7 +57,15 @@ impl Database {
     /// Takes one seat and enrols the student, atomically: the seat counter
     /// only moves when a seat is left (`seats_taken < capacity` in the
     /// UPDATE itself), and if the enrolment cannot be written (already
-    /// enrolled, unknown student) the seat is given back by the rollback.
+    /// enrolled, unknown student) or no seat is left, the rollback undoes
+    /// everything.
+    ///
+    /// The slot's row is the one every concurrent request for that slot
+    /// waits on, so it is taken last: the enrolment and its audit entry are
+    /// written first, then the counter moves and the transaction commits at
+    /// once. The row lock is held for one statement and the commit, not for
+    /// the whole transaction (with row-level security and audit triggers on
+    /// PostgreSQL, the earlier statements are the costly ones).
     #[tracing::instrument(skip(self, actor), err)]
     pub async fn take_seat(
         &self,
@@ -66,27 +74,6 @@ impl Database {
     ) -> Result<SeatOutcome, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let updated = sqlx::query(
-                "UPDATE slots SET seats_taken = seats_taken + 1, version = version + 1 \
-                 WHERE id = $1 AND course_id = $2 AND seats_taken < capacity",
-            )
-            .bind(request.slot_id)
-            .bind(request.course_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if updated == 0 {
-                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM slots WHERE id = $1 AND course_id = $2")
-                    .bind(request.slot_id)
-                    .bind(request.course_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                tx.rollback().await?;
-                return match exists {
-                    Some(_) => Ok(SeatOutcome::Full),
-                    None => Err(StoreError::NotFound),
-                };
-            }
             let at = now();
             let enrolment_id: i64 = sqlx::query_scalar(
                 "INSERT INTO enrolments (student_id, course_id, slot_id, school_year_id, status, outcome, created_at) \
@@ -111,6 +98,27 @@ impl Database {
                 student_id: Some(request.student_id),
                 ..Default::default()
             })?;
+            let updated = sqlx::query(
+                "UPDATE slots SET seats_taken = seats_taken + 1, version = version + 1 \
+                 WHERE id = $1 AND course_id = $2 AND seats_taken < capacity",
+            )
+            .bind(request.slot_id)
+            .bind(request.course_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM slots WHERE id = $1 AND course_id = $2")
+                    .bind(request.slot_id)
+                    .bind(request.course_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                tx.rollback().await?;
+                return match exists {
+                    Some(_) => Ok(SeatOutcome::Full),
+                    None => Err(StoreError::NotFound),
+                };
+            }
             tx.commit().await?;
             Ok(SeatOutcome::Taken { enrolment_id })
         })
