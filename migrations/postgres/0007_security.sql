@@ -113,6 +113,12 @@ ALTER TABLE audit_log ADD COLUMN origin TEXT NOT NULL DEFAULT 'app' CHECK (origi
 ALTER TABLE audit_log ADD COLUMN xact_id BIGINT;
 ALTER TABLE audit_log ADD COLUMN context TEXT;
 CREATE INDEX audit_log_xact ON audit_log (xact_id) WHERE xact_id IS NOT NULL;
+-- An entry names its author by id without a foreign key: the key made
+-- every entry lock its author's staff row (FOR KEY SHARE) until commit,
+-- and a member's concurrent writes from several windows queued on that
+-- one row's lockers. Only portee_audit_append and the triggers write
+-- entries, with the session's own account id; accounts are never deleted.
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_staff_id_fkey;
 
 -- 3. Who is connected ------------------------------------------------------
 
