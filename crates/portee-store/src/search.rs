@@ -64,11 +64,21 @@ fn search_sql(words: &[Vec<usize>], sites: usize, postgres: bool) -> String {
             .collect();
         word_conditions.push(format!("({})", ranges.join(" OR ")));
     }
-    let site_filter = if sites == 0 {
+    // Within sites: PostgreSQL reads each site's token range
+    // (`search_tokens_site`); SQLite, whose planner would rather scan a
+    // site's whole part of that index when a word has several prefixes,
+    // filters the students it joins instead (step 2, without the threshold,
+    // which only holds when every candidate can be returned).
+    let site_list = if sites == 0 {
         String::new()
     } else {
         let list: Vec<String> = (0..sites).map(|_| format!("${}", param())).collect();
-        format!(" AND site_id IN ({})", list.join(", "))
+        list.join(", ")
+    };
+    let site_filter = if sites > 0 && postgres {
+        format!(" AND site_id IN ({site_list})")
+    } else {
+        String::new()
     };
     let any = word_conditions.join(" OR ");
     // With one word every row read matches it: nothing more to check.
@@ -105,14 +115,23 @@ fn search_sql(words: &[Vec<usize>], sites: usize, postgres: bool) -> String {
         "JOIN students s ON s.id = m.student_id"
     };
     let limit = param();
+    let keep = if sites > 0 && !postgres {
+        // (The threshold's placeholder is still bound: `$n > 0` keeps the
+        // numbering the same for every shape.)
+        format!("s.site_id IN ({site_list}) AND ${threshold} > 0")
+    } else {
+        format!(
+            "m.score >= (SELECT MIN(k.score) FROM \
+             (SELECT score FROM m ORDER BY score DESC LIMIT ${threshold}) k)"
+        )
+    };
     format!(
         "{m}, \
          best AS MATERIALIZED (\
              SELECT m.student_id, m.score, s.last_name, s.first_name, s.birth_date, \
                     s.site_id, s.family_id \
              FROM m {join} \
-             WHERE m.score >= (SELECT MIN(k.score) FROM \
-                 (SELECT score FROM m ORDER BY score DESC LIMIT ${threshold}) k) \
+             WHERE {keep} \
              ORDER BY m.score DESC, s.last_name, s.first_name, s.id LIMIT ${limit}) \
          SELECT b.student_id, b.last_name, b.first_name, b.birth_date, b.site_id, \
                 b.family_id, f.family_number, b.score \
@@ -203,13 +222,20 @@ mod tests {
             assert_eq!(sql.contains("LATERAL"), postgres);
             let sql = search_sql(&[vec![2]], 2, postgres);
             assert!(!sql.contains("HAVING"));
-            assert!(
-                sql.contains(
-                    "WHERE (((token >= $1 AND token < $2))) AND site_id IN ($3, $4) GROUP BY"
-                ),
-                "{sql}"
-            );
-            assert!(sql.contains("ORDER BY score DESC LIMIT $5)"));
+            if postgres {
+                assert!(
+                    sql.contains(
+                        "WHERE (((token >= $1 AND token < $2))) AND site_id IN ($3, $4) GROUP BY"
+                    ),
+                    "{sql}"
+                );
+                assert!(sql.contains("ORDER BY score DESC LIMIT $5)"));
+            } else {
+                assert!(
+                    sql.contains("WHERE s.site_id IN ($3, $4) AND $5 > 0 ORDER BY"),
+                    "{sql}"
+                );
+            }
             assert!(sql.contains("s.id LIMIT $6)"));
         }
     }
