@@ -1104,3 +1104,197 @@ fn a_sibling_on_another_site_is_neither_named_nor_detailed_in_the_fiche_and_hist
         invoke(&webview, "sign_out", json!(null)).unwrap();
     }
 }
+
+/// The superuser URL of the test server (`PORTEE_TEST_PG_URL`).
+fn pg_admin_url() -> String {
+    std::env::var("PORTEE_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A demo network of 300 students in a new PostgreSQL database, written
+/// as `portee-admin seed` does (a superuser); returns the superuser's URL
+/// of it, the workstation's URL (no user, no password), the matrix's ids.
+fn demo_pg() -> (String, String, Ids) {
+    use sqlx::Connection;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let admin = pg_admin_url();
+        let name = format!("portee_perm_{}", uuid_like());
+        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap().to_owned();
+        let url = format!("{base}/{name}");
+        let db = portee_store::Database::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        portee_services::demo::seed(&db, 300, 5, today, &portee_store::Actor::system("test"))
+            .await
+            .unwrap();
+        let portee_store::Database::Postgres(pool) = &db else { unreachable!() };
+        let mut rec = [(0, 0, 0); 2];
+        for (i, site) in [5i16, 7].into_iter().enumerate() {
+            rec[i] = sqlx::query_as(
+                "SELECT s.id, s.family_id, d.id FROM students s JOIN documents d ON d.family_id = s.family_id \
+                 WHERE s.site_id = $1 AND d.content IS NOT NULL AND d.doc_type IN ('avis_imposition', 'attestation_caf') \
+                 AND NOT EXISTS (SELECT 1 FROM students o WHERE o.family_id = s.family_id AND o.site_id <> $1) \
+                 AND EXISTS (SELECT 1 FROM guardians g WHERE g.family_id = s.family_id AND g.rank = 1) \
+                 ORDER BY s.id, d.id LIMIT 1",
+            )
+            .bind(site)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        }
+        let (l, f): (String, String) = sqlx::query_as(
+            "SELECT last_name, first_name FROM students s WHERE site_id = 5 AND NOT EXISTS \
+             (SELECT 1 FROM students o WHERE o.last_name = s.last_name AND o.site_id <> 5) ORDER BY id LIMIT 1",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        let guardian: i64 =
+            sqlx::query_scalar("SELECT id FROM guardians WHERE family_id = $1 AND rank = 1")
+                .bind(rec[0].1)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        let agent: i64 = sqlx::query_scalar("SELECT id FROM staff WHERE login = 'agent.meudon'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        db.close().await;
+        let workstation = format!("postgres://127.0.0.1:5432/{name}");
+        (
+            url,
+            workstation,
+            Ids {
+                meudon: rec[0],
+                vanves: rec[1],
+                guardian,
+                agent,
+                meudon_student: format!("{f} {l}"),
+            },
+        )
+    })
+}
+
+/// A name part unique to this run.
+fn uuid_like() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{nanos:x}{:x}", std::process::id())
+}
+
+fn drop_pg(url: &str) {
+    use sqlx::Connection;
+    let name = url.rsplit('/').next().unwrap_or_default().to_owned();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await;
+        }
+    });
+}
+
+/// The same matrix on the shared PostgreSQL database, the app connected as
+/// each member's own role (issue 9): the server's policies now stand behind
+/// the app's checks. Another site's record is refused by the app
+/// (`Forbidden`) or, when the database hides it from the member first,
+/// does not exist for them (`NotFound`): never handed out.
+#[test]
+fn every_command_for_every_role_on_postgres_connected_as_their_own_role() {
+    let (url, workstation, ids) = demo_pg();
+    let dir = tempfile::tempdir().unwrap();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let (_app, webview, _opened) = app_recording(config(dir.path(), Some(&workstation)));
+        let cases: Vec<(&str, Case)> = portee_app::COMMANDS
+            .iter()
+            .map(|cmd| (*cmd, case(cmd, &ids).expect("a permission case")))
+            .collect();
+        for (cmd, c) in &cases {
+            if c.access == Access::Public {
+                continue;
+            }
+            for req in c.own.iter().chain(&c.other) {
+                refused(
+                    cmd,
+                    "signed out",
+                    invoke(&webview, cmd, req.clone()),
+                    ErrorCode::Unauthenticated,
+                );
+            }
+        }
+        for (login, is_admin) in [
+            ("agent.meudon", false),
+            ("resp.meudon", false),
+            ("admin.demo", true),
+        ] {
+            sign_in(&webview, 5, login);
+            for (cmd, c) in &cases {
+                if matches!(c.access, Access::Public | Access::Unlock) {
+                    continue;
+                }
+                for req in &c.own {
+                    let result = invoke(&webview, cmd, req.clone());
+                    match c.access {
+                        Access::Public | Access::Unlock => unreachable!(),
+                        Access::Member | Access::Site => allowed(cmd, login, result),
+                        Access::Admin if is_admin => allowed(cmd, login, result),
+                        Access::Admin => refused(cmd, login, result, ErrorCode::Forbidden),
+                    }
+                }
+                for req in &c.other {
+                    let result = invoke(&webview, cmd, req.clone());
+                    if is_admin {
+                        allowed(cmd, login, result);
+                    } else {
+                        let e =
+                            error(result.expect_err(&format!("{login} {cmd}: should be refused")));
+                        assert!(
+                            matches!(e.code, ErrorCode::Forbidden | ErrorCode::NotFound),
+                            "{login} {cmd}: {:?} {}",
+                            e.code,
+                            e.message
+                        );
+                    }
+                }
+            }
+            invoke(&webview, "sign_out", json!(null)).unwrap();
+        }
+        // The agent's opening of a Meudon document was written by the
+        // database in the agent's name (portee_audit_append), not as
+        // whoever the app might claim.
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let opened: i64 = rt.block_on(async {
+            let db = portee_store::Database::connect(&url).await.unwrap();
+            let portee_store::Database::Postgres(pool) = &db else {
+                unreachable!()
+            };
+            let n = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'document.open' AND staff_id = $1 \
+                 AND entity_id = $2",
+            )
+            .bind(ids.agent)
+            .bind(ids.meudon.2.to_string())
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            db.close().await;
+            n
+        });
+        assert_eq!(opened, 1);
+    }));
+    drop_pg(&url);
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
