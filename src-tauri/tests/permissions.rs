@@ -1298,3 +1298,147 @@ fn every_command_for_every_role_on_postgres_connected_as_their_own_role() {
         std::panic::resume_unwind(panic);
     }
 }
+
+/// `an_account_changed_by_an_administrator_ends_its_open_session` on
+/// PostgreSQL, each window connected as its member's own role. The
+/// accounts changed are created for the test (a demo role is shared by
+/// every demo database of the server: disabling one here would disable it
+/// everywhere). Disabling ends the member's connections on the server;
+/// the window then says so.
+#[test]
+fn on_postgres_an_account_changed_by_an_administrator_ends_its_open_session() {
+    let (url, workstation, ids) = demo_pg();
+    let dir = tempfile::tempdir().unwrap();
+    let admin_dir = tempfile::tempdir().unwrap();
+    let suffix = &uuid_like()[..12];
+    let (agent_login, resp_login) = (format!("chg-a.{suffix}"), format!("chg-r.{suffix}"));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let (_app, webview) = app_with(config(dir.path(), Some(&workstation)));
+        let (_admin_app, admin) = app_with(config(admin_dir.path(), Some(&workstation)));
+        sign_in(&admin, 5, "admin.demo");
+        let account = |login: &str| -> StaffSummary {
+            let staff: Vec<StaffSummary> =
+                serde_json::from_value(invoke(&admin, "list_staff", json!(null)).unwrap()).unwrap();
+            staff.into_iter().find(|s| s.login == login).unwrap()
+        };
+        let change = |login: &str, action: serde_json::Value| {
+            let a = account(login);
+            invoke(
+                &admin,
+                "change_staff",
+                json!({ "id": a.id, "version": a.version, "action": action }),
+            )
+            .unwrap();
+        };
+        // New accounts, then their own passwords (the temporary one first).
+        for (login, role) in [(&agent_login, "agent"), (&resp_login, "responsable")] {
+            invoke(
+                &admin,
+                "create_staff",
+                json!({ "login": login, "display_name": "Zoé Hervé", "role": role,
+                    "site_ids": [5], "temporary_password": "Provisoire-2026" }),
+            )
+            .unwrap();
+            invoke(
+                &webview,
+                "sign_in",
+                json!({ "site_id": 5, "login": login, "password": "Provisoire-2026" }),
+            )
+            .unwrap();
+            let e = error(
+                invoke(
+                    &webview,
+                    "search_students",
+                    json!({ "query": ids.meudon_student }),
+                )
+                .unwrap_err(),
+            );
+            assert_eq!(e.code, ErrorCode::Forbidden, "{}", e.message);
+            invoke(
+                &webview,
+                "change_own_password",
+                json!({ "current_password": "Provisoire-2026", "new_password": "Meudon-2027-ok",
+                    "confirmation": "Meudon-2027-ok" }),
+            )
+            .unwrap();
+            invoke(&webview, "sign_out", json!(null)).unwrap();
+        }
+        let sign = |site: i16, login: &str| {
+            invoke(
+                &webview,
+                "sign_in",
+                json!({ "site_id": site, "login": login, "password": "Meudon-2027-ok" }),
+            )
+        };
+        let search = |query: &str| invoke(&webview, "search_students", json!({ "query": query }));
+        let ended = |result: Result<serde_json::Value, serde_json::Value>, why: &str| {
+            let e = error(result.unwrap_err());
+            assert_eq!(e.code, ErrorCode::Unauthenticated, "{}", e.message);
+            assert!(e.message.contains(why), "{}", e.message);
+            let status = invoke(&webview, "auth_status", json!(null)).unwrap();
+            assert!(status["session"].is_null());
+            assert_eq!(status["session_ended"].as_str(), Some(e.message.as_str()));
+        };
+
+        // Sites changed (Meudon → Vanves): the next command ends the session.
+        sign(5, &agent_login).unwrap();
+        search(&ids.meudon_student).unwrap();
+        change(
+            &agent_login,
+            json!({ "RoleAndSites": { "role": "agent", "site_ids": [7] } }),
+        );
+        ended(search(&ids.meudon_student), "droits");
+        sign(7, &agent_login).unwrap();
+        let hits: Vec<StudentHit> =
+            serde_json::from_value(search(&ids.meudon_student).unwrap()).unwrap();
+        assert!(hits.iter().all(|h| h.site_name != "Meudon"));
+
+        // Disabled: the server ends the member's connections; the window
+        // says so, and signing in is refused.
+        change(&agent_login, json!("Disable"));
+        ended(search(&ids.meudon_student), "désactivé");
+        assert!(sign(7, &agent_login).is_err());
+
+        // Demoted (responsable → agent), even on the same site.
+        sign(5, &resp_login).unwrap();
+        invoke(&webview, "list_staff", json!(null)).unwrap_err();
+        change(
+            &resp_login,
+            json!({ "RoleAndSites": { "role": "agent", "site_ids": [5] } }),
+        );
+        ended(invoke(&webview, "activity", json!(null)), "droits");
+
+        // Password reset by an administrator: the old one no longer signs in.
+        sign(5, &resp_login).unwrap();
+        search(&ids.meudon_student).unwrap();
+        change(
+            &resp_login,
+            json!({ "ResetPassword": { "temporary_password": "Provisoire-2027" } }),
+        );
+        ended(search(&ids.meudon_student), "réinitialisé");
+        assert!(sign(5, &resp_login).is_err());
+        invoke(
+            &webview,
+            "sign_in",
+            json!({ "site_id": 5, "login": resp_login, "password": "Provisoire-2027" }),
+        )
+        .unwrap();
+    }));
+    drop_pg(&url);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use sqlx::Connection;
+        if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
+            for login in [&agent_login, &resp_login] {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP ROLE IF EXISTS \"{login}\""
+                )))
+                .execute(&mut conn)
+                .await;
+            }
+        }
+    });
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
