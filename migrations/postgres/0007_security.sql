@@ -202,26 +202,25 @@ CREATE POLICY search_tokens_sites ON search_tokens TO portee_staff
 -- The policies below look a row's site up with a scalar sub-select by key
 -- (one index probe per row read), never an EXISTS, which the planner may
 -- turn into a hash of every student of the member's sites for each query.
--- A family's sites: those of its students (students_family_site).
+-- A family's sites: those of its students (students_family_site). An
+-- administrator's visible sites are every site: no separate test (each
+-- helper call costs about 0.06 ms per statement).
 CREATE INDEX students_family_site ON students (family_id, site_id);
 DROP INDEX students_family;
 
 ALTER TABLE families ENABLE ROW LEVEL SECURITY;
 CREATE POLICY families_sites ON families TO portee_staff
-    USING ((SELECT portee_is_admin())
-        OR (SELECT array_agg(s.site_id) FROM students s WHERE s.family_id = families.id)
+    USING ((SELECT array_agg(s.site_id) FROM students s WHERE s.family_id = families.id)
            && (SELECT portee_visible_sites())::SMALLINT[]);
 
 ALTER TABLE guardians ENABLE ROW LEVEL SECURITY;
 CREATE POLICY guardians_sites ON guardians TO portee_staff
-    USING ((SELECT portee_is_admin())
-        OR (SELECT array_agg(s.site_id) FROM students s WHERE s.family_id = guardians.family_id)
+    USING ((SELECT array_agg(s.site_id) FROM students s WHERE s.family_id = guardians.family_id)
            && (SELECT portee_visible_sites())::SMALLINT[]);
 
 ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
 CREATE POLICY documents_sites ON documents TO portee_staff
-    USING ((SELECT portee_is_admin())
-        OR (SELECT array_agg(s.site_id) FROM students s WHERE s.family_id = documents.family_id)
+    USING ((SELECT array_agg(s.site_id) FROM students s WHERE s.family_id = documents.family_id)
            && (SELECT portee_visible_sites())::SMALLINT[]);
 
 ALTER TABLE enrolments ENABLE ROW LEVEL SECURITY;

@@ -14,7 +14,7 @@
 //!
 //! Figures: search p50/p95 (a realistic mix, within the agent's site, the
 //! app's limit of 50), the fiche élève read, a student's history page, and
-//! seat taking p95 by 20 concurrent clients. Target: each within 15 % of the
+//! seat taking by one client, then by 20 concurrent clients. Target: each within 15 % of the
 //! owner's figure. Options: `--scales 8000,80000`, `--pg-admin-url URL`.
 
 use std::{
@@ -250,65 +250,76 @@ async fn run(scale: usize, url: &str, name: &str) -> Res<()> {
         sqlx::query_scalar("SELECT id FROM students WHERE site_id = 5 ORDER BY id LIMIT 2000")
             .fetch_all(pool)
             .await?;
-    let mut seat_times = Vec::new();
-    for who in ["owner", "agent"] {
-        let (year, slots) = seat_slots(pool, who).await?;
-        let slots = Arc::new(slots);
-        let students = Arc::new(students.clone());
-        let mut handles = Vec::new();
-        for client in 0..20u64 {
-            let db = if who == "owner" {
-                owner(url, 1).await?
-            } else {
-                Database::connect_member(url, "agent.meudon", "demo-agent.meudon", "bench").await?
-            };
-            let (slots, students) = (slots.clone(), students.clone());
-            handles.push(tokio::spawn(async move {
-                let mut state = client.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-                let mut next = |bound: usize| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    (state % bound as u64) as usize
+    for clients in [1u64, 20] {
+        let mut seat_times = Vec::new();
+        for who in ["owner", "agent"] {
+            let (year, slots) = seat_slots(pool, &format!("{who} {clients}")).await?;
+            let slots = Arc::new(slots);
+            let students = Arc::new(students.clone());
+            let mut handles = Vec::new();
+            for client in 0..clients {
+                let db = if who == "owner" {
+                    owner(url, 1).await?
+                } else {
+                    Database::connect_member(url, "agent.meudon", "demo-agent.meudon", "bench")
+                        .await?
                 };
-                let actor = Actor::system("portee-bench-rls");
-                let mut times = Vec::new();
-                let mut errors = 0;
-                for _ in 0..100 {
-                    let (course, slot) = slots[next(slots.len())];
-                    let req = SeatRequest {
-                        slot_id: slot,
-                        student_id: students[next(students.len())],
-                        course_id: course,
-                        school_year_id: year,
+                let (slots, students) = (slots.clone(), students.clone());
+                handles.push(tokio::spawn(async move {
+                    let mut state = client.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+                    let mut next = |bound: usize| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        (state % bound as u64) as usize
                     };
-                    let t = Instant::now();
-                    match db.take_seat(req, &actor).await {
-                        Ok(SeatOutcome::Taken { .. } | SeatOutcome::Full)
-                        | Err(portee_store::StoreError::Duplicate) => {}
-                        Err(_) => errors += 1,
+                    let actor = Actor::system("portee-bench-rls");
+                    let mut times = Vec::new();
+                    let mut errors = 0;
+                    for _ in 0..100 {
+                        let (course, slot) = slots[next(slots.len())];
+                        let req = SeatRequest {
+                            slot_id: slot,
+                            student_id: students[next(students.len())],
+                            course_id: course,
+                            school_year_id: year,
+                        };
+                        let t = Instant::now();
+                        match db.take_seat(req, &actor).await {
+                            Ok(SeatOutcome::Taken { .. } | SeatOutcome::Full)
+                            | Err(portee_store::StoreError::Duplicate) => {}
+                            Err(_) => errors += 1,
+                        }
+                        times.push(t.elapsed());
                     }
-                    times.push(t.elapsed());
-                }
-                db.close().await;
-                (times, errors)
-            }));
+                    db.close().await;
+                    (times, errors)
+                }));
+            }
+            let mut times = Vec::new();
+            let mut errors = 0;
+            for h in handles {
+                let (t, e) = h.await?;
+                times.extend(t);
+                errors += e;
+            }
+            if errors > 0 {
+                return Err(format!("{who}: {errors} prises de place en erreur").into());
+            }
+            seat_times.push(times);
         }
-        let mut times = Vec::new();
-        let mut errors = 0;
-        for h in handles {
-            let (t, e) = h.await?;
-            times.extend(t);
-            errors += e;
-        }
-        if errors > 0 {
-            return Err(format!("{who}: {errors} prises de place en erreur").into());
-        }
-        seat_times.push(times);
+        let agent_seats = seat_times.pop().unwrap_or_default();
+        let owner_seats = seat_times.pop().unwrap_or_default();
+        report(
+            scale,
+            &format!(
+                "seat, {clients} client{}",
+                if clients > 1 { "s" } else { "" }
+            ),
+            owner_seats,
+            agent_seats,
+        );
     }
-    let agent_seats = seat_times.pop().unwrap_or_default();
-    let owner_seats = seat_times.pop().unwrap_or_default();
-    report(scale, "seat, 20 clients", owner_seats, agent_seats);
     let overbooked: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM slots WHERE seats_taken > capacity")
             .fetch_one(pool)
