@@ -15,8 +15,12 @@ pub fn pg_admin_url() -> String {
 
 /// A database that exists for one test.
 pub struct TestDb {
+    /// The URL to set the database up with (a superuser on PostgreSQL).
     pub url: String,
     pub kind: Kind,
+    /// PostgreSQL: the staff member (identifiant, password) the test acts
+    /// as once set up (see [`TestDb::acting`]); `None`: the superuser.
+    pub member: Option<(String, String)>,
     pg_name: Option<String>,
     _dir: Option<tempfile::TempDir>,
     pub sqlite_path: Option<PathBuf>,
@@ -53,6 +57,7 @@ impl TestDb {
         Ok(TestDb {
             url: format!("{base}/{name}"),
             kind: Kind::Postgres,
+            member: None,
             pg_name: Some(name),
             _dir: None,
             sqlite_path: None,
@@ -66,10 +71,31 @@ impl TestDb {
         Ok(TestDb {
             url: format!("sqlite://{}?mode=rwc", path.display()),
             kind: Kind::Sqlite,
+            member: None,
             pg_name: None,
             _dir: Some(dir),
             sqlite_path: Some(path),
         })
+    }
+}
+
+impl TestDb {
+    /// The same database, for the test to act on once `setup` (connected
+    /// with [`TestDb::url`]) has prepared it: on PostgreSQL with a
+    /// `member`, a pool connected as that staff member's own role (so the
+    /// server's privileges, row-level security and audit triggers apply,
+    /// issue 9); otherwise `setup` itself.
+    pub async fn acting(
+        &self,
+        setup: &portee_store::Database,
+    ) -> anyhow::Result<portee_store::Database> {
+        match (&self.member, self.kind) {
+            (Some((login, password)), Kind::Postgres) => Ok(
+                portee_store::Database::connect_member(&self.url, login, password, "poste-test")
+                    .await?,
+            ),
+            _ => Ok(setup.clone()),
+        }
     }
 }
 

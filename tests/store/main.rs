@@ -16,6 +16,27 @@ mod staff;
 mod tls;
 mod visibility;
 
+/// [`each_backend`], the PostgreSQL pass acting as the demo administrator
+/// `admin.demo` connected with their own role and password (the test's
+/// set-up seeds the demo network as a superuser, then calls
+/// `TestDb::acting`): every call the test makes then goes through the
+/// server's privileges, policies and audit triggers.
+pub(crate) async fn each_backend_as_member<F, Fut>(test: F)
+where
+    F: Fn(TestDb) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    for kind in [Kind::Postgres, Kind::Sqlite] {
+        let mut db = TestDb::new(kind).await.expect("test database");
+        if kind == Kind::Postgres {
+            db.member = Some(("admin.demo".into(), "demo-admin.demo".into()));
+        }
+        if let Err(e) = test(db).await {
+            panic!("{kind:?}: {e:#}");
+        }
+    }
+}
+
 pub(crate) async fn each_backend<F, Fut>(test: F)
 where
     F: Fn(TestDb) -> Fut,

@@ -10,7 +10,7 @@ use portee_services::journal;
 use portee_store::{Actor, ActorKind, AuditFilter, Database, StoreError};
 use portee_tests::db::TestDb;
 
-use crate::each_backend;
+use crate::each_backend_as_member as each_backend;
 
 /// One integer read with ad-hoc SQL (test set-up and checks only).
 async fn scalar(db: &Database, sql: &str) -> anyhow::Result<i64> {
@@ -33,7 +33,9 @@ async fn demo_db(t: &TestDb) -> anyhow::Result<Database> {
         &Actor::system("test"),
     )
     .await?;
-    Ok(db)
+    // On PostgreSQL the test then acts as admin.demo's own role (staff id 1,
+    // the `MIN(id)` the tests take as author).
+    t.acting(&db).await
 }
 
 /// A student of a family with a first guardian, and that guardian's id.
@@ -365,13 +367,17 @@ async fn the_whole_log_filters_by_author_action_and_dates_and_exports_as_csv() {
             |r| r.occurred_at >= window.from.unwrap() && r.occurred_at < window.until.unwrap()
         ));
 
+        // The exports below are the acting member's own (on PostgreSQL the
+        // database writes them in the session's name, whatever is claimed):
+        // admin.demo, the first account.
+        let me = scalar(&db, "SELECT MIN(id) FROM staff").await?;
         // A workstation named like a spreadsheet formula (any text cell could be).
         let formula = "=HYPERLINK(\"http://exemple.invalid\";\"x\")";
         db.record_journal_export(
             &AuditFilter::default(),
             0,
             "avant.csv",
-            &Actor::staff(staff_id, formula),
+            &Actor::staff(me, formula),
         )
         .await?;
         let all = db.audit_entries(&AuditFilter::default(), 5000).await?;
@@ -379,7 +385,7 @@ async fn the_whole_log_filters_by_author_action_and_dates_and_exports_as_csv() {
         // CSV: a header, then one line per entry; quotes and semicolons survive.
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("journal.csv");
-        let exporter = Actor::staff(staff_id, "poste-export");
+        let exporter = Actor::staff(me, "poste-export");
         let rows = journal::export_csv(&db, &AuditFilter::default(), &path, &exporter).await?;
         anyhow::ensure!(rows == all.len() as u64, "{rows} ≠ {}", all.len());
         let bytes = std::fs::read(&path)?;
@@ -404,7 +410,7 @@ async fn the_whole_log_filters_by_author_action_and_dates_and_exports_as_csv() {
             .audit_entries(
                 &AuditFilter {
                     action_prefix: Some("journal.export".into()),
-                    staff_id: Some(staff_id),
+                    staff_id: Some(me),
                     ..Default::default()
                 },
                 10,

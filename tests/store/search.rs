@@ -8,7 +8,7 @@ use portee_domain::search::{SearchQuery, prefix_end};
 use portee_store::{Database, SearchHit};
 use portee_tests::db::TestDb;
 
-use crate::each_backend;
+use crate::each_backend_as_member;
 
 /// The search as first written (until 2026-12-02), kept as the reference:
 /// aggregate every token row that matches any word, keep the students that
@@ -137,12 +137,14 @@ async fn demo_queries(db: &Database) -> anyhow::Result<Vec<String>> {
 
 #[tokio::test]
 async fn bounded_search_returns_the_same_results_as_the_original_ranking() {
-    each_backend(|t: TestDb| async move {
-        let db = Database::connect(&t.url).await?;
-        db.migrate().await?;
+    // On PostgreSQL as admin.demo's own role: the policies are on.
+    each_backend_as_member(|t: TestDb| async move {
+        let setup = Database::connect(&t.url).await?;
+        setup.migrate().await?;
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-        portee_services::demo::seed(&db, 1500, 7, today, &portee_store::Actor::system("test"))
+        portee_services::demo::seed(&setup, 1500, 7, today, &portee_store::Actor::system("test"))
             .await?;
+        let db = t.acting(&setup).await?;
         let queries = demo_queries(&db).await?;
         let site_filters: [Option<&[i16]>; 4] = [None, Some(&[5]), Some(&[1, 3, 8]), Some(&[])];
         let (mut compared, mut ties_at_the_cut, mut more_than_the_limit) = (0, 0, 0);
