@@ -290,25 +290,29 @@ fn a_reset_password_must_be_changed_before_anything_else() {
 /// Ids in the demo database: (student, family, a stored tax document of
 /// that family) for Meudon (site 5) and for Vanves (site 7), each family
 /// having all its children on that one site.
+/// (student, family, document) of a site: a student whose family is on
+/// that site only, with a first guardian and a tax or CAF document.
+const RECORD_IDS_SQL: &str = "SELECT s.id, s.family_id, d.id FROM students s JOIN documents d ON d.family_id = s.family_id \
+     WHERE s.site_id = $1 AND d.content IS NOT NULL AND d.doc_type IN ('avis_imposition', 'attestation_caf') \
+     AND NOT EXISTS (SELECT 1 FROM students o WHERE o.family_id = s.family_id AND o.site_id <> $1) \
+     AND EXISTS (SELECT 1 FROM guardians g WHERE g.family_id = s.family_id AND g.rank = 1) \
+     ORDER BY s.id, d.id LIMIT 1";
+
 fn record_ids(dir: &std::path::Path) -> [(i64, i64, i64); 2] {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let url = portee_config::sqlite_url(&dir.join("portee.sqlite3"));
         let db = portee_store::Database::connect(&url).await.unwrap();
-        let portee_store::Database::Sqlite(pool) = &db else { unreachable!() };
+        let portee_store::Database::Sqlite(pool) = &db else {
+            unreachable!()
+        };
         let mut out = [(0, 0, 0); 2];
         for (i, site) in [5i16, 7].into_iter().enumerate() {
-            out[i] = sqlx::query_as(
-                "SELECT s.id, s.family_id, d.id FROM students s JOIN documents d ON d.family_id = s.family_id \
-                 WHERE s.site_id = $1 AND d.content IS NOT NULL AND d.doc_type IN ('avis_imposition', 'attestation_caf') \
-                 AND NOT EXISTS (SELECT 1 FROM students o WHERE o.family_id = s.family_id AND o.site_id <> $1) \
-                 AND EXISTS (SELECT 1 FROM guardians g WHERE g.family_id = s.family_id AND g.rank = 1) \
-                 ORDER BY s.id, d.id LIMIT 1",
-            )
-            .bind(site)
-            .fetch_one(pool)
-            .await
-            .unwrap();
+            out[i] = sqlx::query_as(RECORD_IDS_SQL)
+                .bind(site)
+                .fetch_one(pool)
+                .await
+                .unwrap();
         }
         db.close().await;
         out
@@ -754,17 +758,18 @@ fn every_registered_command_is_invocable_and_has_a_permission_case() {
     }
 }
 
-#[test]
-fn every_command_for_every_role_signed_out_and_on_own_and_other_site() {
-    let dir = tempfile::tempdir().unwrap();
-    let (meudon_student, _) = demo_db(dir.path());
-    let ids = ids(dir.path(), meudon_student);
-    let (_app, webview, _opened) = app_recording(config(dir.path(), None));
+/// Walks the matrix in `webview`: every data command signed out, then for
+/// each role on the member's own site and on another one. A refusal of
+/// another site's request goes to `other_refused`.
+fn walk_matrix(
+    webview: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    ids: &Ids,
+    other_refused: impl Fn(&str, &str, Result<serde_json::Value, serde_json::Value>),
+) {
     let cases: Vec<(&str, Case)> = portee_app::COMMANDS
         .iter()
-        .map(|cmd| (*cmd, case(cmd, &ids).expect("a permission case")))
+        .map(|cmd| (*cmd, case(cmd, ids).expect("a permission case")))
         .collect();
-
     for (cmd, c) in &cases {
         if c.access == Access::Public {
             continue;
@@ -773,7 +778,7 @@ fn every_command_for_every_role_signed_out_and_on_own_and_other_site() {
             refused(
                 cmd,
                 "signed out",
-                invoke(&webview, cmd, req.clone()),
+                invoke(webview, cmd, req.clone()),
                 ErrorCode::Unauthenticated,
             );
         }
@@ -783,14 +788,14 @@ fn every_command_for_every_role_signed_out_and_on_own_and_other_site() {
         ("resp.meudon", false),
         ("admin.demo", true),
     ] {
-        sign_in(&webview, 5, login);
+        sign_in(webview, 5, login);
         for (cmd, c) in &cases {
             // Not data commands (signing out would end the walk).
             if matches!(c.access, Access::Public | Access::Unlock) {
                 continue;
             }
             for req in &c.own {
-                let result = invoke(&webview, cmd, req.clone());
+                let result = invoke(webview, cmd, req.clone());
                 match c.access {
                     Access::Public | Access::Unlock => unreachable!(),
                     Access::Member | Access::Site => allowed(cmd, login, result),
@@ -799,16 +804,27 @@ fn every_command_for_every_role_signed_out_and_on_own_and_other_site() {
                 }
             }
             for req in &c.other {
-                let result = invoke(&webview, cmd, req.clone());
+                let result = invoke(webview, cmd, req.clone());
                 if is_admin {
                     allowed(cmd, login, result);
                 } else {
-                    refused(cmd, login, result, ErrorCode::Forbidden);
+                    other_refused(cmd, login, result);
                 }
             }
         }
-        invoke(&webview, "sign_out", json!(null)).unwrap();
+        invoke(webview, "sign_out", json!(null)).unwrap();
     }
+}
+
+#[test]
+fn every_command_for_every_role_signed_out_and_on_own_and_other_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let (meudon_student, _) = demo_db(dir.path());
+    let ids = ids(dir.path(), meudon_student);
+    let (_app, webview, _opened) = app_recording(config(dir.path(), None));
+    walk_matrix(&webview, &ids, |cmd, login, result| {
+        refused(cmd, login, result, ErrorCode::Forbidden)
+    });
 }
 
 #[test]
@@ -1105,29 +1121,15 @@ fn a_sibling_on_another_site_is_neither_named_nor_detailed_in_the_fiche_and_hist
     }
 }
 
-/// The superuser URL of the test server (`PORTEE_TEST_PG_URL`).
-fn pg_admin_url() -> String {
-    std::env::var("PORTEE_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/postgres".to_owned())
-}
-
-/// A demo network of 300 students in a new PostgreSQL database, written
-/// as `portee-admin seed` does (a superuser); returns the superuser's URL
-/// of it, the workstation's URL (no user, no password), the matrix's ids.
-fn demo_pg() -> (String, String, Ids) {
-    use sqlx::Connection;
+/// A demo network of 300 students in a new PostgreSQL database (dropped
+/// with the returned `TestDb`), written as `portee-admin seed` does (a
+/// superuser); with the workstation's URL (no user, no password) and the
+/// matrix's ids.
+fn demo_pg() -> (portee_tests::db::TestDb, String, Ids) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let admin = pg_admin_url();
-        let name = format!("portee_perm_{}", uuid_like());
-        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap().to_owned();
-        let url = format!("{base}/{name}");
-        let db = portee_store::Database::connect(&url).await.unwrap();
+        let t = portee_tests::db::TestDb::postgres().await.unwrap();
+        let db = portee_store::Database::connect(&t.url).await.unwrap();
         db.migrate().await.unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         portee_services::demo::seed(&db, 300, 5, today, &portee_store::Actor::system("test"))
@@ -1136,17 +1138,7 @@ fn demo_pg() -> (String, String, Ids) {
         let portee_store::Database::Postgres(pool) = &db else { unreachable!() };
         let mut rec = [(0, 0, 0); 2];
         for (i, site) in [5i16, 7].into_iter().enumerate() {
-            rec[i] = sqlx::query_as(
-                "SELECT s.id, s.family_id, d.id FROM students s JOIN documents d ON d.family_id = s.family_id \
-                 WHERE s.site_id = $1 AND d.content IS NOT NULL AND d.doc_type IN ('avis_imposition', 'attestation_caf') \
-                 AND NOT EXISTS (SELECT 1 FROM students o WHERE o.family_id = s.family_id AND o.site_id <> $1) \
-                 AND EXISTS (SELECT 1 FROM guardians g WHERE g.family_id = s.family_id AND g.rank = 1) \
-                 ORDER BY s.id, d.id LIMIT 1",
-            )
-            .bind(site)
-            .fetch_one(pool)
-            .await
-            .unwrap();
+            rec[i] = sqlx::query_as(RECORD_IDS_SQL).bind(site).fetch_one(pool).await.unwrap();
         }
         let (l, f): (String, String) = sqlx::query_as(
             "SELECT last_name, first_name FROM students s WHERE site_id = 5 AND NOT EXISTS \
@@ -1166,43 +1158,17 @@ fn demo_pg() -> (String, String, Ids) {
             .await
             .unwrap();
         db.close().await;
+        let name = t.url.rsplit('/').next().unwrap_or_default().to_owned();
         let workstation = format!("postgres://127.0.0.1:5432/{name}");
-        (
-            url,
-            workstation,
-            Ids {
-                meudon: rec[0],
-                vanves: rec[1],
-                guardian,
-                agent,
-                meudon_student: format!("{f} {l}"),
-            },
-        )
+        let ids = Ids {
+            meudon: rec[0],
+            vanves: rec[1],
+            guardian,
+            agent,
+            meudon_student: format!("{f} {l}"),
+        };
+        (t, workstation, ids)
     })
-}
-
-/// A name part unique to this run.
-fn uuid_like() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!("{nanos:x}{:x}", std::process::id())
-}
-
-fn drop_pg(url: &str) {
-    use sqlx::Connection;
-    let name = url.rsplit('/').next().unwrap_or_default().to_owned();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
-            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await;
-        }
-    });
 }
 
 /// The same matrix on the shared PostgreSQL database, the app connected as
@@ -1212,91 +1178,40 @@ fn drop_pg(url: &str) {
 /// does not exist for them (`NotFound`): never handed out.
 #[test]
 fn every_command_for_every_role_on_postgres_connected_as_their_own_role() {
-    let (url, workstation, ids) = demo_pg();
+    let (t, workstation, ids) = demo_pg();
     let dir = tempfile::tempdir().unwrap();
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let (_app, webview, _opened) = app_recording(config(dir.path(), Some(&workstation)));
-        let cases: Vec<(&str, Case)> = portee_app::COMMANDS
-            .iter()
-            .map(|cmd| (*cmd, case(cmd, &ids).expect("a permission case")))
-            .collect();
-        for (cmd, c) in &cases {
-            if c.access == Access::Public {
-                continue;
-            }
-            for req in c.own.iter().chain(&c.other) {
-                refused(
-                    cmd,
-                    "signed out",
-                    invoke(&webview, cmd, req.clone()),
-                    ErrorCode::Unauthenticated,
-                );
-            }
-        }
-        for (login, is_admin) in [
-            ("agent.meudon", false),
-            ("resp.meudon", false),
-            ("admin.demo", true),
-        ] {
-            sign_in(&webview, 5, login);
-            for (cmd, c) in &cases {
-                if matches!(c.access, Access::Public | Access::Unlock) {
-                    continue;
-                }
-                for req in &c.own {
-                    let result = invoke(&webview, cmd, req.clone());
-                    match c.access {
-                        Access::Public | Access::Unlock => unreachable!(),
-                        Access::Member | Access::Site => allowed(cmd, login, result),
-                        Access::Admin if is_admin => allowed(cmd, login, result),
-                        Access::Admin => refused(cmd, login, result, ErrorCode::Forbidden),
-                    }
-                }
-                for req in &c.other {
-                    let result = invoke(&webview, cmd, req.clone());
-                    if is_admin {
-                        allowed(cmd, login, result);
-                    } else {
-                        let e =
-                            error(result.expect_err(&format!("{login} {cmd}: should be refused")));
-                        assert!(
-                            matches!(e.code, ErrorCode::Forbidden | ErrorCode::NotFound),
-                            "{login} {cmd}: {:?} {}",
-                            e.code,
-                            e.message
-                        );
-                    }
-                }
-            }
-            invoke(&webview, "sign_out", json!(null)).unwrap();
-        }
-        // The agent's opening of a Meudon document was written by the
-        // database in the agent's name (portee_audit_append), not as
-        // whoever the app might claim.
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        let opened: i64 = rt.block_on(async {
-            let db = portee_store::Database::connect(&url).await.unwrap();
-            let portee_store::Database::Postgres(pool) = &db else {
-                unreachable!()
-            };
-            let n = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM audit_log WHERE action = 'document.open' AND staff_id = $1 \
-                 AND entity_id = $2",
-            )
-            .bind(ids.agent)
-            .bind(ids.meudon.2.to_string())
-            .fetch_one(pool)
-            .await
-            .unwrap();
-            db.close().await;
-            n
-        });
-        assert_eq!(opened, 1);
-    }));
-    drop_pg(&url);
-    if let Err(panic) = result {
-        std::panic::resume_unwind(panic);
-    }
+    let (_app, webview, _opened) = app_recording(config(dir.path(), Some(&workstation)));
+    walk_matrix(&webview, &ids, |cmd, login, result| {
+        let e = error(result.expect_err(&format!("{login} {cmd}: should be refused")));
+        assert!(
+            matches!(e.code, ErrorCode::Forbidden | ErrorCode::NotFound),
+            "{login} {cmd}: {:?} {}",
+            e.code,
+            e.message
+        );
+    });
+    // The agent's opening of a Meudon document was written by the
+    // database in the agent's name (portee_audit_append), not as whoever
+    // the app might claim.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let opened: i64 = rt.block_on(async {
+        let db = portee_store::Database::connect(&t.url).await.unwrap();
+        let portee_store::Database::Postgres(pool) = &db else {
+            unreachable!()
+        };
+        let n = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'document.open' AND staff_id = $1 \
+             AND entity_id = $2",
+        )
+        .bind(ids.agent)
+        .bind(ids.meudon.2.to_string())
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        db.close().await;
+        n
+    });
+    assert_eq!(opened, 1);
 }
 
 /// `an_account_changed_by_an_administrator_ends_its_open_session` on
@@ -1307,10 +1222,11 @@ fn every_command_for_every_role_on_postgres_connected_as_their_own_role() {
 /// the window then says so.
 #[test]
 fn on_postgres_an_account_changed_by_an_administrator_ends_its_open_session() {
-    let (url, workstation, ids) = demo_pg();
+    let (t, workstation, ids) = demo_pg();
     let dir = tempfile::tempdir().unwrap();
     let admin_dir = tempfile::tempdir().unwrap();
-    let suffix = &uuid_like()[..12];
+    // Roles are the server's: names no other test (nor run) uses.
+    let suffix = &t.url[t.url.len() - 12..];
     let (agent_login, resp_login) = (format!("chg-a.{suffix}"), format!("chg-r.{suffix}"));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let (_app, webview) = app_with(config(dir.path(), Some(&workstation)));
@@ -1424,11 +1340,11 @@ fn on_postgres_an_account_changed_by_an_administrator_ends_its_open_session() {
         )
         .unwrap();
     }));
-    drop_pg(&url);
+    drop(t);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         use sqlx::Connection;
-        if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
+        if let Ok(mut conn) = sqlx::PgConnection::connect(&portee_tests::db::pg_admin_url()).await {
             for login in [&agent_login, &resp_login] {
                 let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
                     "DROP ROLE IF EXISTS \"{login}\""
