@@ -91,6 +91,28 @@ fn lock_at() -> u32 {
     (1..=100).find(|n| throttle(*n).1.is_some()).unwrap_or(5)
 }
 
+/// PostgreSQL: counts a password the server refused for `login` (as
+/// `portee_connexion`, in the database, locking at the [`throttle`] rule's
+/// count), then slows the answer down as that rule says. Returns the count.
+async fn count_refused(
+    guest: &Database,
+    login: &str,
+    workstation: &str,
+) -> Result<u32, StoreError> {
+    let minutes = u32::try_from(portee_domain::auth::LOCK_DURATION.as_secs() / 60).unwrap_or(15);
+    let failures = guest
+        .count_refused_password(
+            login,
+            &unknown_identifier_bucket(login),
+            workstation,
+            lock_at(),
+            minutes,
+        )
+        .await?;
+    slow_down(failures).await;
+    Ok(failures)
+}
+
 /// On PostgreSQL (issue 9) the password is the server's: signing in is
 /// connecting as the member's own login role. `guest` is the connection
 /// as `portee_connexion`; `url` the shared database (host, port, base,
@@ -120,13 +142,8 @@ pub async fn sign_in_postgres(
     let member = match Database::connect_member(url, &login, password, workstation).await {
         Ok(db) => db,
         Err(StoreError::PasswordRefused) => {
-            let minutes =
-                u32::try_from(portee_domain::auth::LOCK_DURATION.as_secs() / 60).unwrap_or(15);
-            let failures = guest
-                .count_refused_password(&login, &bucket, workstation, lock_at(), minutes)
-                .await?;
+            let failures = count_refused(guest, &login, workstation).await?;
             tracing::warn!(failures, "sign-in refused by the database");
-            slow_down(failures).await;
             return Err(if action == "auth.unlock" && failures >= lock_at() {
                 SignInError::Locked
             } else {
@@ -189,18 +206,12 @@ pub async fn change_own_password_postgres(
     match Database::connect_member(url, &member.login, current, workstation).await {
         Ok(check) => check.close().await,
         Err(StoreError::PasswordRefused) => {
-            let bucket = unknown_identifier_bucket(&member.login);
-            let minutes =
-                u32::try_from(portee_domain::auth::LOCK_DURATION.as_secs() / 60).unwrap_or(15);
-            let failures = guest
-                .count_refused_password(&member.login, &bucket, workstation, lock_at(), minutes)
-                .await?;
+            let failures = count_refused(guest, &member.login, workstation).await?;
             tracing::warn!(
                 staff_id,
                 failures,
                 "own password change: current password refused"
             );
-            slow_down(failures).await;
             if failures >= lock_at() {
                 return Err(SignInError::Locked);
             }
