@@ -446,6 +446,31 @@ fn fresh_login(prefix: &str) -> String {
     )
 }
 
+/// A new agent of Meudon, `login` with `password`, created through the
+/// store by `actor` on `db` (its login role follows, migration 0007).
+async fn create_agent(
+    db: &Database,
+    login: &str,
+    password: &str,
+    actor: &Actor,
+) -> anyhow::Result<portee_store::StaffRow> {
+    let secret = password_secret(password)?;
+    Ok(db
+        .create_staff(
+            &NewStaff {
+                login: login.to_owned(),
+                display_name: "Nouvel Agent".into(),
+                role: "agent".into(),
+                password_hash: secret.hash,
+                scram_verifier: secret.scram,
+                must_change_password: false,
+                sites: vec![5],
+            },
+            actor,
+        )
+        .await?)
+}
+
 async fn drop_role(login: &str) {
     if let Ok(mut c) = PgConnection::connect(&portee_tests::db::pg_admin_url()).await {
         let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -468,21 +493,13 @@ async fn an_administrator_creates_an_account_that_signs_in_with_psql_and_disabli
         .map(|s| s.id)
         .ok_or_else(|| anyhow::anyhow!("admin.demo"))?;
     let login = fresh_login("agent");
-    let secret = password_secret("Bienvenue-2026-x")?;
-    let created = admin
-        .create_staff(
-            &NewStaff {
-                login: login.clone(),
-                display_name: "Nouvel Agent".into(),
-                role: "agent".into(),
-                password_hash: secret.hash.clone(),
-                scram_verifier: secret.scram.clone(),
-                must_change_password: true,
-                sites: vec![5],
-            },
-            &Actor::staff(admin_id, "poste-admin"),
-        )
-        .await?;
+    let created = create_agent(
+        &admin,
+        &login,
+        "Bienvenue-2026-x",
+        &Actor::staff(admin_id, "poste-admin"),
+    )
+    .await?;
     let result = async {
         let (ok, who, err) = psql(&t, &login, "Bienvenue-2026-x", "SELECT current_user");
         assert!(ok, "{err}");
@@ -528,23 +545,10 @@ async fn an_administrator_creates_an_account_that_signs_in_with_psql_and_disabli
 async fn five_refused_passwords_lock_the_role_even_against_psql() -> anyhow::Result<()> {
     let (t, db) = demo().await?;
     let login = fresh_login("verrou");
-    let secret = password_secret("Verrou-2026-xx")?;
     let Database::Postgres(p) = &db else {
         unreachable!()
     };
-    db.create_staff(
-        &NewStaff {
-            login: login.clone(),
-            display_name: "Compte Verrou".into(),
-            role: "agent".into(),
-            password_hash: secret.hash,
-            scram_verifier: secret.scram,
-            must_change_password: false,
-            sites: vec![5],
-        },
-        &Actor::system("test"),
-    )
-    .await?;
+    create_agent(&db, &login, "Verrou-2026-xx", &Actor::system("test")).await?;
     let result = async {
         // The app counts refusals as portee_connexion (no password, no data).
         let mut guest = PgConnection::connect(&url_as(&t, "portee_connexion", "")).await?;
