@@ -17,6 +17,9 @@
 //! postgres://postgres:postgres@127.0.0.1:5432/postgres), `--skip-sqlite`,
 //! `--skip-postgres`, `--search-only` (seed and search, nothing else).
 
+#[path = "bench_common.rs"]
+mod bench_common;
+
 use std::{
     sync::Arc,
     time::{Duration, Instant},
@@ -64,13 +67,7 @@ fn args() -> Args {
     a
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx]
-}
+use bench_common::percentile;
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
@@ -321,37 +318,7 @@ async fn bench_seats(url: &str, db: &Database) -> anyhow_lite::Result<()> {
     let Database::Postgres(pool) = db else {
         return Ok(());
     };
-    let year: i64 = sqlx::query_scalar("SELECT MAX(id) FROM school_years")
-        .fetch_one(pool)
-        .await?;
-    let discipline: i64 = sqlx::query_scalar("SELECT MIN(id) FROM disciplines")
-        .fetch_one(pool)
-        .await?;
-    let mut courses = Vec::new();
-    for c in 0..10 {
-        let course: i64 = sqlx::query_scalar(
-            "INSERT INTO courses (discipline_id, site_id, school_year_id, name, seat_mode) \
-             VALUES ($1, 5, $2, $3, 'slot') RETURNING id",
-        )
-        .bind(discipline)
-        .bind(year)
-        .bind(format!("Banc d'essai {c}"))
-        .fetch_one(pool)
-        .await?;
-        let mut slots = Vec::new();
-        for _ in 0..5 {
-            slots.push(
-                sqlx::query_scalar::<_, i64>(
-                    "INSERT INTO slots (course_id, day_of_week, starts_at, ends_at, teacher, room, capacity) \
-                     VALUES ($1, 3, '14:00', '15:00', 'Banc', 'Salle', 20) RETURNING id",
-                )
-                .bind(course)
-                .fetch_one(pool)
-                .await?,
-            );
-        }
-        courses.push((course, slots));
-    }
+    let (year, courses) = bench_common::seat_courses(pool, "Banc d'essai").await?;
     let students: Vec<i64> = sqlx::query_scalar("SELECT id FROM students ORDER BY id LIMIT 2000")
         .fetch_all(pool)
         .await?;

@@ -17,6 +17,9 @@
 //! seat taking by one client, then by 20 concurrent clients. Target: each within 15 % of the
 //! owner's figure. Options: `--scales 8000,80000`, `--pg-admin-url URL`.
 
+#[path = "bench_common.rs"]
+mod bench_common;
+
 use std::{
     sync::Arc,
     time::{Duration, Instant},
@@ -30,12 +33,7 @@ type Res<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 const MEUDON: i16 = 5;
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
+use bench_common::percentile;
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
@@ -253,7 +251,12 @@ async fn run(scale: usize, url: &str, name: &str) -> Res<()> {
     for clients in [1u64, 20] {
         let mut seat_times = Vec::new();
         for who in ["owner", "agent"] {
-            let (year, slots) = seat_slots(pool, &format!("{who} {clients}")).await?;
+            let (year, courses) =
+                bench_common::seat_courses(pool, &format!("Banc {who} {clients}")).await?;
+            let slots: Vec<(i64, i64)> = courses
+                .iter()
+                .flat_map(|(course, slots)| slots.iter().map(|slot| (*course, *slot)))
+                .collect();
             let slots = Arc::new(slots);
             let students = Arc::new(students.clone());
             let mut handles = Vec::new();
@@ -329,37 +332,4 @@ async fn run(scale: usize, url: &str, name: &str) -> Res<()> {
     agent.close().await;
     db.close().await;
     Ok(())
-}
-
-/// 10 courses × 5 slots × 20 seats at Meudon for one run.
-async fn seat_slots(pool: &sqlx::PgPool, tag: &str) -> Res<(i64, Vec<(i64, i64)>)> {
-    let year: i64 = sqlx::query_scalar("SELECT MAX(id) FROM school_years")
-        .fetch_one(pool)
-        .await?;
-    let discipline: i64 = sqlx::query_scalar("SELECT MIN(id) FROM disciplines")
-        .fetch_one(pool)
-        .await?;
-    let mut out = Vec::new();
-    for c in 0..10 {
-        let course: i64 = sqlx::query_scalar(
-            "INSERT INTO courses (discipline_id, site_id, school_year_id, name, seat_mode) \
-             VALUES ($1, 5, $2, $3, 'slot') RETURNING id",
-        )
-        .bind(discipline)
-        .bind(year)
-        .bind(format!("Banc {tag} {c}"))
-        .fetch_one(pool)
-        .await?;
-        for _ in 0..5 {
-            let slot: i64 = sqlx::query_scalar(
-                "INSERT INTO slots (course_id, day_of_week, starts_at, ends_at, teacher, room, capacity) \
-                 VALUES ($1, 3, '14:00', '15:00', 'Banc', 'Salle', 20) RETURNING id",
-            )
-            .bind(course)
-            .fetch_one(pool)
-            .await?;
-            out.push((course, slot));
-        }
-    }
-    Ok((year, out))
 }
