@@ -585,9 +585,11 @@ BEGIN
                                     jsonb_build_object('failures', n)::TEXT, NULL, NULL);
         RETURN n;
     END IF;
+    -- Counted atomically; the lock decision follows the row as this UPDATE
+    -- left it (locked already by a concurrent refusal, or not).
     UPDATE staff SET failed_attempts = failed_attempts + 1, updated_at = now()
-     WHERE id = acc.id RETURNING failed_attempts INTO n;
-    IF n >= p_lock_at AND acc.locked_until IS NULL THEN
+     WHERE id = acc.id RETURNING failed_attempts, locked_until INTO n, until;
+    IF n >= p_lock_at AND until IS NULL THEN
         until := now() + make_interval(mins => p_lock_minutes);
         UPDATE staff SET locked_until = until WHERE id = acc.id;
         PERFORM portee_role_ddl(format('ALTER ROLE %I VALID UNTIL %L', acc.login, now()::TEXT));

@@ -739,3 +739,79 @@ async fn the_policies_read_the_members_sites_once_per_query() -> anyhow::Result<
     assert!(students > 0);
     Ok(())
 }
+
+#[tokio::test]
+async fn refused_passwords_counted_at_the_same_moment_each_count_once() -> anyhow::Result<()> {
+    let (t, db) = demo().await?;
+    let login = fresh_login("paral");
+    create_agent(&db, &login, "Parallele-2026-x", &Actor::system("test")).await?;
+    let result = async {
+        // Eight workstations report a refused password at once; a third
+        // connection holds writes to staff back until all eight have read
+        // the account and wait to write (the worst interleaving).
+        let Database::Postgres(pool) = &db else {
+            unreachable!()
+        };
+        let mut gate = pool.acquire().await?;
+        sqlx::raw_sql("BEGIN; LOCK TABLE staff IN SHARE MODE")
+            .execute(&mut *gate)
+            .await?;
+        let mut calls = Vec::new();
+        for _ in 0..8 {
+            let mut guest = PgConnection::connect(&url_as(&t, "portee_connexion", "")).await?;
+            let login = login.clone();
+            calls.push(tokio::spawn(async move {
+                sqlx::query_scalar::<_, i32>(
+                    "SELECT portee_sign_in_failed($1, 'b', 'poste', 5, 15)",
+                )
+                .bind(login)
+                .fetch_one(&mut guest)
+                .await
+            }));
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+                 AND wait_event_type = 'Lock' AND usename = 'portee_connexion'",
+            )
+            .fetch_one(pool)
+            .await?;
+            if waiting == 8 {
+                break;
+            }
+            anyhow::ensure!(std::time::Instant::now() < deadline, "{waiting} en attente");
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        sqlx::raw_sql("ROLLBACK").execute(&mut *gate).await?;
+        let mut counts = Vec::new();
+        for c in calls {
+            counts.push(c.await??);
+        }
+        counts.sort();
+        // Each got its own count, 1 to 8: none was lost.
+        assert_eq!(counts, (1..=8).collect::<Vec<_>>());
+        let (failures, locked): (i32, bool) = match &db {
+            Database::Postgres(p) => {
+                sqlx::query_as(
+                    "SELECT failed_attempts, locked_until > now() FROM staff WHERE login = $1",
+                )
+                .bind(&login)
+                .fetch_one(p)
+                .await?
+            }
+            Database::Sqlite(_) => unreachable!(),
+        };
+        assert_eq!((failures, locked), (8, true));
+        let (ok, _, err) = psql(&t, &login, "Parallele-2026-x", "SELECT 1");
+        assert!(
+            !ok && err.contains("password authentication failed"),
+            "{err}"
+        );
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    db.close().await;
+    drop_role(&login).await;
+    result
+}
