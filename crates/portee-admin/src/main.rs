@@ -5,6 +5,7 @@
 //! portee-admin seed --students 8000 --seed 42
 //! portee-admin create-admin --login c.martin --name "Claire Martin"
 //! portee-admin stats
+//! portee-admin check-pdf justificatif.pdf avis.pdf
 //! ```
 //!
 //! The database is `--database-url`, else `PORTEE_DATABASE_URL`, else the
@@ -65,17 +66,73 @@ enum Command {
     },
     /// Affiche les effectifs par table et par site, en JSON.
     Stats,
+    /// Vérifie des PDF comme Portée les vérifie au dépôt : une ligne par
+    /// fichier ; code de sortie 0 si tous sont acceptés, 1 si l'un est
+    /// refusé, 2 si un fichier est illisible ou la commande mal formée.
+    /// Ne touche à aucune base de données.
+    CheckPdf {
+        /// Les fichiers à vérifier.
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+    },
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::CheckPdf { files } = &cli.command {
+        return check_pdf(files);
+    }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("portee-admin : {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `check-pdf`: one verdict line per file on stdout.
+fn check_pdf(files: &[std::path::PathBuf]) -> ExitCode {
+    let limits = portee_pdfcheck::Limits::default();
+    let mut refused = false;
+    let mut unreadable = false;
+    for path in files {
+        let shown = path.display();
+        // The size first: a huge file is refused without being read.
+        let verdict = std::fs::metadata(path).and_then(|m| {
+            if m.len() > limits.max_bytes as u64 {
+                Ok(Err(portee_pdfcheck::Refusal::TooLarge {
+                    size_kib: usize::try_from(m.len().div_ceil(1024)).unwrap_or(usize::MAX),
+                    max_kib: limits.max_bytes / 1024,
+                }))
+            } else {
+                std::fs::read(path).map(|bytes| portee_pdfcheck::check_with(&bytes, &limits))
+            }
+        });
+        match verdict {
+            Ok(Ok(report)) => println!(
+                "{shown} : accepté ({} page{}, PDF {})",
+                report.pages,
+                if report.pages > 1 { "s" } else { "" },
+                report.version
+            ),
+            Ok(Err(refusal)) => {
+                refused = true;
+                println!("{shown} : refusé, {refusal}");
+            }
+            Err(e) => {
+                unreadable = true;
+                println!("{shown} : illisible ({e})");
+            }
+        }
+    }
+    if unreadable {
+        ExitCode::from(2)
+    } else if refused {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -191,6 +248,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                 }
             );
         }
+        // Handled by main before any database is opened.
+        Command::CheckPdf { .. } => {}
         Command::Stats => {
             let stats = db.stats().await.map_err(|e| e.to_string())?;
             let json = serde_json::to_string_pretty(&stats).map_err(|e| e.to_string())?;
