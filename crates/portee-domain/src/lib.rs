@@ -13,6 +13,7 @@ pub mod family;
 pub mod journal;
 pub mod labels;
 pub mod name;
+pub mod reinscription;
 pub mod school_year;
 pub mod search;
 pub mod seats;
