@@ -89,10 +89,37 @@ pub fn decode(dict: &Dict, data: &[u8], budget: &mut Budget) -> Result<Vec<u8>, 
     Ok(current)
 }
 
-/// Inflates a Flate stream into nothing, counting its bytes against the
-/// budget (the decompression-bomb check of every other stream). Damaged
-/// data is not this check's business: a viewer shows what it can.
-pub fn count_inflated(data: &[u8], budget: &mut Budget) -> Result<(), DecodeError> {
+/// Runs a stream's data through its filters only to count what they
+/// produce against the budget (the decompression-bomb check of every
+/// stream the check does not read): the inner layers are decoded (each
+/// counted), the last one is inflated into nothing. Image codecs are not
+/// decoded. Damaged data is not this check's business: a viewer shows what
+/// it can.
+pub fn count_decoded(dict: &Dict, data: &[u8], budget: &mut Budget) -> Result<(), DecodeError> {
+    let chain = filters(dict);
+    let mut current = std::borrow::Cow::Borrowed(data);
+    for (i, filter) in chain.iter().enumerate() {
+        let last = i + 1 == chain.len();
+        let next = match filter.as_slice() {
+            b"FlateDecode" | b"Fl" if last => return count_inflated(&current, budget),
+            b"FlateDecode" | b"Fl" => inflate(&current, budget),
+            b"LZWDecode" | b"LZW" => lzw(&current, budget),
+            b"RunLengthDecode" | b"RL" => run_length(&current, budget),
+            b"ASCIIHexDecode" | b"AHx" => Ok(ascii_hex(&current)),
+            b"ASCII85Decode" | b"A85" => ascii85(&current),
+            _ => return Ok(()),
+        };
+        match next {
+            Ok(bytes) => current = std::borrow::Cow::Owned(bytes),
+            Err(e @ (DecodeError::Budget | DecodeError::Deadline)) => return Err(e),
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+/// Inflates a Flate stream into nothing, counting its bytes.
+fn count_inflated(data: &[u8], budget: &mut Budget) -> Result<(), DecodeError> {
     let mut decoder = flate2::read::ZlibDecoder::new(data);
     let mut chunk = vec![0u8; 64 * 1024];
     loop {

@@ -87,6 +87,24 @@ pub enum Threat {
 }
 
 impl Threat {
+    /// How specific the threat is: a file carrying several is refused for
+    /// the most telling one (the JavaScript an `/AA` runs, rather than the
+    /// `/AA`).
+    fn rank(self) -> u8 {
+        match self {
+            Threat::JavaScript => 10,
+            Threat::Launch => 9,
+            Threat::SubmitForm => 8,
+            Threat::ImportData => 7,
+            Threat::RemoteGoTo => 6,
+            Threat::EmbeddedFile => 5,
+            Threat::Xfa => 4,
+            Threat::RichMedia => 3,
+            Threat::ExternalReference => 2,
+            Threat::AutomaticAction => 1,
+        }
+    }
+
     /// A stable key for tests and logs.
     pub fn key(self) -> &'static str {
         match self {
@@ -239,6 +257,15 @@ struct Document<'a> {
     trailers: Vec<(usize, Dict)>,
     /// The file's decryption, when it is encrypted.
     decryptor: Option<crypt::Decryptor>,
+    /// The most telling threat found so far.
+    threat: Option<Threat>,
+}
+
+fn worst(current: Option<Threat>, found: Threat) -> Option<Threat> {
+    match current {
+        Some(c) if c.rank() >= found.rank() => Some(c),
+        _ => Some(found),
+    }
 }
 
 fn syntax_refusal(e: SyntaxError) -> Option<Refusal> {
@@ -274,6 +301,7 @@ impl<'a> Document<'a> {
             current: HashMap::new(),
             trailers: Vec::new(),
             decryptor: None,
+            threat: None,
         }
     }
 
@@ -295,15 +323,11 @@ impl<'a> Document<'a> {
         if self.objects.len() >= self.limits.max_objects {
             return Err(Refusal::Limits("trop d'objets"));
         }
-        let mut threat = None;
         rules::each_dict(&object, &mut |d| {
-            if threat.is_none() {
-                threat = rules::dict_threat(d, stream.is_some() && is_top(&object, d));
+            if let Some(t) = rules::dict_threat(d, stream.is_some() && is_top(&object, d)) {
+                self.threat = worst(self.threat, t);
             }
         });
-        if let Some(t) = threat {
-            return Err(Refusal::ActiveContent(t));
-        }
         let index = self.objects.len();
         self.objects.push(Stored {
             number,
@@ -471,6 +495,7 @@ impl<'a> Document<'a> {
 
     /// Inflates every other Flate stream into the budget (bombs).
     fn count_stream_bytes(&mut self) -> Result<(), Refusal> {
+        let bytes = self.bytes;
         for i in 0..self.objects.len() {
             let (Object::Dict(dict), Some(range)) =
                 (&self.objects[i].object, &self.objects[i].stream)
@@ -480,14 +505,15 @@ impl<'a> Document<'a> {
             if dict.name(b"Type") == Some(b"ObjStm") {
                 continue;
             }
-            let first = filters::filters(dict).into_iter().next();
-            if matches!(first.as_deref(), Some(b"FlateDecode" | b"Fl")) {
-                let data = if self.decryptor.is_some() {
-                    std::borrow::Cow::Owned(self.stream_data(i)?)
-                } else {
-                    std::borrow::Cow::Borrowed(&self.bytes[range.clone()])
-                };
-                filters::count_inflated(&data, &mut self.budget).map_err(decode_refusal)?;
+            let (dict, range) = (dict.clone(), range.clone());
+            let data = if self.decryptor.is_some() {
+                std::borrow::Cow::Owned(self.stream_data(i)?)
+            } else {
+                std::borrow::Cow::Borrowed(&bytes[range])
+            };
+            filters::count_decoded(&dict, &data, &mut self.budget).map_err(decode_refusal)?;
+            if i % 64 == 0 {
+                self.in_time()?;
             }
         }
         Ok(())
@@ -563,12 +589,13 @@ impl<'a> Document<'a> {
     /// `/OpenAction` anywhere, in any version: a destination (an array, a
     /// name, a string) or a go-to within the document is harmless; any
     /// other action runs without a click.
-    fn check_open_actions(&self) -> Result<(), Refusal> {
+    fn check_open_actions(&mut self) -> Result<(), Refusal> {
         let trailers: Vec<Object> = self
             .trailers
             .iter()
             .map(|(_, d)| Object::Dict(d.clone()))
             .collect();
+        let mut threat = self.threat;
         for object in self
             .objects
             .iter()
@@ -586,18 +613,21 @@ impl<'a> Document<'a> {
                     if let Object::Dict(action) = target {
                         let go_to = action.name(b"S") == Some(b"GoTo") && !action.has(b"Next");
                         if !go_to && (action.has(b"S") || action.has(b"Next")) {
-                            return Err(Refusal::ActiveContent(
-                                action
-                                    .name(b"S")
-                                    .and_then(rules::action_threat)
-                                    .unwrap_or(Threat::AutomaticAction),
-                            ));
+                            let t = action
+                                .name(b"S")
+                                .and_then(rules::action_threat)
+                                .unwrap_or(Threat::AutomaticAction);
+                            threat = worst(threat, t);
                         }
                     }
                 }
             }
         }
-        Ok(())
+        self.threat = threat;
+        match threat {
+            Some(t) => Err(Refusal::ActiveContent(t)),
+            None => Ok(()),
+        }
     }
 
     /// The pages of the catalog's page tree, else (a repairing viewer's
@@ -618,8 +648,10 @@ impl<'a> Document<'a> {
                         _ => None,
                     })
             });
+        // No catalog at all: no viewer can show the file.
+        let catalog = catalog.ok_or(Refusal::Unparseable("catalogue introuvable"))?;
         let mut pages = 0;
-        if let Some(root) = catalog.and_then(|c| c.get(b"Pages")) {
+        if let Some(root) = catalog.get(b"Pages") {
             let mut seen = HashSet::new();
             let mut stack = vec![(root.clone(), 0usize)];
             while let Some((node, depth)) = stack.pop() {
