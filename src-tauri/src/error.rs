@@ -26,9 +26,10 @@ pub fn store_error(err: StoreError) -> ApiError {
             ApiError::new(ErrorCode::DatabaseUnavailable, err.to_string())
         }
         StoreError::NotFound => ApiError::new(ErrorCode::NotFound, err.to_string()),
-        StoreError::Conflict | StoreError::Duplicate | StoreError::ResubmittedDifferently => {
-            ApiError::new(ErrorCode::Conflict, err.to_string())
-        }
+        StoreError::Conflict
+        | StoreError::Duplicate
+        | StoreError::ResubmittedDifferently
+        | StoreError::SlotFull { .. } => ApiError::new(ErrorCode::Conflict, err.to_string()),
         StoreError::Busy => {
             tracing::warn!("database busy after retries");
             ApiError::new(ErrorCode::Busy, err.to_string())

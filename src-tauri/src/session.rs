@@ -225,11 +225,19 @@ pub fn why_ended(session: &SignedIn, now: Option<&StaffRow>) -> &'static str {
      sur un autre poste) : reconnectez-vous."
 }
 
+/// Why a session ends when PostgreSQL no longer lets its member's role in.
+const LOGIN_REFUSED: &str = "La base de données n'accepte plus votre connexion (compte désactivé, \
+     verrouillé ou mot de passe changé) : la session est fermée.";
+
 /// Ends `session` (its account moved on) and says why.
 pub(crate) async fn ended(state: &AppState, db: &Database, session: &Opened) -> ApiError {
     let now = match db.staff(session.member.staff_id).await {
         Ok(row) => Some(row),
         Err(portee_store::StoreError::NotFound) => None,
+        // The account's change also ended its connections (disabled, new
+        // password): the server refuses the reconnection that would read
+        // why. The session ends all the same.
+        Err(e) if e.is_login_refused() => return end_with(state, session, LOGIN_REFUSED),
         Err(e) => return store_error(e),
     };
     let why = why_ended(&session.member, now.as_ref());
@@ -248,14 +256,7 @@ async fn check_current(state: &AppState, db: &Database, session: &Opened) -> Res
         Ok(version) => version,
         // PostgreSQL no longer lets this member's role in (disabled: its
         // connections were ended; locked; password changed elsewhere).
-        Err(e) if e.is_login_refused() => {
-            return Err(end_with(
-                state,
-                session,
-                "La base de données n'accepte plus votre connexion (compte désactivé, \
-                 verrouillé ou mot de passe changé) : la session est fermée.",
-            ));
-        }
+        Err(e) if e.is_login_refused() => return Err(end_with(state, session, LOGIN_REFUSED)),
         Err(e) => return Err(store_error(e)),
     };
     if version == Some(session.member.version) {

@@ -10,6 +10,7 @@ mod files;
 mod guarantees;
 mod races;
 mod records;
+mod reinscription;
 mod search;
 mod security;
 mod staff;
@@ -35,6 +36,48 @@ where
             panic!("{kind:?}: {e:#}");
         }
     }
+}
+
+/// One integer read with ad-hoc SQL (test set-up and checks only).
+pub(crate) async fn scalar(db: &Database, sql: &str) -> anyhow::Result<i64> {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    Ok(match db {
+        Database::Postgres(p) => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await?,
+        Database::Sqlite(p) => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await?,
+    })
+}
+
+/// A statement run with ad-hoc SQL (test set-up only).
+pub(crate) async fn execute(db: &Database, sql: &str) -> anyhow::Result<u64> {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    Ok(match db {
+        Database::Postgres(p) => sqlx::query(sql).execute(p).await?.rows_affected(),
+        Database::Sqlite(p) => sqlx::query(sql).execute(p).await?.rows_affected(),
+    })
+}
+
+/// A migrated database holding a 60-student demo network, as set up (a
+/// superuser on PostgreSQL) and as the test acts on it.
+pub(crate) async fn demo_dbs(t: &TestDb) -> anyhow::Result<(Database, Database)> {
+    let db = Database::connect(&t.url).await?;
+    db.migrate().await?;
+    portee_services::demo::seed(
+        &db,
+        60,
+        7,
+        chrono::NaiveDate::from_ymd_opt(2027, 4, 20).unwrap(),
+        &portee_store::Actor::system("test"),
+    )
+    .await?;
+    // On PostgreSQL the test then acts as admin.demo's own role (staff id 1,
+    // the `MIN(id)` the tests take as author).
+    let acting = t.acting(&db).await?;
+    Ok((db, acting))
+}
+
+/// The acting half of [`demo_dbs`].
+pub(crate) async fn demo_db(t: &TestDb) -> anyhow::Result<Database> {
+    Ok(demo_dbs(t).await?.1)
 }
 
 pub(crate) async fn each_backend<F, Fut>(test: F)

@@ -11,32 +11,7 @@ use portee_store::{Actor, ActorKind, AuditFilter, Database, StoreError};
 use portee_tests::db::TestDb;
 
 use crate::each_backend_as_member as each_backend;
-
-/// One integer read with ad-hoc SQL (test set-up and checks only).
-async fn scalar(db: &Database, sql: &str) -> anyhow::Result<i64> {
-    let sql = sqlx::AssertSqlSafe(sql.to_owned());
-    Ok(match db {
-        Database::Postgres(p) => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await?,
-        Database::Sqlite(p) => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await?,
-    })
-}
-
-/// A migrated database holding a 60-student demo network.
-async fn demo_db(t: &TestDb) -> anyhow::Result<Database> {
-    let db = Database::connect(&t.url).await?;
-    db.migrate().await?;
-    portee_services::demo::seed(
-        &db,
-        60,
-        7,
-        chrono::NaiveDate::from_ymd_opt(2027, 4, 20).unwrap(),
-        &Actor::system("test"),
-    )
-    .await?;
-    // On PostgreSQL the test then acts as admin.demo's own role (staff id 1,
-    // the `MIN(id)` the tests take as author).
-    t.acting(&db).await
-}
+use crate::{demo_db, scalar};
 
 /// A student of a family with a first guardian, and that guardian's id.
 async fn some_student(db: &Database) -> anyhow::Result<(i64, i64)> {

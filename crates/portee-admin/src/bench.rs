@@ -6,8 +6,11 @@
 //! realistic mix of queries, over every site and within one site as an
 //! agent searches, and over the 2- and 3-letter prefixes sent while a name
 //! is typed); and on PostgreSQL, seat taking by 20 concurrent clients
-//! (throughput and p95). Targets: search p95 under 5 ms at 8,000 (issue 3)
-//! and under 10 ms at 80,000 (issue 8); seat p95 under 15 ms.
+//! (throughput and p95), and the validation of families' réinscriptions
+//! (two children, three slots, one transaction) by 20 concurrent clients
+//! connected as the Meudon agent's own role (issue 10). Targets: search
+//! p95 under 5 ms at 8,000 (issue 3) and under 10 ms at 80,000 (issue 8);
+//! seat p95 under 15 ms; validation p95 under 30 ms, nothing overbooked.
 //! It also reads the audit log as the screens do (issue 4, no target set):
 //! a student's « Historique des modifications » (first page), a family's,
 //! the administrators' journal (first page, unfiltered and by one staff
@@ -26,7 +29,9 @@ use std::{
 };
 
 use portee_domain::search::SearchQuery;
-use portee_store::{Actor, Database, SeatOutcome, SeatRequest, StoreError};
+use portee_store::{
+    Actor, Channel, ChosenCourse, Database, SeatOutcome, SeatRequest, StoreError, Validation,
+};
 use sqlx::{Connection, PgConnection};
 
 struct Args {
@@ -389,6 +394,163 @@ async fn bench_seats(url: &str, db: &Database) -> anyhow_lite::Result<()> {
     Ok(())
 }
 
+/// 20 clients, connected as the Meudon agent, each validating Meudon
+/// families of two children (three slots: two for the elder, one for the
+/// younger) in one transaction, on 10 new courses × 5 slots × 20 seats of
+/// next year: the slots fill up, the last validations find them full.
+async fn bench_validation(url: &str, db: &Database) -> anyhow_lite::Result<()> {
+    let Database::Postgres(pool) = db else {
+        return Ok(());
+    };
+    let (year, campaign): (i64, i64) =
+        sqlx::query_as("SELECT school_year_id, id FROM campaigns ORDER BY opens_at DESC LIMIT 1")
+            .fetch_one(pool)
+            .await?;
+    let discipline: i64 = sqlx::query_scalar("SELECT MIN(id) FROM disciplines")
+        .fetch_one(pool)
+        .await?;
+    let mut slots = Vec::new();
+    for c in 0..10 {
+        let course: i64 = sqlx::query_scalar(
+            "INSERT INTO courses (discipline_id, site_id, school_year_id, name, seat_mode) \
+             VALUES ($1, 5, $2, $3, 'slot') RETURNING id",
+        )
+        .bind(discipline)
+        .bind(year)
+        .bind(format!("Banc validation {c}"))
+        .fetch_one(pool)
+        .await?;
+        for _ in 0..5 {
+            let slot: i64 = sqlx::query_scalar(
+                "INSERT INTO slots (course_id, day_of_week, starts_at, ends_at, teacher, room, capacity) \
+                 VALUES ($1, 3, '14:00', '15:00', 'Banc', 'Salle', 20) RETURNING id",
+            )
+            .bind(course)
+            .fetch_one(pool)
+            .await?;
+            slots.push((course, slot));
+        }
+    }
+    // Families of Meudon with exactly two children, both with a dossier of
+    // the campaign not validated yet: (dossier, version) of each.
+    let pairs: Vec<(i64, i32, i64, i32)> = sqlx::query_as(
+        "SELECT a.id, a.version, b.id, b.version FROM reinscriptions a \
+         JOIN students sa ON sa.id = a.student_id \
+         JOIN students sb ON sb.family_id = sa.family_id AND sb.id > sa.id \
+         JOIN reinscriptions b ON b.student_id = sb.id AND b.campaign_id = a.campaign_id \
+         WHERE a.campaign_id = $1 AND sa.site_id = 5 AND sb.site_id = 5 \
+           AND a.status IN ('draft', 'submitted') AND b.status IN ('draft', 'submitted') \
+           AND (SELECT COUNT(*) FROM students x WHERE x.family_id = sa.family_id) = 2 \
+         ORDER BY a.id",
+    )
+    .bind(campaign)
+    .fetch_all(pool)
+    .await?;
+    if pairs.len() < 20 {
+        println!(
+            "postgres   validation: only {} families of two children, skipped",
+            pairs.len()
+        );
+        return Ok(());
+    }
+    let slots = Arc::new(slots);
+    let pairs = Arc::new(pairs);
+    let start = Instant::now();
+    let mut handles = Vec::new();
+    for client in 0..20usize {
+        let db = Database::connect_member(url, "agent.meudon", "demo-agent.meudon", "banc").await?;
+        let agent: i64 = sqlx::query_scalar("SELECT id FROM staff WHERE login = 'agent.meudon'")
+            .fetch_one(pool)
+            .await?;
+        let (slots, pairs) = (slots.clone(), pairs.clone());
+        handles.push(tokio::spawn(async move {
+            let mut state = (client as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            let mut next = |bound: usize| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state % bound as u64) as usize
+            };
+            let actor = Actor::staff(agent, "banc");
+            let mut times = Vec::new();
+            let (mut ok, mut full, mut other) = (0u32, 0u32, 0u32);
+            for &(a, va, b, vb) in pairs.iter().skip(client).step_by(20) {
+                // Three slots of three different courses.
+                let mut picked: Vec<(i64, i64)> = Vec::new();
+                while picked.len() < 3 {
+                    let s = slots[next(slots.len())];
+                    if picked.iter().all(|p| p.0 != s.0) {
+                        picked.push(s);
+                    }
+                }
+                let course = |(course_id, slot): (i64, i64)| ChosenCourse {
+                    course_id,
+                    slot_id: Some(slot),
+                    level: None,
+                    level_changed: false,
+                };
+                let v = |dossier, version, courses| Validation {
+                    dossier_id: dossier,
+                    expected_version: version,
+                    request_id: uuid::Uuid::new_v4(),
+                    channel: Channel::Phone,
+                    courses,
+                    image_rights: true,
+                    may_leave_alone: false,
+                    additional_info: None,
+                    correction_reason: None,
+                    recipient: Some("famille@example.org".into()),
+                };
+                let family = [
+                    v(a, va, vec![course(picked[0]), course(picked[1])]),
+                    v(b, vb, vec![course(picked[2])]),
+                ];
+                let t = Instant::now();
+                let r = db.validate_reinscriptions(&family, &actor).await;
+                times.push(t.elapsed());
+                match r {
+                    Ok(_) => ok += 1,
+                    Err(StoreError::SlotFull { .. }) => full += 1,
+                    Err(e) => {
+                        other += 1;
+                        eprintln!("erreur : {e}");
+                    }
+                }
+            }
+            db.close().await;
+            (times, ok, full, other)
+        }));
+    }
+    let mut times = Vec::new();
+    let (mut ok, mut full, mut other) = (0, 0, 0);
+    for h in handles {
+        let (t, a, b, c) = h.await?;
+        times.extend(t);
+        ok += a;
+        full += b;
+        other += c;
+    }
+    let wall = start.elapsed();
+    times.sort();
+    let overbooked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM slots sl WHERE sl.seats_taken > sl.capacity OR sl.seats_taken <> \
+         (SELECT COUNT(*) FROM enrolments e WHERE e.slot_id = sl.id AND e.status = 'active')",
+    )
+    .fetch_one(pool)
+    .await?;
+    println!(
+        "postgres   validation: 20 clients (agent.meudon's role), {} families of 2 children × 3 slots in {:.2} s; \
+         p50 {}, p95 {}, max {}; {ok} validated, {full} refused (slot full), {other} other errors; \
+         {overbooked} slots overbooked or miscounted",
+        times.len(),
+        wall.as_secs_f64(),
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.95)),
+        ms(*times.last().unwrap_or(&Duration::ZERO)),
+    );
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow_lite::Result<()> {
     let args = args();
@@ -449,6 +611,7 @@ async fn main() -> anyhow_lite::Result<()> {
             }
             if kind == "postgres" && scale == args.scales[0] && !args.search_only {
                 bench_seats(&fresh.url, &db).await?;
+                bench_validation(&fresh.url, &db).await?;
             }
             db.close().await;
             fresh.drop_now().await;

@@ -62,7 +62,7 @@ fn flate_pages() -> Vec<Page> {
                 } else {
                     235
                 };
-                pixels.push((ink + (seed % 24) as u8).min(255));
+                pixels.push(ink + (seed % 24) as u8);
             }
         }
         let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());

@@ -287,10 +287,10 @@ fn lzw(data: &[u8], budget: &mut Budget) -> Result<Vec<u8>, DecodeError> {
             };
             budget.take(scratch.len())?;
             out.extend_from_slice(&scratch);
-            if let Some(p) = prev {
-                if table.len() < 4096 {
-                    table.push((Some(p), first));
-                }
+            if let Some(p) = prev
+                && table.len() < 4096
+            {
+                table.push((Some(p), first));
             }
             prev = Some(code);
             bits = match table.len() + 1 {

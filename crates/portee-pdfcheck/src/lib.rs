@@ -351,7 +351,7 @@ impl<'a> Document<'a> {
         let mut stream_end = 0;
         while let Some(at) = object::find(bytes, pos, b"obj") {
             pos = at + 3;
-            if self.objects.len() % 256 == 0 {
+            if self.objects.len().is_multiple_of(256) {
                 self.in_time()?;
             }
             if bytes
@@ -512,7 +512,7 @@ impl<'a> Document<'a> {
                 std::borrow::Cow::Borrowed(&bytes[range])
             };
             filters::count_decoded(&dict, &data, &mut self.budget).map_err(decode_refusal)?;
-            if i % 64 == 0 {
+            if i.is_multiple_of(64) {
                 self.in_time()?;
             }
         }
@@ -658,10 +658,10 @@ impl<'a> Document<'a> {
                 if depth > self.limits.max_depth {
                     return Err(Refusal::Limits("arbre des pages trop profond"));
                 }
-                if let Object::Ref(n, _) = node {
-                    if !seen.insert(n) {
-                        continue;
-                    }
+                if let Object::Ref(n, _) = node
+                    && !seen.insert(n)
+                {
+                    continue;
                 }
                 let Some(Object::Dict(d)) = self.resolve(&node) else {
                     continue;

@@ -331,12 +331,12 @@ impl<'a> Parser<'a> {
         if let Object::Int(n) = number {
             // `n g R`: look ahead without consuming unless it matches.
             let save = self.pos;
-            if (0..=i64::from(u32::MAX)).contains(&n) {
-                if let Some(generation) = self.unsigned() {
-                    if generation <= u64::from(u16::MAX) && self.eat_keyword(b"R") {
-                        return Ok(Object::Ref(n as u32, generation as u16));
-                    }
-                }
+            if (0..=i64::from(u32::MAX)).contains(&n)
+                && let Some(generation) = self.unsigned()
+                && generation <= u64::from(u16::MAX)
+                && self.eat_keyword(b"R")
+            {
+                return Ok(Object::Ref(n as u32, generation as u16));
             }
             self.pos = save;
         }
@@ -380,13 +380,11 @@ pub fn stream_data_start(buf: &[u8], after_keyword: usize) -> usize {
 /// The range of a stream's data: its direct `/Length` when that lands on
 /// `endstream`, else up to the next `endstream`, else to the end.
 pub fn stream_data_range(buf: &[u8], start: usize, length: Option<i64>) -> Range<usize> {
-    if let Some(len) = length.and_then(|l| usize::try_from(l).ok()) {
-        if let Some(end) = start.checked_add(len).filter(|&e| e <= buf.len()) {
-            let mut p = Parser::new(buf, end, 1);
-            if p.eat_keyword(b"endstream") {
-                return start..end;
-            }
-        }
+    if let Some(len) = length.and_then(|l| usize::try_from(l).ok())
+        && let Some(end) = start.checked_add(len).filter(|&e| e <= buf.len())
+        && Parser::new(buf, end, 1).eat_keyword(b"endstream")
+    {
+        return start..end;
     }
     match find(buf, start, b"endstream") {
         Some(mut end) => {

@@ -20,10 +20,8 @@ pub fn dict_threat(dict: &Dict, stream: bool) -> Option<Threat> {
             _ => {}
         }
     }
-    if let Some(action) = dict.name(b"S") {
-        if let Some(threat) = action_threat(action) {
-            return Some(threat);
-        }
+    if let Some(threat) = dict.name(b"S").and_then(action_threat) {
+        return Some(threat);
     }
     if dict.name(b"Type") == Some(b"EmbeddedFile") {
         return Some(Threat::EmbeddedFile);

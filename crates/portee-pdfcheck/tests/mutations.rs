@@ -106,7 +106,7 @@ fn mutated_files_never_panic_nor_hang() {
         time_limit: Duration::from_secs(2),
         ..Default::default()
     };
-    let mut rng = Rng(0x5EED_0F_90_2026);
+    let mut rng = Rng(0x5EED_0F90_2026);
     let (mut accepted, mut refused) = (0usize, 0usize);
     let mut slowest = Duration::ZERO;
     for i in 0..iterations {

@@ -50,6 +50,10 @@ pub enum StoreError {
          {expected} : un administrateur doit d'abord lancer « portee-admin migrate »."
     )]
     SchemaOutdated { found: i64, expected: i64 },
+    /// A slot chosen for next year has no seat left (another workstation
+    /// took the last one): nothing was written.
+    #[error("Ce créneau est désormais complet : choisissez-en un autre.")]
+    SlotFull { slot_id: i64 },
     /// A value refused by a domain rule checked inside the transaction.
     #[error("{message}")]
     Invalid { message: String },

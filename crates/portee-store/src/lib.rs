@@ -16,6 +16,7 @@ mod journal;
 mod pool;
 pub use pool::SQLITE_WRITE_ATTEMPTS;
 mod records;
+mod reinscription;
 mod schema;
 mod search;
 mod seats;
@@ -32,6 +33,7 @@ pub use records::{
     DocumentFile, DocumentRow, EnrolmentRow, FamilyRow, GuardianRow, SiblingRow, StudentRecord,
     StudentRow,
 };
+pub use reinscription::{Channel, ChosenCourse, DeclineOutcome, Validated, Validation};
 pub use schema::{SchemaVersion, expected_schema_version};
 pub use search::SearchHit;
 pub use seats::{SeatOutcome, SeatRequest, SlotRow};

@@ -320,12 +320,15 @@ impl Database {
                 net.staff.iter().enumerate().flat_map(|(i, s)| s.sites.iter().map(move |site| (i, *site))), |b, (i, site)| {
                 b.push_bind(id(i)).push_bind(site);
             });
-            bulk!(tx, "INSERT INTO reinscriptions (id, student_id, campaign_id, client_id, intent, no_reason, status, image_rights, may_leave_alone, additional_info, accepted_at, validated_by_kind, validated_by_staff_id, validation_channel, acknowledgement_number, version, created_at, updated_at) ",
+            bulk!(tx, "INSERT INTO reinscriptions (id, student_id, campaign_id, client_id, intent, no_reason, status, image_rights, may_leave_alone, additional_info, accepted_at, validated_by_kind, validated_by_staff_id, validation_channel, acknowledgement_number, acknowledgement_version, validated_at, version, created_at, updated_at) ",
                 net.reinscriptions.iter().enumerate(), |b, (i, r)| {
+                // A numbered dossier is at its acknowledgement's first version.
+                let numbered = r.acknowledgement_number.is_some();
                 b.push_bind(id(i)).push_bind(id(r.student)).push_bind(id(r.campaign)).push_bind(r.client_id).push_bind(r.intent)
                     .push_bind(&r.no_reason).push_bind(r.status).push_bind(r.image_rights).push_bind(r.may_leave_alone)
                     .push_bind(&r.additional_info).push_bind(r.accepted_at).push_bind(r.validated_by_kind)
                     .push_bind(r.validated_by_staff.map(id)).push_bind(r.validation_channel).push_bind(&r.acknowledgement_number)
+                    .push_bind(i32::from(numbered)).push_bind(if numbered { r.accepted_at } else { None })
                     .push_bind(r.version).push_bind(r.created_at).push_bind(r.updated_at);
             });
             bulk!(tx, "INSERT INTO reinscription_courses (id, reinscription_id, course_id, slot_id) ",

@@ -1,0 +1,589 @@
+//! Validating a réinscription on a family's behalf, correcting it, and
+//! recording a non-réinscription: each in one transaction that writes the
+//! dossier, its courses, next year's enrolments and seats, the outbox
+//! message and the audit entries — all of it or nothing.
+//!
+//! Seats for next year are taken at validation: an enrolment per chosen
+//! course of next year (status `active`), and for a slot one seat, by the
+//! same conditional UPDATE as `take_seat`. If another workstation took the
+//! last seat meanwhile, nothing is written and the caller learns which slot
+//! is full. A correction releases the seats it no longer needs and takes
+//! the new ones in the same transaction. The slot rows (which every
+//! concurrent validation of the slot waits on) and the acknowledgement
+//! counter are written last, so their locks are held only until the commit.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::{
+    Database, StoreError,
+    audit::{Actor, AuditEntry, append_audit, now, to_json},
+    pool::{WritePool, for_update, on_pool},
+};
+
+/// How the family asked: at the desk or on the phone (staff), or on the
+/// extranet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Channel {
+    Desk,
+    Phone,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Desk => "desk",
+            Channel::Phone => "phone",
+        }
+    }
+}
+
+/// A course chosen for next year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChosenCourse {
+    pub course_id: i64,
+    /// The slot, for a course whose seats are slots; none otherwise.
+    pub slot_id: Option<i64>,
+    pub level: Option<String>,
+    /// Staff changed the level Portée proposed.
+    pub level_changed: bool,
+}
+
+/// « Valider » on a dossier (first validation or correction).
+#[derive(Debug, Clone)]
+pub struct Validation {
+    pub dossier_id: i64,
+    pub expected_version: i32,
+    /// Generated once per click on « Valider »: a retry sends it again.
+    pub request_id: Uuid,
+    pub channel: Channel,
+    pub courses: Vec<ChosenCourse>,
+    pub image_rights: bool,
+    pub may_leave_alone: bool,
+    pub additional_info: Option<String>,
+    /// Required to correct a validated dossier.
+    pub correction_reason: Option<String>,
+    /// The family's e-mail for the acknowledgement (none: nothing queued).
+    pub recipient: Option<String>,
+}
+
+/// A validated dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Validated {
+    pub dossier_id: i64,
+    pub acknowledgement_number: String,
+    /// 1 at the first validation, 2 after a correction…
+    pub acknowledgement_version: i32,
+    pub version: i32,
+    /// Slots whose seat this validation released, and took.
+    pub released: Vec<i64>,
+    pub taken: Vec<i64>,
+    /// True when this was a retry of a validation already written.
+    pub replayed: bool,
+}
+
+/// What a dossier's validation reads of it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct DossierState {
+    id: i64,
+    student_id: i64,
+    campaign_id: i64,
+    status: String,
+    intent: Option<String>,
+    version: i32,
+    acknowledgement_number: Option<String>,
+    acknowledgement_version: i32,
+    validation_request: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Context {
+    site_id: i16,
+    school_year_id: i64,
+    start_year: i32,
+}
+
+const SELECT_STATE: &str = "SELECT id, student_id, campaign_id, status, intent, version, \
+     acknowledgement_number, acknowledgement_version, validation_request FROM reinscriptions WHERE id = $1";
+
+/// A refusal of one chosen course.
+fn invalid(message: impl Into<String>) -> StoreError {
+    StoreError::Invalid {
+        message: message.into(),
+    }
+}
+
+fn next_acknowledgement_sql<P: WritePool>(_pool: &P) -> &'static str {
+    if P::POSTGRES {
+        "SELECT portee_next_acknowledgement($1)"
+    } else {
+        "INSERT INTO acknowledgement_counters (year, last_number) VALUES ($1, \
+         (SELECT COALESCE(MAX(CAST(substr(acknowledgement_number, 9) AS INTEGER)), 0) \
+          FROM reinscriptions WHERE acknowledgement_number LIKE 'AR-' || $1 || '-%') + 1) \
+         ON CONFLICT (year) DO UPDATE SET last_number = last_number + 1 RETURNING last_number"
+    }
+}
+
+/// What one dossier's validation has decided before it is written.
+struct Planned {
+    state: DossierState,
+    ctx: Context,
+    correcting: bool,
+    reason: Option<String>,
+    held: Vec<(i64, i64, Option<i64>, String)>,
+    release: Vec<i64>,
+    take: Vec<i64>,
+}
+
+impl Database {
+    /// Validates (or, with a reason, corrects) one dossier: see
+    /// [`Database::validate_reinscriptions`].
+    pub async fn validate_reinscription(
+        &self,
+        v: &Validation,
+        actor: &Actor,
+    ) -> Result<Validated, StoreError> {
+        let mut done = self
+            .validate_reinscriptions(std::slice::from_ref(v), actor)
+            .await?;
+        done.pop().ok_or(StoreError::NotFound)
+    }
+
+    /// Validates (or, with a reason, corrects) the dossiers of a family's
+    /// children, in one transaction: see the module. `Conflict` when a
+    /// dossier changed since its `expected_version`; `SlotFull` when a
+    /// chosen slot has no seat left; `Invalid` for a course or slot that is
+    /// not next year's offer of the student's site. Any refusal writes
+    /// nothing for any child.
+    #[tracing::instrument(skip(self, validations, actor), fields(dossiers = validations.len()), err)]
+    pub async fn validate_reinscriptions(
+        &self,
+        validations: &[Validation],
+        actor: &Actor,
+    ) -> Result<Vec<Validated>, StoreError> {
+        if validations.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Dossiers are locked in id order: two families' validations never
+        // wait on each other crosswise.
+        let mut order: Vec<&Validation> = validations.iter().collect();
+        order.sort_by_key(|v| v.dossier_id);
+        if order.windows(2).any(|w| w[0].dossier_id == w[1].dossier_id) {
+            return Err(invalid("Un même dossier est validé deux fois."));
+        }
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let mut plans: Vec<Option<Planned>> = Vec::new();
+            let mut results: Vec<Validated> = Vec::new();
+            let at = now();
+            for v in &order {
+            let state: DossierState = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_STATE}{}", for_update(pool))))
+                .bind(v.dossier_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            // A retry of the validation already written: its result, again.
+            if state.validation_request == Some(v.request_id) {
+                results.push(Validated {
+                    dossier_id: state.id,
+                    acknowledgement_number: state.acknowledgement_number.clone().unwrap_or_default(),
+                    acknowledgement_version: state.acknowledgement_version,
+                    version: state.version,
+                    released: Vec::new(),
+                    taken: Vec::new(),
+                    replayed: true,
+                });
+                plans.push(None);
+                continue;
+            }
+            if state.version != v.expected_version {
+                return Err(StoreError::Conflict);
+            }
+            let correcting = state.status == "validated";
+            let reason = v.correction_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+            if correcting && reason.is_none() {
+                return Err(invalid("Indiquez le motif de la correction du dossier déjà validé."));
+            }
+            if reason.is_some_and(|r| r.chars().count() > 500) {
+                return Err(invalid("Le motif de correction dépasse 500 caractères."));
+            }
+            if state.status == "cancelled" {
+                return Err(invalid("Ce dossier est annulé : il ne peut plus être validé."));
+            }
+            if v.additional_info.as_ref().is_some_and(|t| t.chars().count() > 2000) {
+                return Err(invalid("L'information complémentaire dépasse 2000 caractères."));
+            }
+            let ctx: Context = sqlx::query_as(
+                "SELECT s.site_id, c.school_year_id, y.start_year \
+                 FROM reinscriptions r JOIN students s ON s.id = r.student_id \
+                 JOIN campaigns c ON c.id = r.campaign_id JOIN school_years y ON y.id = c.school_year_id \
+                 WHERE r.id = $1",
+            )
+            .bind(v.dossier_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            // The chosen courses: next year's, on the student's site; a slot
+            // for a course given by slot, of that course; none otherwise.
+            let mut chosen: BTreeMap<i64, &ChosenCourse> = BTreeMap::new();
+            for c in &v.courses {
+                if chosen.insert(c.course_id, c).is_some() {
+                    return Err(invalid("Un même cours est choisi deux fois."));
+                }
+                if c.level.as_ref().is_some_and(|l| l.trim().is_empty() || l.chars().count() > 40) {
+                    return Err(invalid("Niveau de cours invalide."));
+                }
+                let course: Option<(i16, i64, String, String)> = sqlx::query_as(
+                    "SELECT site_id, school_year_id, seat_mode, name FROM courses WHERE id = $1",
+                )
+                .bind(c.course_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((site, year, seat_mode, name)) = course else {
+                    return Err(invalid("Un cours choisi n'existe plus : rechargez le dossier."));
+                };
+                if site != ctx.site_id || year != ctx.school_year_id {
+                    return Err(invalid(format!(
+                        "Le cours « {name} » n'est pas un cours de l'an prochain du site de l'élève."
+                    )));
+                }
+                match (seat_mode.as_str(), c.slot_id) {
+                    ("slot", None) => {
+                        return Err(invalid(format!("Choisissez un créneau pour « {name} ».")));
+                    }
+                    ("slot", Some(slot)) => {
+                        let of_course: Option<i64> =
+                            sqlx::query_scalar("SELECT id FROM slots WHERE id = $1 AND course_id = $2")
+                                .bind(slot)
+                                .bind(c.course_id)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        if of_course.is_none() {
+                            return Err(invalid(format!("Ce créneau n'est pas un créneau de « {name} ».")));
+                        }
+                    }
+                    (_, Some(_)) => {
+                        return Err(invalid(format!(
+                            "« {name} » ne se choisit pas par créneau (horaire fixé avec le professeur ou selon le niveau)."
+                        )));
+                    }
+                    (_, None) => {}
+                }
+            }
+
+            // Next year's enrolments the student holds now: what changes.
+            let held: Vec<(i64, i64, Option<i64>, String)> = sqlx::query_as(
+                "SELECT id, course_id, slot_id, status FROM enrolments \
+                 WHERE student_id = $1 AND school_year_id = $2 ORDER BY id",
+            )
+            .bind(state.student_id)
+            .bind(ctx.school_year_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut release: Vec<i64> = Vec::new();
+            let mut take: Vec<i64> = Vec::new();
+            for (id, course, slot, status) in &held {
+                let active = status == "active";
+                match chosen.get(course) {
+                    None if active => {
+                        sqlx::query("UPDATE enrolments SET status = 'cancelled' WHERE id = $1")
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                        release.extend(*slot);
+                    }
+                    Some(c) if !active || c.slot_id != *slot => {
+                        sqlx::query("UPDATE enrolments SET status = 'active', slot_id = $1 WHERE id = $2")
+                            .bind(c.slot_id)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                        if active {
+                            release.extend(*slot);
+                        }
+                        take.extend(c.slot_id);
+                    }
+                    _ => {}
+                }
+            }
+            for c in chosen.values() {
+                if held.iter().any(|(_, course, _, _)| *course == c.course_id) {
+                    continue;
+                }
+                sqlx::query(
+                    "INSERT INTO enrolments (student_id, course_id, slot_id, school_year_id, status, outcome, created_at) \
+                     VALUES ($1, $2, $3, $4, 'active', 'en_cours', $5)",
+                )
+                .bind(state.student_id)
+                .bind(c.course_id)
+                .bind(c.slot_id)
+                .bind(ctx.school_year_id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                take.extend(c.slot_id);
+            }
+
+            // The dossier's courses, replaced.
+            sqlx::query("DELETE FROM reinscription_courses WHERE reinscription_id = $1")
+                .bind(v.dossier_id)
+                .execute(&mut *tx)
+                .await?;
+            for c in chosen.values() {
+                sqlx::query(
+                    "INSERT INTO reinscription_courses (reinscription_id, course_id, slot_id, level, level_changed) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(v.dossier_id)
+                .bind(c.course_id)
+                .bind(c.slot_id)
+                .bind(c.level.as_deref().map(str::trim))
+                .bind(c.level_changed)
+                .execute(&mut *tx)
+                .await?;
+            }
+
+            plans.push(Some(Planned {
+                state,
+                ctx,
+                correcting,
+                reason: reason.map(str::to_owned),
+                held,
+                release,
+                take,
+            }));
+            results.push(Validated {
+                dossier_id: v.dossier_id,
+                acknowledgement_number: String::new(),
+                acknowledgement_version: 0,
+                version: 0,
+                released: Vec::new(),
+                taken: Vec::new(),
+                replayed: false,
+            });
+            }
+
+            // Seats: released first, then taken, in slot order (two
+            // validations never wait on each other's slots crosswise).
+            let mut release: Vec<i64> = plans.iter().flatten().flat_map(|p| p.release.iter().copied()).collect();
+            let mut take: Vec<i64> = plans.iter().flatten().flat_map(|p| p.take.iter().copied()).collect();
+            release.sort_unstable();
+            take.sort_unstable();
+            for slot in &release {
+                sqlx::query("UPDATE slots SET seats_taken = seats_taken - 1, version = version + 1 \
+                             WHERE id = $1 AND seats_taken > 0")
+                    .bind(slot)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for slot in &take {
+                let updated = sqlx::query(
+                    "UPDATE slots SET seats_taken = seats_taken + 1, version = version + 1 \
+                     WHERE id = $1 AND seats_taken < capacity",
+                )
+                .bind(slot)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    tx.rollback().await?;
+                    return Err(StoreError::SlotFull { slot_id: *slot });
+                }
+            }
+
+            // The acknowledgements: a number at the first validation (kept
+            // by corrections), a new version each time. The counter's row
+            // is the last lock taken.
+            for ((v, plan), result) in order.iter().zip(&plans).zip(results.iter_mut()) {
+                let Some(plan) = plan else { continue };
+                let number = match &plan.state.acknowledgement_number {
+                    Some(n) => n.clone(),
+                    None => {
+                        let n: i32 = sqlx::query_scalar(next_acknowledgement_sql(pool))
+                            .bind(plan.ctx.start_year)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        portee_domain::reinscription::acknowledgement_number(plan.ctx.start_year, n.max(1) as u32)
+                            .map_err(|e| invalid(e.message()))?
+                    }
+                };
+                let ack_version = plan.state.acknowledgement_version + 1;
+                let updated = sqlx::query(
+                    "UPDATE reinscriptions SET intent = 'reinscrire', no_reason = NULL, status = 'validated', \
+                     image_rights = $1, may_leave_alone = $2, additional_info = $3, accepted_at = $4, \
+                     validated_by_kind = 'staff', validated_by_staff_id = $5, validation_channel = $6, \
+                     acknowledgement_number = $7, acknowledgement_version = $8, correction_reason = $9, \
+                     validated_at = $4, validation_request = $10, version = version + 1, updated_at = $4 \
+                     WHERE id = $11 AND version = $12",
+                )
+                .bind(v.image_rights)
+                .bind(v.may_leave_alone)
+                .bind(v.additional_info.as_deref().map(str::trim).filter(|t| !t.is_empty()))
+                .bind(at)
+                .bind(actor.staff_id)
+                .bind(v.channel.code())
+                .bind(&number)
+                .bind(ack_version)
+                .bind(plan.reason.as_deref())
+                .bind(v.request_id)
+                .bind(v.dossier_id)
+                .bind(v.expected_version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                StoreError::expect_one_row(updated)?;
+                if let Some(to) = v.recipient.as_deref().filter(|r| !r.trim().is_empty()) {
+                    sqlx::query(
+                        "INSERT INTO outbox (kind, reinscription_id, recipient, payload, status, attempts, created_at) \
+                         VALUES ('acknowledgement', $1, $2, $3, 'pending', 0, $4)",
+                    )
+                    .bind(v.dossier_id)
+                    .bind(to.trim())
+                    .bind(serde_json::json!({
+                        "acknowledgement_number": number, "version": ack_version,
+                    }).to_string())
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                append_audit!(&mut *tx, actor, at, AuditEntry {
+                    action: if plan.correcting { "reinscription.correct" } else { "reinscription.validate" },
+                    entity_type: "reinscription",
+                    entity_id: v.dossier_id.to_string(),
+                    before: to_json(&serde_json::json!({
+                        "status": plan.state.status, "intent": plan.state.intent,
+                        "courses": plan.held.iter().filter(|h| h.3 == "active")
+                            .map(|h| serde_json::json!({"course_id": h.1, "slot_id": h.2})).collect::<Vec<_>>(),
+                    })),
+                    after: to_json(&serde_json::json!({
+                        "status": "validated", "acknowledgement_number": number,
+                        "acknowledgement_version": ack_version, "channel": v.channel.code(),
+                        "correction_reason": plan.reason, "courses": v.courses,
+                        "image_rights": v.image_rights, "may_leave_alone": v.may_leave_alone,
+                        "seats_released": plan.release, "seats_taken": plan.take,
+                    })),
+                    student_id: Some(plan.state.student_id),
+                    ..Default::default()
+                })?;
+                *result = Validated {
+                    dossier_id: v.dossier_id,
+                    acknowledgement_number: number,
+                    acknowledgement_version: ack_version,
+                    version: plan.state.version + 1,
+                    released: plan.release.clone(),
+                    taken: plan.take.clone(),
+                    replayed: false,
+                };
+            }
+            tx.commit().await?;
+            // In the caller's order.
+            Ok(validations
+                .iter()
+                .filter_map(|v| results.iter().find(|r| r.dossier_id == v.dossier_id).cloned())
+                .collect())
+        })
+    }
+
+    /// Records that a child does not re-enrol, with the reason (a code of
+    /// the list and a free text): next year's enrolments are cancelled and
+    /// their seats freed, in the same transaction.
+    #[tracing::instrument(skip(self, reason_text, actor), err)]
+    pub async fn decline_reinscription(
+        &self,
+        dossier_id: i64,
+        expected_version: i32,
+        reason_code: &str,
+        reason_text: Option<&str>,
+        actor: &Actor,
+    ) -> Result<DeclineOutcome, StoreError> {
+        let (reason, text) =
+            portee_domain::reinscription::parse_no_reason(reason_code, reason_text.unwrap_or(""))
+                .map_err(|e| invalid(e.message()))?;
+        let stored_reason = match &text {
+            Some(t) => format!("{} : {t}", reason.label()),
+            None => reason.label().to_owned(),
+        };
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let state: DossierState = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_STATE}{}", for_update(pool))))
+                .bind(dossier_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            if state.version != expected_version {
+                return Err(StoreError::Conflict);
+            }
+            let year: i64 = sqlx::query_scalar("SELECT school_year_id FROM campaigns WHERE id = $1")
+                .bind(state.campaign_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let held: Vec<(i64, Option<i64>)> = sqlx::query_as(
+                "SELECT id, slot_id FROM enrolments WHERE student_id = $1 AND school_year_id = $2 \
+                 AND status = 'active' ORDER BY id",
+            )
+            .bind(state.student_id)
+            .bind(year)
+            .fetch_all(&mut *tx)
+            .await?;
+            let at = now();
+            for (id, _) in &held {
+                sqlx::query("UPDATE enrolments SET status = 'cancelled' WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("DELETE FROM reinscription_courses WHERE reinscription_id = $1")
+                .bind(dossier_id)
+                .execute(&mut *tx)
+                .await?;
+            let mut released: Vec<i64> = held.iter().filter_map(|h| h.1).collect();
+            released.sort_unstable();
+            for slot in &released {
+                sqlx::query("UPDATE slots SET seats_taken = seats_taken - 1, version = version + 1 \
+                             WHERE id = $1 AND seats_taken > 0")
+                    .bind(slot)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let updated = sqlx::query(
+                "UPDATE reinscriptions SET intent = 'ne_pas_reinscrire', no_reason = $1, status = 'validated', \
+                 validated_by_kind = 'staff', validated_by_staff_id = $2, validated_at = $3, \
+                 version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5",
+            )
+            .bind(&stored_reason)
+            .bind(actor.staff_id)
+            .bind(at)
+            .bind(dossier_id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            StoreError::expect_one_row(updated)?;
+            append_audit!(&mut *tx, actor, at, AuditEntry {
+                action: "reinscription.decline",
+                entity_type: "reinscription",
+                entity_id: dossier_id.to_string(),
+                before: to_json(&serde_json::json!({"status": state.status, "intent": state.intent})),
+                after: to_json(&serde_json::json!({
+                    "intent": "ne_pas_reinscrire", "reason": reason.code(), "text": text,
+                    "seats_released": released,
+                })),
+                student_id: Some(state.student_id),
+                ..Default::default()
+            })?;
+            tx.commit().await?;
+            Ok(DeclineOutcome { version: state.version + 1, released, updated_at: at })
+        })
+    }
+}
+
+/// A recorded non-réinscription.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeclineOutcome {
+    pub version: i32,
+    /// Slots whose seat was freed.
+    pub released: Vec<i64>,
+    pub updated_at: DateTime<Utc>,
+}
