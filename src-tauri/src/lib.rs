@@ -48,6 +48,8 @@ commands![
     families::get_student,
     families::update_contact,
     families::open_document,
+    reinscription::get_family_reinscription,
+    reinscription::validate_family,
     journal::history,
     journal::audit_log,
     journal::audit_log_options,

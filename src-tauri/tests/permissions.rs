@@ -622,6 +622,10 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
         })
     };
     let (m, v) = (ids.meudon, ids.vanves);
+    let validate = |student: i64| {
+        json!({ "student_id": student, "channel": "desk", "accepted": false,
+            "additional_info": "", "children": [] })
+    };
     let history = |(student, family, _): (i64, i64, i64)| {
         vec![
             json!({ "subject": { "Student": student }, "before_id": null }),
@@ -666,6 +670,13 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
             vec![json!({ "document_id": m.2 })],
             vec![json!({ "document_id": v.2 })],
         ),
+        "get_family_reinscription" => c(
+            Site,
+            vec![json!({ "student_id": m.0 })],
+            vec![json!({ "student_id": v.0 })],
+        ),
+        // « J'accepte » not ticked: allowed callers get `Validation`.
+        "validate_family" => c(Site, vec![validate(m.0)], vec![validate(v.0)]),
         // Version 0 is stale: allowed callers get `Conflict`, nothing written.
         "update_contact" => c(Site, vec![contact(m.1)], vec![contact(v.1)]),
         "audit_log" => c(

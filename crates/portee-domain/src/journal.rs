@@ -390,6 +390,23 @@ pub const ACTIONS: &[ActionKind] = &[
         ],
     },
     ActionKind {
+        code: "reinscription.correct",
+        label: "Correction de la réinscription validée",
+        fields: &[
+            "status",
+            "acknowledgement_number",
+            "acknowledgement_version",
+            "correction_reason",
+            "image_rights",
+            "may_leave_alone",
+        ],
+    },
+    ActionKind {
+        code: "reinscription.decline",
+        label: "Non-réinscription",
+        fields: &["intent", "reason", "text"],
+    },
+    ActionKind {
         code: "document.upload",
         label: "Dépôt d'un document",
         fields: &["doc_type", "file_name"],
@@ -525,6 +542,13 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("file_name", "Fichier"),
     ("rejection_reason", "Motif du refus"),
     ("acknowledgement_number", "N° d'accusé de réception"),
+    (
+        "acknowledgement_version",
+        "Version de l'accusé de réception",
+    ),
+    ("correction_reason", "Motif de la correction"),
+    ("reason", "Motif"),
+    ("text", "Précision"),
     ("role", "Rôle"),
     ("sites", "Sites"),
     ("site_id", "Site"),

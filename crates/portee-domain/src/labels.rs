@@ -72,6 +72,7 @@ pub fn doc_type(code: &str) -> &'static str {
         "justificatif_domicile" => "Justificatif de domicile",
         "attestation_hebergement" => "Attestation d'hébergement",
         "piece_identite_hebergeant" => "Pièce d'identité de l'hébergeant",
+        "justificatif_domicile_hebergeant" => "Justificatif de domicile de l'hébergeant",
         "attestation_caf" => "Attestation CAF (quotient familial)",
         "avis_imposition" => "Avis d'imposition",
         _ => "Document",

@@ -308,6 +308,100 @@ pub fn propose_level(current: &str, outcome: Option<Outcome>, offered: &[String]
     }
 }
 
+/// A course as the continuation rule sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CourseFacts {
+    pub id: i64,
+    pub discipline_id: i64,
+    /// Formation Musicale: continued by level.
+    pub by_level: bool,
+    pub name: String,
+    pub level: Option<String>,
+}
+
+/// What this year's course becomes next year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Continuation {
+    /// Next year's course, at `level`; `moved_up` when the level is the
+    /// next one.
+    Course {
+        id: i64,
+        level: Option<String>,
+        moved_up: bool,
+    },
+    /// « Plus de cours disponible », and why.
+    NoCourse { reason: String },
+}
+
+/// Next year's course that continues `current` among `next_year` (the
+/// offer of the student's site): for Formation Musicale, the course of the
+/// level [`propose_level`] gives; otherwise the course of the same
+/// discipline and name, else of the same discipline and level.
+pub fn continuation(
+    current: &CourseFacts,
+    outcome: Option<Outcome>,
+    next_year: &[CourseFacts],
+) -> Continuation {
+    let same_discipline: Vec<&CourseFacts> = next_year
+        .iter()
+        .filter(|c| c.discipline_id == current.discipline_id)
+        .collect();
+    if same_discipline.is_empty() {
+        return Continuation::NoCourse {
+            reason: format!(
+                "« {} » n'est plus proposé l'an prochain sur ce site",
+                current.name
+            ),
+        };
+    }
+    if current.by_level {
+        let Some(level) = current.level.as_deref() else {
+            return Continuation::NoCourse {
+                reason: "niveau de cette année inconnu".into(),
+            };
+        };
+        let offered: Vec<String> = same_discipline
+            .iter()
+            .filter_map(|c| c.level.clone())
+            .collect();
+        return match propose_level(level, outcome, &offered) {
+            LevelProposal::Level { level, moved_up } => {
+                let id = same_discipline
+                    .iter()
+                    .find(|c| c.level.as_deref() == Some(level.as_str()))
+                    .map_or(current.id, |c| c.id);
+                Continuation::Course {
+                    id,
+                    level: Some(level),
+                    moved_up,
+                }
+            }
+            LevelProposal::NoCourse { reason } => Continuation::NoCourse { reason },
+        };
+    }
+    let found = same_discipline
+        .iter()
+        .find(|c| c.name == current.name)
+        .or_else(|| {
+            same_discipline
+                .iter()
+                .find(|c| c.level.is_some() && c.level == current.level)
+        });
+    match found {
+        Some(c) => Continuation::Course {
+            id: c.id,
+            level: c.level.clone(),
+            moved_up: false,
+        },
+        None => Continuation::NoCourse {
+            reason: format!(
+                "« {} » n'est plus proposé l'an prochain sur ce site",
+                current.name
+            ),
+        },
+    }
+}
+
 /// Why a family does not re-enrol a child (the list of the guide).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NoReason {
@@ -571,6 +665,73 @@ mod tests {
             Some(CycleLevel { cycle: 2, year: 3 })
         );
         assert_eq!(CycleLevel::parse("4C1"), None);
+    }
+
+    fn course(
+        id: i64,
+        discipline: i64,
+        by_level: bool,
+        name: &str,
+        level: Option<&str>,
+    ) -> CourseFacts {
+        CourseFacts {
+            id,
+            discipline_id: discipline,
+            by_level,
+            name: name.into(),
+            level: level.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn next_years_course_follows_the_level_or_the_name() {
+        let offer = vec![
+            course(101, 1, true, "FM 1C2", Some("1C2")),
+            course(102, 1, true, "FM 1C3", Some("1C3")),
+            course(201, 2, false, "Piano", None),
+            course(301, 3, false, "Orchestre 1er cycle", Some("1")),
+        ];
+        let fm = course(1, 1, true, "FM 1C2", Some("1C2"));
+        assert_eq!(
+            continuation(&fm, Some(Outcome::Acquired), &offer),
+            Continuation::Course {
+                id: 102,
+                level: Some("1C3".into()),
+                moved_up: true
+            }
+        );
+        assert_eq!(
+            continuation(&fm, Some(Outcome::NotAcquired), &offer),
+            Continuation::Course {
+                id: 101,
+                level: Some("1C2".into()),
+                moved_up: false
+            }
+        );
+        assert_eq!(
+            continuation(&course(2, 2, false, "Piano", None), None, &offer),
+            Continuation::Course {
+                id: 201,
+                level: None,
+                moved_up: false
+            }
+        );
+        assert_eq!(
+            continuation(
+                &course(3, 3, false, "Orchestre junior", Some("1")),
+                None,
+                &offer
+            ),
+            Continuation::Course {
+                id: 301,
+                level: Some("1".into()),
+                moved_up: false
+            }
+        );
+        assert!(matches!(
+            continuation(&course(4, 9, false, "Harpe", None), None, &offer),
+            Continuation::NoCourse { reason } if reason.contains("Harpe")
+        ));
     }
 
     #[test]

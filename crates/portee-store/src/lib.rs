@@ -33,7 +33,10 @@ pub use records::{
     DocumentFile, DocumentRow, EnrolmentRow, FamilyRow, GuardianRow, SiblingRow, StudentRecord,
     StudentRow,
 };
-pub use reinscription::{Channel, ChosenCourse, DeclineOutcome, Validated, Validation};
+pub use reinscription::{
+    CampaignRow, Channel, Child, ChildDossier, ChosenCourse, CurrentCourse, DeclineOutcome,
+    FamilyReinscription, OfferedCourse, Validated, Validation,
+};
 pub use schema::{SchemaVersion, expected_schema_version};
 pub use search::SearchHit;
 pub use seats::{SeatOutcome, SeatRequest, SlotRow};

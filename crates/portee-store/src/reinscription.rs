@@ -587,3 +587,221 @@ pub struct DeclineOutcome {
     pub released: Vec<i64>,
     pub updated_at: DateTime<Utc>,
 }
+
+/// The campaign a réinscription belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct CampaignRow {
+    pub id: i64,
+    pub label: String,
+    pub school_year_id: i64,
+    pub school_year_label: String,
+    pub start_year: i32,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub documents_deadline: chrono::NaiveDate,
+    pub status: String,
+}
+
+/// A child's dossier of the campaign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ChildDossier {
+    pub id: i64,
+    pub status: String,
+    pub intent: Option<String>,
+    pub no_reason: Option<String>,
+    pub image_rights: Option<bool>,
+    pub may_leave_alone: Option<bool>,
+    pub additional_info: Option<String>,
+    pub acknowledgement_number: Option<String>,
+    pub acknowledgement_version: i32,
+    pub validation_channel: Option<String>,
+    pub version: i32,
+}
+
+/// A course with what the réinscription shows of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OfferedCourse {
+    pub id: i64,
+    pub site_id: i16,
+    pub school_year_id: i64,
+    pub discipline_id: i64,
+    pub discipline_kind: String,
+    pub name: String,
+    pub level: Option<String>,
+    pub seat_mode: String,
+}
+
+/// This year's course of a child, with its outcome and slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct CurrentCourse {
+    pub course_id: i64,
+    pub outcome: Option<String>,
+    pub day_of_week: Option<i16>,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub teacher: Option<String>,
+}
+
+/// A child of the family on a site the member covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Child {
+    pub student_id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub birth_date: chrono::NaiveDate,
+    pub site_id: i16,
+    pub cham: bool,
+    pub dossier: Option<ChildDossier>,
+    pub current: Vec<CurrentCourse>,
+    /// Next year's courses held now (course, slot).
+    pub held: Vec<(i64, Option<i64>)>,
+}
+
+/// Everything the réinscription of a family shows, read at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FamilyReinscription {
+    pub family_id: i64,
+    pub family_number: String,
+    pub hosted: bool,
+    pub campaign: CampaignRow,
+    /// The first guardian's e-mail (the acknowledgement's recipient).
+    pub recipient: Option<String>,
+    pub children: Vec<Child>,
+    /// Children on sites the member does not cover (not shown).
+    pub hidden_children: usize,
+    /// This year's and next year's courses of the children's sites.
+    pub courses: Vec<OfferedCourse>,
+    /// Next year's slots of those courses: (slot, course, day, start, end,
+    /// teacher, room, capacity, seats taken).
+    pub slots: Vec<crate::SlotRow>,
+    /// The family's documents of the campaign: (type, status), the latest
+    /// of each type first.
+    pub documents: Vec<(String, String)>,
+}
+
+type ChildTuple = (i64, String, String, chrono::NaiveDate, i16, bool);
+
+impl Database {
+    /// The réinscription of the family of `student_id` for the open
+    /// campaign (else the latest), limited to the children on `sites`
+    /// (`None`: every site).
+    pub async fn family_reinscription(
+        &self,
+        student_id: i64,
+        sites: Option<&[i16]>,
+    ) -> Result<FamilyReinscription, StoreError> {
+        on_pool!(self, pool => {
+            let (family_id, family_number, hosted): (i64, String, bool) = sqlx::query_as(
+                "SELECT f.id, f.family_number, f.hosted FROM students s JOIN families f ON f.id = s.family_id \
+                 WHERE s.id = $1",
+            )
+            .bind(student_id)
+            .fetch_one(pool)
+            .await?;
+            let campaign: CampaignRow = sqlx::query_as(
+                "SELECT c.id, c.label, c.school_year_id, y.label AS school_year_label, y.start_year, \
+                 c.opens_at, c.closes_at, c.documents_deadline, c.status \
+                 FROM campaigns c JOIN school_years y ON y.id = c.school_year_id \
+                 ORDER BY (c.status = 'open') DESC, c.opens_at DESC LIMIT 1",
+            )
+            .fetch_one(pool)
+            .await?;
+            let recipient: Option<String> = sqlx::query_scalar(
+                "SELECT email FROM guardians WHERE family_id = $1 AND email IS NOT NULL ORDER BY rank LIMIT 1",
+            )
+            .bind(family_id)
+            .fetch_optional(pool)
+            .await?
+            .flatten();
+            let all: Vec<ChildTuple> = sqlx::query_as(
+                "SELECT id, last_name, first_name, birth_date, site_id, cham FROM students \
+                 WHERE family_id = $1 ORDER BY birth_date, id",
+            )
+            .bind(family_id)
+            .fetch_all(pool)
+            .await?;
+            let visible = |site: i16| sites.is_none_or(|s| s.contains(&site));
+            let hidden_children = all.iter().filter(|c| !visible(c.4)).count();
+            let mut children = Vec::new();
+            for (id, last_name, first_name, birth_date, site_id, cham) in all.into_iter().filter(|c| visible(c.4)) {
+                let dossier: Option<ChildDossier> = sqlx::query_as(
+                    "SELECT id, status, intent, no_reason, image_rights, may_leave_alone, additional_info, \
+                     acknowledgement_number, acknowledgement_version, validation_channel, version \
+                     FROM reinscriptions WHERE student_id = $1 AND campaign_id = $2",
+                )
+                .bind(id)
+                .bind(campaign.id)
+                .fetch_optional(pool)
+                .await?;
+                let current: Vec<CurrentCourse> = sqlx::query_as(
+                    "SELECT e.course_id, e.outcome, sl.day_of_week, sl.starts_at, sl.ends_at, sl.teacher \
+                     FROM enrolments e JOIN school_years y ON y.id = e.school_year_id \
+                     LEFT JOIN slots sl ON sl.id = e.slot_id \
+                     WHERE e.student_id = $1 AND e.status = 'active' AND y.start_year = $2 ORDER BY e.course_id",
+                )
+                .bind(id)
+                .bind(campaign.start_year - 1)
+                .fetch_all(pool)
+                .await?;
+                let held: Vec<(i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT course_id, slot_id FROM enrolments WHERE student_id = $1 AND school_year_id = $2 \
+                     AND status = 'active' ORDER BY course_id",
+                )
+                .bind(id)
+                .bind(campaign.school_year_id)
+                .fetch_all(pool)
+                .await?;
+                children.push(Child { student_id: id, last_name, first_name, birth_date, site_id, cham, dossier, current, held });
+            }
+            let mut site_ids: Vec<i16> = children.iter().map(|c| c.site_id).collect();
+            site_ids.sort_unstable();
+            site_ids.dedup();
+            let mut courses = Vec::new();
+            let mut slots = Vec::new();
+            for site in site_ids {
+                let mut c: Vec<OfferedCourse> = sqlx::query_as(
+                    "SELECT co.id, co.site_id, co.school_year_id, co.discipline_id, d.kind AS discipline_kind, \
+                     co.name, co.level, co.seat_mode FROM courses co JOIN disciplines d ON d.id = co.discipline_id \
+                     JOIN school_years y ON y.id = co.school_year_id \
+                     WHERE co.site_id = $1 AND y.start_year IN ($2, $3) ORDER BY co.name, co.id",
+                )
+                .bind(site)
+                .bind(campaign.start_year - 1)
+                .bind(campaign.start_year)
+                .fetch_all(pool)
+                .await?;
+                let mut s: Vec<crate::SlotRow> = sqlx::query_as(
+                    "SELECT sl.id, sl.course_id, sl.day_of_week, sl.starts_at, sl.ends_at, sl.teacher, sl.room, \
+                     sl.capacity, sl.seats_taken, sl.version FROM slots sl JOIN courses co ON co.id = sl.course_id \
+                     WHERE co.site_id = $1 AND co.school_year_id = $2 ORDER BY sl.day_of_week, sl.starts_at, sl.id",
+                )
+                .bind(site)
+                .bind(campaign.school_year_id)
+                .fetch_all(pool)
+                .await?;
+                courses.append(&mut c);
+                slots.append(&mut s);
+            }
+            let documents: Vec<(String, String)> = sqlx::query_as(
+                "SELECT doc_type, status FROM documents WHERE family_id = $1 AND campaign_id = $2 \
+                 ORDER BY doc_type, id DESC",
+            )
+            .bind(family_id)
+            .bind(campaign.id)
+            .fetch_all(pool)
+            .await?;
+            Ok(FamilyReinscription {
+                documents,
+                family_id,
+                family_number,
+                hosted,
+                campaign,
+                recipient,
+                children,
+                hidden_children,
+                courses,
+                slots,
+            })
+        })
+    }
+}

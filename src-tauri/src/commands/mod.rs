@@ -5,5 +5,6 @@
 pub mod auth;
 pub mod families;
 pub mod journal;
+pub mod reinscription;
 pub mod staff;
 pub mod system;

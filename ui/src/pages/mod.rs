@@ -7,6 +7,7 @@ pub mod families;
 pub mod first_admin;
 pub mod home;
 pub mod placeholder;
+pub mod reinscription;
 pub mod sign_in;
 pub mod staff_admin;
 pub mod student;

@@ -20,6 +20,7 @@ use crate::{
         Button, ButtonKind, DataTable, HistoryList, RequiredLegend, StatusKind, StatusMessage,
         TextField, field_error,
     },
+    pages::reinscription::ReinscriptionFlow,
     shared::{SessionEvents, session_error},
 };
 
@@ -29,15 +30,17 @@ enum Tab {
     Contact,
     Courses,
     Documents,
+    Reinscription,
     History,
 }
 
 impl Tab {
-    const ALL: [Tab; 5] = [
+    const ALL: [Tab; 6] = [
         Tab::Identity,
         Tab::Contact,
         Tab::Courses,
         Tab::Documents,
+        Tab::Reinscription,
         Tab::History,
     ];
 
@@ -47,6 +50,7 @@ impl Tab {
             Tab::Contact => "Coordonnées",
             Tab::Courses => "Cours",
             Tab::Documents => "Documents",
+            Tab::Reinscription => "Réinscription",
             Tab::History => "Historique des modifications",
         }
     }
@@ -57,6 +61,7 @@ impl Tab {
             Tab::Contact => "coordonnees",
             Tab::Courses => "cours",
             Tab::Documents => "documents",
+            Tab::Reinscription => "reinscription",
             Tab::History => "historique",
         }
     }
@@ -155,6 +160,9 @@ pub fn StudentPage(props: &StudentPageProps) -> Html {
         },
         Tab::Courses => courses(&r),
         Tab::Documents => html! { <DocumentsTab documents={r.documents.clone()} /> },
+        Tab::Reinscription => {
+            html! { <ReinscriptionFlow student_id={r.student.id} on_done={reload.clone()} /> }
+        }
         Tab::History => html! {
             <>
                 <fieldset class="field scope-choice">

@@ -1,0 +1,451 @@
+//! The réinscription of a family on its behalf: the screens' data (each
+//! child's dossier, this year's courses and what they become next year
+//! with the slots that still have seats, the documents owed) and
+//! « Valider » (every child's decision; the re-enrolling children in one
+//! transaction).
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use portee_api::{
+    ApiError, ErrorCode,
+    reinscription::{
+        ChildDecision, ChildOutcome, ChildView, CourseChoice, DossierSummary,
+        FamilyReinscriptionView, GetFamilyReinscriptionRequest, NextCourse, RequiredDocumentView,
+        SlotChoice, ValidateFamilyRequest,
+    },
+};
+use portee_domain::{
+    Site,
+    auth::Action,
+    labels,
+    reinscription::{
+        CampaignWindow, Continuation, CourseFacts, DocumentFacts, Outcome, continuation,
+        may_reinscribe, required_documents,
+    },
+};
+use portee_store::{
+    Actor, Channel, ChosenCourse, FamilyReinscription, NewDossier, StoreError, Validation,
+};
+use tauri::State;
+use uuid::Uuid;
+
+use crate::{
+    AppState,
+    commands::families::authorize_student,
+    error::{forbidden, store_error},
+    workstation,
+};
+
+fn date(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+fn status_label(d: &portee_store::ChildDossier) -> &'static str {
+    match (d.status.as_str(), d.intent.as_deref()) {
+        ("validated", Some("ne_pas_reinscrire")) => "Ne se réinscrit pas",
+        ("validated", _) => "Validé",
+        ("cancelled", _) => "Annulé",
+        ("submitted", _) => "À corriger",
+        _ => "Brouillon",
+    }
+}
+
+fn channel_label(code: &str) -> &'static str {
+    match code {
+        "desk" => "Guichet",
+        "phone" => "Téléphone",
+        "extranet" => "Extranet",
+        _ => "?",
+    }
+}
+
+/// The campaign's dates as the window rule sees them (Paris days).
+fn window(f: &FamilyReinscription) -> CampaignWindow {
+    let paris = |t: chrono::DateTime<Utc>| (t + chrono::Duration::hours(1)).date_naive();
+    CampaignWindow {
+        opens_on: paris(f.campaign.opens_at),
+        closes_on: paris(f.campaign.closes_at),
+    }
+}
+
+fn view(f: &FamilyReinscription, refusal: Option<String>) -> FamilyReinscriptionView {
+    let course_of: BTreeMap<i64, &portee_store::OfferedCourse> =
+        f.courses.iter().map(|c| (c.id, c)).collect();
+    let facts = |c: &portee_store::OfferedCourse| CourseFacts {
+        id: c.id,
+        discipline_id: c.discipline_id,
+        by_level: c.discipline_kind == "formation_musicale",
+        name: c.name.clone(),
+        level: c.level.clone(),
+    };
+    let children = f
+        .children
+        .iter()
+        .map(|child| {
+            let next_year: Vec<CourseFacts> = f
+                .courses
+                .iter()
+                .filter(|c| {
+                    c.site_id == child.site_id && c.school_year_id == f.campaign.school_year_id
+                })
+                .map(facts)
+                .collect();
+            let courses = child
+                .current
+                .iter()
+                .filter_map(|cur| {
+                    let course = course_of.get(&cur.course_id)?;
+                    let schedule = labels::schedule(
+                        &course.seat_mode,
+                        cur.day_of_week,
+                        cur.starts_at.as_deref(),
+                        cur.ends_at.as_deref(),
+                    );
+                    let current = match &course.level {
+                        Some(l) if !course.name.contains(l.as_str()) => {
+                            format!("{} ({l}) · {schedule}", course.name)
+                        }
+                        _ => format!("{} · {schedule}", course.name),
+                    };
+                    let outcome = cur.outcome.as_deref().and_then(Outcome::from_code);
+                    Some(match continuation(&facts(course), outcome, &next_year) {
+                        Continuation::Course {
+                            id,
+                            level,
+                            moved_up,
+                        } => {
+                            let next = course_of.get(&id)?;
+                            let held = child.held.iter().find(|h| h.0 == id);
+                            let held_slot = held.and_then(|h| h.1);
+                            let slots = f
+                                .slots
+                                .iter()
+                                .filter(|s| {
+                                    s.course_id == id
+                                        && (s.seats_taken < s.capacity || Some(s.id) == held_slot)
+                                })
+                                .map(|s| SlotChoice {
+                                    slot_id: s.id,
+                                    label: format!(
+                                        "{} {}–{} · {} · {}",
+                                        labels::day(s.day_of_week),
+                                        s.starts_at,
+                                        s.ends_at,
+                                        s.teacher,
+                                        s.room
+                                    ),
+                                    seats_left: s.capacity - s.seats_taken,
+                                })
+                                .collect();
+                            CourseChoice {
+                                current,
+                                next: Some(NextCourse {
+                                    course_id: id,
+                                    name: next.name.clone(),
+                                    level,
+                                    moved_up,
+                                    seat_mode: next.seat_mode.clone(),
+                                    note: match next.seat_mode.as_str() {
+                                        "teacher" => Some(
+                                            "Horaire défini avec le professeur en septembre".into(),
+                                        ),
+                                        "level" => Some("Cours attribué selon le niveau".into()),
+                                        _ => None,
+                                    },
+                                    slots,
+                                    held_slot,
+                                    held: held.is_some(),
+                                }),
+                                no_course: None,
+                            }
+                        }
+                        Continuation::NoCourse { reason } => CourseChoice {
+                            current,
+                            next: None,
+                            no_course: Some(format!("Plus de cours disponible : {reason}.")),
+                        },
+                    })
+                })
+                .collect();
+            ChildView {
+                student_id: child.student_id,
+                name: format!("{} {}", child.first_name, child.last_name.to_uppercase()),
+                birth_date: date(child.birth_date),
+                site_name: Site::name_of(child.site_id).to_owned(),
+                cham: child.cham,
+                dossier: child.dossier.as_ref().map(|d| DossierSummary {
+                    id: d.id,
+                    version: d.version,
+                    status: d.status.clone(),
+                    status_label: status_label(d).to_owned(),
+                    intent: d.intent.clone(),
+                    no_reason: d.no_reason.clone(),
+                    image_rights: d.image_rights,
+                    may_leave_alone: d.may_leave_alone,
+                    additional_info: d.additional_info.clone(),
+                    acknowledgement_number: d.acknowledgement_number.clone(),
+                    acknowledgement_version: d.acknowledgement_version,
+                    channel_label: d
+                        .validation_channel
+                        .as_deref()
+                        .map(|c| channel_label(c).to_owned()),
+                }),
+                courses,
+            }
+        })
+        .collect();
+    let documents = required_documents(&DocumentFacts {
+        hosted: f.hosted,
+        children_birth_dates: f.children.iter().map(|c| c.birth_date).collect(),
+        campaign_opens_on: f.campaign.opens_at.date_naive(),
+    })
+    .into_iter()
+    .map(|r| {
+        let status = f
+            .documents
+            .iter()
+            .find(|d| d.0 == r.kind.code())
+            .map(|d| d.1.as_str());
+        RequiredDocumentView {
+            code: r.kind.code().to_owned(),
+            label: r.kind.label().to_owned(),
+            description: r.description,
+            mandatory: r.mandatory,
+            status_label: labels::document_status(status.unwrap_or("missing")).to_owned(),
+        }
+    })
+    .collect();
+    let w = window(f);
+    FamilyReinscriptionView {
+        family_id: f.family_id,
+        family_number: f.family_number.clone(),
+        campaign_label: f.campaign.label.clone(),
+        school_year_label: f.campaign.school_year_label.clone(),
+        opens_on: date(w.opens_on),
+        closes_on: date(w.closes_on),
+        documents_deadline: date(f.campaign.documents_deadline),
+        refusal,
+        recipient: f.recipient.clone(),
+        hidden_children: f.hidden_children,
+        children,
+        documents,
+    }
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(student_id = request.student_id), err)]
+pub async fn get_family_reinscription(
+    state: State<'_, AppState>,
+    request: GetFamilyReinscriptionRequest,
+) -> Result<FamilyReinscriptionView, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    authorize_student(&db, &member.scope, Action::ViewFamilies, request.student_id).await?;
+    let f = db
+        .family_reinscription(request.student_id, member.scope.visible_sites())
+        .await
+        .map_err(store_error)?;
+    let today = chrono::Local::now().date_naive();
+    let refusal = may_reinscribe(member.scope.role, window(&f), today)
+        .err()
+        .map(|e| e.message().to_owned());
+    Ok(view(&f, refusal))
+}
+
+fn validation_error(field: impl Into<String>, message: impl Into<String>) -> ApiError {
+    ApiError::validation(field, message)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(student_id = request.student_id), err)]
+pub async fn validate_family(
+    state: State<'_, AppState>,
+    request: ValidateFamilyRequest,
+) -> Result<Vec<ChildOutcome>, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    authorize_student(&db, &member.scope, Action::EditFamilies, request.student_id).await?;
+    let channel = match request.channel.as_str() {
+        "desk" => Channel::Desk,
+        "phone" => Channel::Phone,
+        _ => {
+            return Err(validation_error(
+                "channel",
+                "Indiquez si la famille est au guichet ou au téléphone.",
+            ));
+        }
+    };
+    if !request.accepted {
+        return Err(validation_error(
+            "accepte",
+            "Cochez « J'accepte » au nom de la famille pour valider.",
+        ));
+    }
+    if request.children.is_empty() {
+        return Err(validation_error("children", "Aucun enfant à valider."));
+    }
+    let info = request.additional_info.trim();
+    if info.chars().count() > 2000 {
+        return Err(validation_error(
+            "information",
+            "L'information complémentaire dépasse 2000 caractères.",
+        ));
+    }
+    let f = db
+        .family_reinscription(request.student_id, member.scope.visible_sites())
+        .await
+        .map_err(store_error)?;
+    let today = chrono::Local::now().date_naive();
+    may_reinscribe(member.scope.role, window(&f), today).map_err(forbidden)?;
+    let actor = Actor::staff(member.staff_id, workstation());
+    let mut validations = Vec::new();
+    let mut validated_students = Vec::new();
+    let mut declines: Vec<(&ChildDecision, i64, i32)> = Vec::new();
+    for decision in &request.children {
+        let child = f
+            .children
+            .iter()
+            .find(|c| c.student_id == decision.student_id)
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    "Cet enfant n'est pas de cette famille.",
+                )
+            })?;
+        authorize_student(&db, &member.scope, Action::EditFamilies, child.student_id).await?;
+        let request_id = Uuid::parse_str(&decision.request_id)
+            .map_err(|_| validation_error("request_id", "Identifiant de requête invalide."))?;
+        // No dossier yet (« pas de réponse »): a draft first, once.
+        let (dossier_id, version) = match decision.dossier {
+            Some(d) => d,
+            None => {
+                let row = db
+                    .create_dossier(
+                        &NewDossier {
+                            client_id: request_id,
+                            student_id: child.student_id,
+                            campaign_id: f.campaign.id,
+                            intent: None,
+                            no_reason: None,
+                            courses: Vec::new(),
+                        },
+                        &actor,
+                    )
+                    .await
+                    .map_err(store_error)?;
+                (row.id, row.version)
+            }
+        };
+        if !decision.reinscrire {
+            // Checked before anything is written.
+            portee_domain::reinscription::parse_no_reason(
+                &decision.reason_code,
+                &decision.reason_text,
+            )
+            .map_err(|e| {
+                validation_error(format!("enfant-{}-motif", child.student_id), e.message())
+            })?;
+            declines.push((decision, dossier_id, version));
+            continue;
+        }
+        validated_students.push(child.student_id);
+        let field = format!("enfant-{}", child.student_id);
+        let (Some(image_rights), Some(may_leave_alone)) =
+            (decision.image_rights, decision.may_leave_alone)
+        else {
+            return Err(validation_error(
+                format!("{field}-autorisations"),
+                format!(
+                    "Répondez aux deux autorisations de {} {}.",
+                    child.first_name, child.last_name
+                ),
+            ));
+        };
+        validations.push(Validation {
+            dossier_id,
+            expected_version: version,
+            request_id,
+            channel,
+            courses: decision
+                .courses
+                .iter()
+                .map(|c| ChosenCourse {
+                    course_id: c.course_id,
+                    slot_id: c.slot_id,
+                    level: c.level.clone(),
+                    level_changed: c.level_changed,
+                })
+                .collect(),
+            image_rights,
+            may_leave_alone,
+            additional_info: (!info.is_empty()).then(|| info.to_owned()),
+            correction_reason: Some(decision.correction_reason.clone())
+                .filter(|r| !r.trim().is_empty()),
+            recipient: f.recipient.clone(),
+        });
+    }
+    let done = db.validate_reinscriptions(&validations, &actor).await.map_err(|e| match e {
+        StoreError::SlotFull { slot_id } => {
+            let what = f
+                .slots
+                .iter()
+                .find(|s| s.id == slot_id)
+                .map(|s| {
+                    let course = f.courses.iter().find(|c| c.id == s.course_id).map_or("?", |c| c.name.as_str());
+                    format!("« {course} », {} {}–{}", labels::day(s.day_of_week), s.starts_at, s.ends_at)
+                })
+                .unwrap_or_else(|| "choisi".to_owned());
+            let mut err = ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "Le créneau {what} vient d'être complété depuis un autre poste : rien n'a été enregistré. \
+                     Choisissez un autre créneau (la liste est à jour)."
+                ),
+            );
+            err.field = Some(format!("creneau-{slot_id}"));
+            err
+        }
+        other => store_error(other),
+    })?;
+    let name_of = |student_id: i64| {
+        f.children
+            .iter()
+            .find(|c| c.student_id == student_id)
+            .map(|c| format!("{} {}", c.first_name, c.last_name.to_uppercase()))
+            .unwrap_or_default()
+    };
+    let mut outcomes: Vec<ChildOutcome> = validated_students
+        .iter()
+        .zip(&done)
+        .map(|(&student_id, result)| ChildOutcome {
+            student_id,
+            name: name_of(student_id),
+            reinscrit: true,
+            acknowledgement_number: Some(result.acknowledgement_number.clone()),
+            acknowledgement_version: result.acknowledgement_version,
+        })
+        .collect();
+    for (decision, dossier_id, version) in declines {
+        db.decline_reinscription(
+            dossier_id,
+            version,
+            &decision.reason_code,
+            Some(decision.reason_text.as_str()),
+            &actor,
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid { message } => {
+                validation_error(format!("enfant-{}-motif", decision.student_id), message)
+            }
+            other => store_error(other),
+        })?;
+        outcomes.push(ChildOutcome {
+            student_id: decision.student_id,
+            name: name_of(decision.student_id),
+            reinscrit: false,
+            acknowledgement_number: None,
+            acknowledgement_version: 0,
+        });
+    }
+    Ok(outcomes)
+}
