@@ -9,6 +9,7 @@ mod auth;
 mod postgres;
 mod privacy;
 mod records;
+mod reinscription;
 
 use portee_tests::{
     db::TestDb,
