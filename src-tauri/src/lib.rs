@@ -50,6 +50,7 @@ commands![
     families::open_document,
     reinscription::get_family_reinscription,
     reinscription::validate_family,
+    reinscription::open_acknowledgement,
     journal::history,
     journal::audit_log,
     journal::audit_log_options,

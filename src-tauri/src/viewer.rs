@@ -48,6 +48,18 @@ pub fn write_copy(cache_dir: &Path, id: i64, content: &[u8]) -> std::io::Result<
     Ok(path)
 }
 
+/// Writes a document Portée made (an accusé de réception) beside the
+/// copies, under `name`, with the same privacy.
+pub fn write_made(cache_dir: &Path, name: &str, content: &[u8]) -> std::io::Result<PathBuf> {
+    use std::io::Write;
+    let dir = copies_dir(cache_dir);
+    portee_config::create_private_dir(cache_dir)?;
+    portee_config::create_private_dir(&dir)?;
+    let path = dir.join(name);
+    portee_config::create_private_file(&path)?.write_all(content)?;
+    Ok(path)
+}
+
 /// Removes the document copies (personal data of minors does not stay on
 /// the workstation): at sign-out, when the session locks, when the app
 /// exits, and at start.

@@ -675,6 +675,12 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
             vec![json!({ "student_id": m.0 })],
             vec![json!({ "student_id": v.0 })],
         ),
+        // No validated dossier: allowed callers get `NotFound`.
+        "open_acknowledgement" => c(
+            Site,
+            vec![json!({ "student_id": m.0 })],
+            vec![json!({ "student_id": v.0 })],
+        ),
         // « J'accepte » not ticked: allowed callers get `Validation`.
         "validate_family" => c(Site, vec![validate(m.0)], vec![validate(v.0)]),
         // Version 0 is stale: allowed callers get `Conflict`, nothing written.

@@ -130,6 +130,19 @@ async fn a_family_of_two_is_re_enrolled_at_the_desk_one_child_like_last_year_the
         db.close().await;
         anyhow::ensure!(queued == i64::from(has_email > 0), "{queued} messages en file");
         app.screenshot("reinscription-finalisation").await?;
+
+        // 8. The accusé de réception, made as a PDF and handed to the reader.
+        app.click(&format!("#accuse-{elder}")).await?;
+        app.wait_text("#accuse-message", &number, WAIT).await?;
+        let pdf = app.data_dir.join("cache").join("documents").join(format!("{number}.pdf"));
+        let path = pdf.to_str().unwrap_or_default();
+        let check = std::process::Command::new("qpdf").args(["--check", path]).output()?;
+        anyhow::ensure!(check.status.success(), "qpdf refuse {path}");
+        let text = std::process::Command::new("pdftotext").args([path, "-"]).output()?;
+        let text = String::from_utf8_lossy(&text.stdout);
+        anyhow::ensure!(text.contains(&number), "{text}");
+        let elder_last: String = name.split(' ').next_back().unwrap_or_default().to_uppercase();
+        anyhow::ensure!(text.contains(&elder_last), "{elder_last} absent : {text}");
         Ok(())
     })
     .await

@@ -168,6 +168,21 @@ pub struct ChildOutcome {
     pub acknowledgement_version: i32,
 }
 
+/// The accusé de réception of a child's validated dossier, made as a PDF
+/// and opened in the workstation's PDF reader.
+pub struct OpenAcknowledgement;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenAcknowledgementRequest {
+    pub student_id: i64,
+}
+
+impl Command for OpenAcknowledgement {
+    const NAME: &'static str = "open_acknowledgement";
+    type Request = OpenAcknowledgementRequest;
+    type Response = crate::families::OpenDocumentResponse;
+}
+
 impl Command for GetFamilyReinscription {
     const NAME: &'static str = "get_family_reinscription";
     type Request = GetFamilyReinscriptionRequest;

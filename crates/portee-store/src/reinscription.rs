@@ -615,6 +615,7 @@ pub struct ChildDossier {
     pub acknowledgement_number: Option<String>,
     pub acknowledgement_version: i32,
     pub validation_channel: Option<String>,
+    pub validated_at: Option<DateTime<Utc>>,
     pub version: i32,
 }
 
@@ -726,7 +727,7 @@ impl Database {
             for (id, last_name, first_name, birth_date, site_id, cham) in all.into_iter().filter(|c| visible(c.4)) {
                 let dossier: Option<ChildDossier> = sqlx::query_as(
                     "SELECT id, status, intent, no_reason, image_rights, may_leave_alone, additional_info, \
-                     acknowledgement_number, acknowledgement_version, validation_channel, version \
+                     acknowledgement_number, acknowledgement_version, validation_channel, validated_at, version \
                      FROM reinscriptions WHERE student_id = $1 AND campaign_id = $2",
                 )
                 .bind(id)

@@ -449,3 +449,143 @@ pub async fn validate_family(
     }
     Ok(outcomes)
 }
+
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(student_id = request.student_id), err)]
+pub async fn open_acknowledgement(
+    state: State<'_, AppState>,
+    request: portee_api::reinscription::OpenAcknowledgementRequest,
+) -> Result<portee_api::families::OpenDocumentResponse, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    authorize_student(&db, &member.scope, Action::ViewFamilies, request.student_id).await?;
+    let f = db
+        .family_reinscription(request.student_id, member.scope.visible_sites())
+        .await
+        .map_err(store_error)?;
+    let record = db
+        .student_record_for(request.student_id, member.scope.visible_sites())
+        .await
+        .map_err(store_error)?;
+    let not_yet = || {
+        ApiError::new(
+            ErrorCode::NotFound,
+            "Ce dossier n'est pas encore validé : pas d'accusé de réception.",
+        )
+    };
+    let child = f
+        .children
+        .iter()
+        .find(|c| c.student_id == request.student_id)
+        .ok_or_else(not_yet)?;
+    let dossier = child
+        .dossier
+        .as_ref()
+        .filter(|d| d.status == "validated")
+        .ok_or_else(not_yet)?;
+    let number = dossier.acknowledgement_number.clone().ok_or_else(not_yet)?;
+    let reinscrit = dossier.intent.as_deref() == Some("reinscrire");
+    let courses = child
+        .held
+        .iter()
+        .filter_map(|(course_id, slot_id)| {
+            let course = f.courses.iter().find(|c| c.id == *course_id)?;
+            let slot = slot_id.and_then(|s| f.slots.iter().find(|x| x.id == s));
+            let when = match slot {
+                Some(s) => format!(
+                    "{} {}–{} · {}",
+                    labels::day(s.day_of_week),
+                    s.starts_at,
+                    s.ends_at,
+                    s.teacher
+                ),
+                None => match course.seat_mode.as_str() {
+                    "teacher" => "horaire défini avec le professeur en septembre".to_owned(),
+                    "level" => "cours attribué selon le niveau".to_owned(),
+                    _ => "créneau à choisir".to_owned(),
+                },
+            };
+            Some((course.name.clone(), when))
+        })
+        .collect();
+    let view = view(&f, None);
+    let when = dossier
+        .validated_at
+        .map(|t| {
+            (t + chrono::Duration::hours(1))
+                .format("%d/%m/%Y à %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let ack = portee_print::Acknowledgement {
+        letterhead: portee_print::Letterhead {
+            network: "Réseau des conservatoires".to_owned(),
+            site: Site::name_of(child.site_id).to_owned(),
+        },
+        number: number.clone(),
+        version: dossier.acknowledgement_version,
+        date: when,
+        channel: dossier
+            .validation_channel
+            .as_deref()
+            .map_or_else(String::new, |c| channel_label(c).to_lowercase()),
+        school_year: f.campaign.school_year_label.clone(),
+        family_number: f.family_number.clone(),
+        guardians: record
+            .guardians
+            .iter()
+            .map(|g| {
+                format!(
+                    "{} {} ({})",
+                    g.first_name,
+                    g.last_name,
+                    labels::relationship(&g.relationship)
+                )
+            })
+            .collect(),
+        children: vec![portee_print::AckChild {
+            name: format!("{} {}", child.first_name, child.last_name.to_uppercase()),
+            reinscrit,
+            reason: dossier.no_reason.clone(),
+            courses,
+            image_rights: dossier.image_rights,
+            may_leave_alone: dossier.may_leave_alone,
+        }],
+        documents: view
+            .documents
+            .iter()
+            .map(|d| (d.label.clone(), d.status_label.clone()))
+            .collect(),
+        documents_deadline: view.documents_deadline.clone(),
+        additional_info: dossier.additional_info.clone(),
+        changes: Vec::new(),
+    };
+    let bytes = portee_print::acknowledgement_pdf(&ack).map_err(|e| {
+        tracing::error!(error = %e, "acknowledgement not made");
+        ApiError::internal()
+    })?;
+    let path = crate::viewer::write_made(&state.config()?.cache_dir(), &format!("{number}.pdf"), &bytes)
+        .map_err(|e| {
+            tracing::error!(error = %e, "acknowledgement copy could not be written");
+            ApiError::new(ErrorCode::Internal, "L'accusé de réception n'a pas pu être écrit sur ce poste (dossier de cache inaccessible).")
+        })?;
+    let shown = path.display().to_string();
+    Ok(match state.viewer().open(&path) {
+        Ok(()) => portee_api::families::OpenDocumentResponse {
+            message: format!(
+                "L'accusé de réception {number} est ouvert dans le lecteur PDF du poste."
+            ),
+            path: shown,
+            opened: true,
+        },
+        Err(reason) => {
+            tracing::warn!(%reason, "system viewer not started");
+            portee_api::families::OpenDocumentResponse {
+                message: format!(
+                    "Aucun lecteur PDF n'a pu être lancé. L'accusé de réception est enregistré ici : {shown}"
+                ),
+                path: shown,
+                opened: false,
+            }
+        }
+    })
+}

@@ -8,8 +8,8 @@ use portee_api::{
     ApiError,
     reinscription::{
         ChildDecision, ChildOutcome, ChildView, ChosenCourseInput, FamilyReinscriptionView,
-        GetFamilyReinscription, GetFamilyReinscriptionRequest, ValidateFamily,
-        ValidateFamilyRequest,
+        GetFamilyReinscription, GetFamilyReinscriptionRequest, OpenAcknowledgement,
+        OpenAcknowledgementRequest, ValidateFamily, ValidateFamilyRequest,
     },
 };
 use wasm_bindgen_futures::spawn_local;
@@ -252,6 +252,7 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
     let busy = use_state(|| false);
     let outcome = use_state(|| None::<Vec<ChildOutcome>>);
     let generation = use_state(|| 0u32);
+    let opened = use_state(|| None::<Result<String, String>>);
     {
         let (view, drafts, events) = (view.clone(), drafts.clone(), events.clone());
         use_effect_with((props.student_id, *generation), move |(id, _)| {
@@ -293,6 +294,24 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
             return html! { <StatusMessage kind={StatusKind::Error}>{ e.message.clone() }</StatusMessage> };
         }
         Some(Ok(v)) => v.clone(),
+    };
+    let open_ack = {
+        let (opened, events) = (opened.clone(), events.clone());
+        Callback::from(move |student_id: i64| {
+            let (opened, events) = (opened.clone(), events.clone());
+            spawn_local(async move {
+                match api::call::<OpenAcknowledgement>(&OpenAcknowledgementRequest { student_id })
+                    .await
+                {
+                    Ok(r) => opened.set(Some(Ok(r.message))),
+                    Err(e) => {
+                        if let Some(e) = session_error(&events, e) {
+                            opened.set(Some(Err(e.message)));
+                        }
+                    }
+                }
+            });
+        })
     };
     let update = {
         let drafts = drafts.clone();
@@ -678,13 +697,28 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
                     { v.recipient.clone().unwrap_or_else(|| "la famille (aucune adresse électronique connue)".into()) }{ "." }
                 </StatusMessage>
                 <ul id="accuses">
-                    { for outcome.iter().flatten().map(|o| html! {
+                    { for outcome.iter().flatten().map(|o| {
+                        let id = o.student_id;
+                        html! {
                         <li>{ match &o.acknowledgement_number {
                             Some(n) => format!("{} : réinscrit(e) — accusé de réception n° {n} (version {})", o.name, o.acknowledgement_version),
                             None => format!("{} : ne se réinscrit pas (enregistré)", o.name),
-                        } }</li>
-                    }) }
+                        } }
+                        if o.acknowledgement_number.is_some() {
+                            { " " }
+                            <Button kind={ButtonKind::Secondary} id={Some(AttrValue::from(format!("accuse-{id}")))}
+                                onclick={let open = open_ack.clone(); Callback::from(move |()| open.emit(id))}>
+                                { "Ouvrir l'accusé de réception (PDF)" }
+                            </Button>
+                        }
+                        </li>
+                    }}) }
                 </ul>
+                if let Some(result) = &*opened {
+                    <StatusMessage kind={if result.is_ok() { StatusKind::Success } else { StatusKind::Error }} id={Some(AttrValue::from("accuse-message"))}>
+                        { result.clone().unwrap_or_else(|e| e) }
+                    </StatusMessage>
+                }
             </>
         },
     };
