@@ -123,7 +123,13 @@ fn check_pdf(files: &[std::path::PathBuf]) -> ExitCode {
             }
             Err(e) => {
                 unreadable = true;
-                println!("{shown} : illisible ({e})");
+                let why = match e.kind() {
+                    std::io::ErrorKind::NotFound => "fichier introuvable".to_owned(),
+                    std::io::ErrorKind::PermissionDenied => "accès refusé".to_owned(),
+                    std::io::ErrorKind::IsADirectory => "c'est un dossier".to_owned(),
+                    _ => format!("erreur de lecture : {e}"),
+                };
+                println!("{shown} : illisible ({why})");
             }
         }
     }

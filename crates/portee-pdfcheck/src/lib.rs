@@ -233,6 +233,9 @@ pub fn check_with(bytes: &[u8], limits: &Limits) -> Result<Report, Refusal> {
     })
 }
 
+/// The most an object stream may decompress to (it is held in memory).
+const OBJECT_STREAM_MAX: u64 = 32 * 1024 * 1024;
+
 /// One object found in the file.
 struct Stored {
     number: u32,
@@ -444,7 +447,15 @@ impl<'a> Document<'a> {
         for (index, dict) in streams {
             self.in_time()?;
             let raw = self.stream_data(index)?;
-            let data = filters::decode(&dict, &raw, &mut self.budget).map_err(decode_refusal)?;
+            // An object stream is held in memory: at most 32 MiB of it
+            // (real ones are a few hundred KiB), within the file's budget.
+            let cap = self.budget.remaining.min(OBJECT_STREAM_MAX);
+            let mut budget = Budget {
+                remaining: cap,
+                deadline: self.deadline,
+            };
+            let data = filters::decode(&dict, &raw, &mut budget).map_err(decode_refusal)?;
+            self.budget.remaining -= cap - budget.remaining;
             let int = |key: &[u8]| match dict.get(key) {
                 Some(Object::Int(n)) => usize::try_from(*n).ok(),
                 _ => None,
