@@ -1,5 +1,5 @@
 //! The réinscription of a family of two children at the desk, in the real
-//! window: one child re-enrolled « comme l'an dernier » (courses continued,
+//! window, from the search reached with Ctrl+K: one child re-enrolled « comme l'an dernier » (courses continued,
 //! slots among those with seats left), the other not re-enrolled with a
 //! reason; the acknowledgement number shown, and the database saying the
 //! same (next year's seats taken, the outbox message queued).
@@ -47,6 +47,21 @@ async fn a_family_of_two_is_re_enrolled_at_the_desk_one_child_like_last_year_the
     scenario("reinscription-famille", options, async |app| {
         app.sign_in_demo(5, "agent.meudon").await?;
         let (elder, name, younger) = family_of_two(app).await?;
+        // Ctrl+K from the home screen: the search, focused.
+        let body = app.client.find(Locator::Css("body")).await?;
+        body.send_keys(&format!("{}k", fantoccini::key::Key::Control)).await?;
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let focused = app
+                .client
+                .execute("return document.activeElement ? document.activeElement.id : '';", vec![])
+                .await?;
+            if focused.as_str() == Some("recherche") {
+                break;
+            }
+            anyhow::ensure!(std::time::Instant::now() < deadline, "Ctrl+K n'a pas placé le curseur dans la recherche ({focused})");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         app.open_student(&name, elder).await?;
         app.click("#onglet-reinscription").await?;
         app.wait_for("#etapes", WAIT).await?;

@@ -37,6 +37,8 @@ pub fn App() -> Html {
     let locked = use_state(|| false);
     let last_activity = use_mut_ref(|| Rc::new(Cell::new(now_ms())));
     let last_ping = use_mut_ref(|| 0f64);
+    // Bumped by Ctrl+K (Cmd+K on macOS): a fresh search page, focused.
+    let search_key = use_state(|| 0u32);
 
     let load_auth = {
         let auth = auth.clone();
@@ -130,6 +132,46 @@ pub fn App() -> Html {
             }
         })
     };
+    // Ctrl+K (Cmd+K) from any screen: Élèves & familles, the search focused.
+    {
+        let (area, search_key, locked) = (area.clone(), search_key.clone(), locked.clone());
+        use_effect_with((), move |_| {
+            let listener =
+                Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                    if (e.ctrl_key() || e.meta_key())
+                        && e.key().eq_ignore_ascii_case("k")
+                        && !*locked
+                    {
+                        e.prevent_default();
+                        area.set(Area::Families);
+                        search_key.set(*search_key + 1);
+                        gloo_timers::callback::Timeout::new(50, || {
+                            if let Some(field) = web_sys::window()
+                                .and_then(|w| w.document())
+                                .and_then(|d| d.get_element_by_id("recherche"))
+                                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+                            {
+                                let _ = field.focus();
+                            }
+                        })
+                        .forget();
+                    }
+                });
+            let document = web_sys::window().and_then(|w| w.document());
+            if let Some(d) = &document {
+                let _ = d
+                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(d) = document {
+                    let _ = d.remove_event_listener_with_callback(
+                        "keydown",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
     let events = {
         let locked = locked.clone();
         let load_auth = load_auth.clone();
@@ -224,7 +266,7 @@ pub fn App() -> Html {
 
     let page = match *area {
         Area::Home => html! { <HomePage db={(*db).clone()} info={(*info).clone()} /> },
-        Area::Families => html! { <FamiliesPage /> },
+        Area::Families => html! { <FamiliesPage key={search_key.to_string()} /> },
         Area::Administration => html! {
             <AdministrationPage info={(*info).clone()} is_admin={session.is_admin} sites={status.sites.clone()} />
         },

@@ -91,3 +91,12 @@ impl Area {
 }
 
 pub const REQUIRED_LEGEND: &str = "Les champs marqués d'un astérisque (*) sont obligatoires.";
+
+/// The modifier of keyboard shortcuts as this platform names it: « Cmd »
+/// on macOS, « Ctrl » elsewhere.
+pub fn shortcut_modifier() -> &'static str {
+    let mac = web_sys::window()
+        .and_then(|w| w.navigator().platform().ok())
+        .is_some_and(|p| p.starts_with("Mac"));
+    if mac { "Cmd" } else { "Ctrl" }
+}

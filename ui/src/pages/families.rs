@@ -98,7 +98,7 @@ pub fn FamiliesPage() -> Html {
             <div class="search-box">
                 <TextField id="recherche" label="Rechercher un élève ou une famille"
                     value={AttrValue::from((*query).clone())} {oninput} error={(*error).clone()}
-                    hint={Some(AttrValue::from("Nom, prénom, n° de famille (F-…), date de naissance (JJ/MM/AAAA), téléphone ou courriel."))}
+                    hint={Some(AttrValue::from(format!("Nom, prénom, n° de famille (F-…), date de naissance (JJ/MM/AAAA), téléphone ou courriel. Depuis tout écran : {}+K.", crate::text::shortcut_modifier())))}
                     autocomplete={Some(AttrValue::from("off"))} />
             </div>
             if let Some(hits) = &*results {
