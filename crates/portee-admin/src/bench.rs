@@ -457,7 +457,14 @@ async fn bench_validation(url: &str, db: &Database) -> anyhow_lite::Result<()> {
     let pairs = Arc::new(pairs);
     let start = Instant::now();
     let mut handles = Vec::new();
-    for client in 0..20usize {
+    // PORTEE_BENCH_VALIDATION_CLIENTS: 20 by default; 1 gives the latency
+    // of one validation without contention.
+    let clients: usize = std::env::var("PORTEE_BENCH_VALIDATION_CLIENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n >= 1)
+        .unwrap_or(20);
+    for client in 0..clients {
         let db = Database::connect_member(url, "agent.meudon", "demo-agent.meudon", "banc").await?;
         let agent: i64 = sqlx::query_scalar("SELECT id FROM staff WHERE login = 'agent.meudon'")
             .fetch_one(pool)
@@ -477,8 +484,12 @@ async fn bench_validation(url: &str, db: &Database) -> anyhow_lite::Result<()> {
             // Round 0 validates each family (a new connection's first
             // statements are prepared and planned then: not timed); rounds
             // 1 to 5 correct them with new slots (seats released and taken).
-            let mut mine: Vec<(i64, i32, i64, i32)> =
-                pairs.iter().skip(client).step_by(20).copied().collect();
+            let mut mine: Vec<(i64, i32, i64, i32)> = pairs
+                .iter()
+                .skip(client)
+                .step_by(clients)
+                .copied()
+                .collect();
             for round in 0..6 {
                 for family in mine.iter_mut() {
                     let (a, va, b, vb) = *family;
@@ -553,7 +564,7 @@ async fn bench_validation(url: &str, db: &Database) -> anyhow_lite::Result<()> {
     .fetch_one(pool)
     .await?;
     println!(
-        "postgres   validation: 20 clients (agent.meudon's role), {} timed validations of families of 2 children × 3 slots (first validation, then 5 corrections each; the first untimed) in {:.2} s; \
+        "postgres   validation: {clients} client(s) (agent.meudon's role), {} timed validations of families of 2 children × 3 slots (first validation, then 5 corrections each; the first untimed) in {:.2} s; \
          p50 {}, p95 {}, max {}; {ok} validated, {full} refused (slot full), {other} other errors; \
          {overbooked} slots overbooked or miscounted",
         times.len(),
