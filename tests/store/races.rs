@@ -455,3 +455,82 @@ async fn parallel_failed_sign_ins_each_count() {
     assert!(matches!(right, Err(SignInError::Refused)), "{right:?}");
     assert!(db.staff(agent.id).await.unwrap().locked_until.is_some());
 }
+
+/// Two workstations validating the same dossier from the same version, both
+/// reading it before either writes (the gate holds their writes of the
+/// dossier's courses, made by every validation): one validates, the other gets `Conflict`, and
+/// the seats, the enrolments and the audit log say the same thing.
+#[tokio::test]
+async fn two_validations_of_one_dossier_from_the_same_version_one_wins() {
+    use crate::reinscription::{case, seats_match_enrolments, validation};
+    let t = TestDb::postgres().await.unwrap();
+    let (db, _) = crate::demo_dbs(&t).await.unwrap();
+    let c = case(&db).await.unwrap();
+    let actor = Actor::staff(1, "poste-test");
+    for round in 0..ROUNDS {
+        let version = crate::scalar(
+            &db,
+            &format!(
+                "SELECT CAST(version AS BIGINT) FROM reinscriptions WHERE id = {}",
+                c.dossier
+            ),
+        )
+        .await
+        .unwrap();
+        let mut a = validation(&c, version, c.slot);
+        let mut b = validation(&c, version, c.other_slot);
+        a.correction_reason = Some(format!("Tour {round} (poste A)"));
+        b.correction_reason = Some(format!("Tour {round} (poste B)"));
+        let gate = Gate::close(&t.url, "reinscription_courses").await.unwrap();
+        let (ra, rb, opened) = tokio::join!(
+            db.validate_reinscription(&a, &actor),
+            db.validate_reinscription(&b, &actor),
+            gate.open_when_waiting(2),
+        );
+        opened.unwrap_or_else(|e| panic!("tour {round}: {e} ({ra:?} / {rb:?})"));
+        let (winner, loser, a_won) = one_of(ra, rb).unwrap();
+        assert!(
+            matches!(loser, StoreError::Conflict),
+            "tour {round}: {loser:?}"
+        );
+        assert_eq!(i64::from(winner.version), version + 1);
+        // The winner's slot is held, the other's not; every count agrees.
+        let (held, free) = if a_won {
+            (c.slot, c.other_slot)
+        } else {
+            (c.other_slot, c.slot)
+        };
+        let holds = |slot: i64| {
+            format!(
+                "SELECT COUNT(*) FROM enrolments WHERE student_id = {} AND slot_id = {slot} AND status = 'active'",
+                c.student
+            )
+        };
+        assert_eq!(
+            crate::scalar(&db, &holds(held)).await.unwrap(),
+            1,
+            "tour {round}"
+        );
+        assert_eq!(
+            crate::scalar(&db, &holds(free)).await.unwrap(),
+            0,
+            "tour {round}"
+        );
+        seats_match_enrolments(&db).await.unwrap();
+        let entries = crate::scalar(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM audit_log WHERE entity_id = '{}' AND origin = 'app' \
+                 AND action IN ('reinscription.validate', 'reinscription.correct')",
+                c.dossier
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            entries,
+            round as i64 + 1,
+            "tour {round}: fausse entrée d'audit"
+        );
+    }
+}

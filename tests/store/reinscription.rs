@@ -15,18 +15,18 @@ use crate::{demo_dbs, execute, scalar};
 /// A Meudon dossier not validated yet, with what the test chooses for it:
 /// a slot course the student does not follow yet (a slot with seats left)
 /// and a course without slot choice, both of next year on Meudon.
-struct Case {
-    dossier: i64,
-    version: i64,
-    student: i64,
-    year: i64,
-    slot_course: i64,
-    slot: i64,
-    other_slot: i64,
-    plain_course: i64,
+pub(crate) struct Case {
+    pub(crate) dossier: i64,
+    pub(crate) version: i64,
+    pub(crate) student: i64,
+    pub(crate) year: i64,
+    pub(crate) slot_course: i64,
+    pub(crate) slot: i64,
+    pub(crate) other_slot: i64,
+    pub(crate) plain_course: i64,
 }
 
-async fn case(db: &Database) -> anyhow::Result<Case> {
+pub(crate) async fn case(db: &Database) -> anyhow::Result<Case> {
     let dossier = scalar(
         db,
         "SELECT MIN(r.id) FROM reinscriptions r JOIN students s ON s.id = r.student_id \
@@ -99,7 +99,7 @@ async fn case(db: &Database) -> anyhow::Result<Case> {
     })
 }
 
-fn validation(c: &Case, version: i64, slot: i64) -> Validation {
+pub(crate) fn validation(c: &Case, version: i64, slot: i64) -> Validation {
     Validation {
         dossier_id: c.dossier,
         expected_version: version as i32,
@@ -139,7 +139,7 @@ async fn seats(db: &Database, slot: i64) -> anyhow::Result<i64> {
 }
 
 /// The seats each slot has lost or gained must match its active enrolments.
-async fn seats_match_enrolments(db: &Database) -> anyhow::Result<()> {
+pub(crate) async fn seats_match_enrolments(db: &Database) -> anyhow::Result<()> {
     let wrong = scalar(
         db,
         "SELECT COUNT(*) FROM slots sl WHERE sl.seats_taken <> \
