@@ -406,31 +406,11 @@ async fn bench_validation(url: &str, db: &Database) -> anyhow_lite::Result<()> {
         sqlx::query_as("SELECT school_year_id, id FROM campaigns ORDER BY opens_at DESC LIMIT 1")
             .fetch_one(pool)
             .await?;
-    let discipline: i64 = sqlx::query_scalar("SELECT MIN(id) FROM disciplines")
-        .fetch_one(pool)
-        .await?;
-    let mut slots = Vec::new();
-    for c in 0..10 {
-        let course: i64 = sqlx::query_scalar(
-            "INSERT INTO courses (discipline_id, site_id, school_year_id, name, seat_mode) \
-             VALUES ($1, 5, $2, $3, 'slot') RETURNING id",
-        )
-        .bind(discipline)
-        .bind(year)
-        .bind(format!("Banc validation {c}"))
-        .fetch_one(pool)
-        .await?;
-        for _ in 0..5 {
-            let slot: i64 = sqlx::query_scalar(
-                "INSERT INTO slots (course_id, day_of_week, starts_at, ends_at, teacher, room, capacity) \
-                 VALUES ($1, 3, '14:00', '15:00', 'Banc', 'Salle', 20) RETURNING id",
-            )
-            .bind(course)
-            .fetch_one(pool)
-            .await?;
-            slots.push((course, slot));
-        }
-    }
+    let slots: Vec<(i64, i64)> = bench_common::seat_courses_in(pool, "Banc validation", year)
+        .await?
+        .into_iter()
+        .flat_map(|(course, slots)| slots.into_iter().map(move |slot| (course, slot)))
+        .collect();
     // Families of Meudon with exactly two children, both with a dossier of
     // the campaign not validated yet: (dossier, version) of each.
     let pairs: Vec<(i64, i32, i64, i32)> = sqlx::query_as(

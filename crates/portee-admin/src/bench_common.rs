@@ -20,6 +20,15 @@ pub async fn seat_courses(
     let year: i64 = sqlx::query_scalar("SELECT MAX(id) FROM school_years")
         .fetch_one(pool)
         .await?;
+    Ok((year, seat_courses_in(pool, tag, year).await?))
+}
+
+/// The same courses in school year `year`.
+pub async fn seat_courses_in(
+    pool: &sqlx::PgPool,
+    tag: &str,
+    year: i64,
+) -> Result<Vec<(i64, Vec<i64>)>, sqlx::Error> {
     let discipline: i64 = sqlx::query_scalar("SELECT MIN(id) FROM disciplines")
         .fetch_one(pool)
         .await?;
@@ -48,5 +57,5 @@ pub async fn seat_courses(
         }
         courses.push((course, slots));
     }
-    Ok((year, courses))
+    Ok(courses)
 }

@@ -365,31 +365,47 @@ impl Database {
             });
             }
 
-            // Seats: released first, then taken, in slot order (two
-            // validations never wait on each other's slots crosswise).
-            let mut release: Vec<i64> = plans.iter().flatten().flat_map(|p| p.release.iter().copied()).collect();
-            let mut take: Vec<i64> = plans.iter().flatten().flat_map(|p| p.take.iter().copied()).collect();
-            release.sort_unstable();
-            take.sort_unstable();
-            for slot in &release {
-                sqlx::query("UPDATE slots SET seats_taken = seats_taken - 1, version = version + 1 \
-                             WHERE id = $1 AND seats_taken > 0")
-                    .bind(slot)
-                    .execute(&mut *tx)
-                    .await?;
+            // Seats: every slot this validation touches, once, in slot id
+            // order, its releases and takes netted (two validations never
+            // wait on each other's slots crosswise: releases sorted apart
+            // from takes could deadlock two families swapping slots).
+            let mut delta: BTreeMap<i64, i32> = BTreeMap::new();
+            for plan in plans.iter().flatten() {
+                for slot in &plan.release {
+                    *delta.entry(*slot).or_default() -= 1;
+                }
+                for slot in &plan.take {
+                    *delta.entry(*slot).or_default() += 1;
+                }
             }
-            for slot in &take {
-                let updated = sqlx::query(
-                    "UPDATE slots SET seats_taken = seats_taken + 1, version = version + 1 \
-                     WHERE id = $1 AND seats_taken < capacity",
-                )
-                .bind(slot)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if updated == 0 {
-                    tx.rollback().await?;
-                    return Err(StoreError::SlotFull { slot_id: *slot });
+            for (slot, change) in &delta {
+                match change.cmp(&0) {
+                    std::cmp::Ordering::Less => {
+                        sqlx::query(
+                            "UPDATE slots SET seats_taken = CASE WHEN seats_taken + $1 < 0 THEN 0 \
+                             ELSE seats_taken + $1 END, version = version + 1 WHERE id = $2",
+                        )
+                            .bind(change)
+                            .bind(slot)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    std::cmp::Ordering::Greater => {
+                        let updated = sqlx::query(
+                            "UPDATE slots SET seats_taken = seats_taken + $1, version = version + 1 \
+                             WHERE id = $2 AND seats_taken + $1 <= capacity",
+                        )
+                        .bind(change)
+                        .bind(slot)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if updated == 0 {
+                            tx.rollback().await?;
+                            return Err(StoreError::SlotFull { slot_id: *slot });
+                        }
+                    }
+                    std::cmp::Ordering::Equal => {}
                 }
             }
 

@@ -60,12 +60,17 @@ fn channel_label(code: &str) -> &'static str {
     }
 }
 
-/// The campaign's dates as the window rule sees them (Paris days).
+/// The workstation's day of an instant (the secretariat's own time zone,
+/// summer time included).
+fn local_day(t: chrono::DateTime<Utc>) -> chrono::NaiveDate {
+    t.with_timezone(&chrono::Local).date_naive()
+}
+
+/// The campaign's dates as the window rule sees them.
 fn window(f: &FamilyReinscription) -> CampaignWindow {
-    let paris = |t: chrono::DateTime<Utc>| (t + chrono::Duration::hours(1)).date_naive();
     CampaignWindow {
-        opens_on: paris(f.campaign.opens_at),
-        closes_on: paris(f.campaign.closes_at),
+        opens_on: local_day(f.campaign.opens_at),
+        closes_on: local_day(f.campaign.closes_at),
     }
 }
 
@@ -198,7 +203,7 @@ fn view(f: &FamilyReinscription, refusal: Option<String>) -> FamilyReinscription
     let documents = required_documents(&DocumentFacts {
         hosted: f.hosted,
         children_birth_dates: f.children.iter().map(|c| c.birth_date).collect(),
-        campaign_opens_on: f.campaign.opens_at.date_naive(),
+        campaign_opens_on: local_day(f.campaign.opens_at),
     })
     .into_iter()
     .map(|r| {
@@ -511,7 +516,7 @@ pub async fn open_acknowledgement(
     let when = dossier
         .validated_at
         .map(|t| {
-            (t + chrono::Duration::hours(1))
+            t.with_timezone(&chrono::Local)
                 .format("%d/%m/%Y à %H:%M")
                 .to_string()
         })
