@@ -18,19 +18,7 @@ bash scripts/setup.sh --with-tauri-cli
 
 derived=src-tauri/tauri.conf.json
 trap 'rm -f "$derived"' EXIT
-python3 - "$derived" <<'PY'
-import json, sys
-conf = json.load(open("tauri.conf.json"))
-conf["build"]["frontendDist"] = "../" + conf["build"]["frontendDist"]
-conf["bundle"]["icon"] = ["../" + p for p in conf["bundle"]["icon"]]
-# Debian and RPM package names allow ASCII only: the package is "portee";
-# the menu entry keeps the accent through the desktop template.
-conf["productName"] = "portee"
-template = {"desktopTemplate": "packaging/portee.desktop"}
-conf["bundle"].setdefault("linux", {})["deb"] = dict(template)
-conf["bundle"]["linux"]["rpm"] = dict(template)
-json.dump(conf, open(sys.argv[1], "w"), ensure_ascii=False, indent=2)
-PY
+python3 scripts/derive-tauri-conf.py "$derived" --ascii-name
 echo "[bundle] cargo tauri build --bundles deb,rpm"
 # beforeBuildCommand runs in the frontend folder, the parent of src-tauri: the root.
 TAURI_APP_PATH=src-tauri cargo tauri build --bundles deb,rpm

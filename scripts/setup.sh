@@ -2,7 +2,8 @@
 # Installs everything Portée needs on a fresh Debian/Ubuntu machine, skipping
 # what is already present (a second run takes seconds):
 #   - system packages (WebKitGTK, Xvfb, WebKitWebDriver, PDF tools, PostgreSQL)
-#   - the wasm32 target
+#   - the wasm32 target, and the Windows cross toolchain (mingw-w64 and the
+#     x86_64-pc-windows-gnu target) with which CI checks the Windows build
 #   - cargo tools at the versions pinned in scripts/versions.env
 # Usage: scripts/setup.sh [--with-tauri-cli]
 set -euo pipefail
@@ -18,7 +19,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config xvfb xauth
   webkit2gtk-driver imagemagick qpdf poppler-utils fonts-dejavu-core
-  postgresql postgresql-client procps
+  postgresql postgresql-client procps gcc-mingw-w64-x86-64
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -41,6 +42,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   log "rustup: adding wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
+fi
+if ! rustup target list --installed | grep -q '^x86_64-pc-windows-gnu$'; then
+  log "rustup: adding x86_64-pc-windows-gnu (the Windows build check)"
+  rustup target add x86_64-pc-windows-gnu
 fi
 
 # A cargo tool is present when cargo's own install record names the pinned

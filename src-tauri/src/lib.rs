@@ -7,6 +7,7 @@
 //! tests that drive commands through Tauri's mock runtime.
 
 mod commands;
+mod dialogs;
 mod error;
 mod logging;
 mod session;
@@ -48,9 +49,22 @@ commands![
     families::get_student,
     families::update_contact,
     families::open_document,
+    reinscription::list_reinscriptions,
+    reinscription::export_reinscriptions,
     reinscription::get_family_reinscription,
     reinscription::validate_family,
+    reinscription::save_reinscription_draft,
     reinscription::open_acknowledgement,
+    reinscription::save_acknowledgement,
+    reinscription::attach_document,
+    offer::get_offer,
+    offer::set_slot_capacity,
+    offer::get_slot_detail,
+    offer::move_student,
+    offer::withdraw_student,
+    offer::join_waiting_list,
+    offer::reorder_waiting_list,
+    offer::give_freed_seat,
     journal::history,
     journal::audit_log,
     journal::audit_log_options,
@@ -63,7 +77,9 @@ commands![
 /// Registers the state and every command of [`COMMANDS`] on `base` (the
 /// real runtime's builder in `run()`, the mock runtime's in tests).
 pub fn builder<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
-    base.manage(state).invoke_handler(handler())
+    base.manage(state)
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(handler())
 }
 
 /// The app's context, generated from the root `tauri.conf.json`: config,

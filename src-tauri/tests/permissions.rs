@@ -551,6 +551,9 @@ enum Access {
     Member,
     /// Any role, on the member's own sites; another site: administrators.
     Site,
+    /// Responsables and administrators on the member's own sites (agents
+    /// refused); another site: administrators.
+    Manage,
     /// Administrators only.
     Admin,
 }
@@ -570,12 +573,27 @@ struct Ids {
     guardian: i64,
     agent: i64,
     meudon_student: String,
+    /// A slot of Meudon and one of Vanves.
+    slots: (i64, i64),
+}
+
+/// The first slot of site `$site` in `$pool` (either database).
+macro_rules! slot_of {
+    ($pool:expr, $site:expr) => {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT MIN(sl.id) FROM slots sl JOIN courses c ON c.id = sl.course_id WHERE c.site_id = $1",
+        )
+        .bind($site as i16)
+        .fetch_one($pool)
+        .await
+        .unwrap()
+    };
 }
 
 fn ids(dir: &std::path::Path, meudon_student: String) -> Ids {
     let [meudon, vanves] = record_ids(dir);
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (guardian, agent) = rt.block_on(async {
+    let (guardian, agent, slots) = rt.block_on(async {
         let url = portee_config::sqlite_url(&dir.join("portee.sqlite3"));
         let db = portee_store::Database::connect(&url).await.unwrap();
         let portee_store::Database::Sqlite(pool) = &db else {
@@ -591,8 +609,9 @@ fn ids(dir: &std::path::Path, meudon_student: String) -> Ids {
             .fetch_one(pool)
             .await
             .unwrap();
+        let slots = (slot_of!(pool, 5), slot_of!(pool, 7));
         db.close().await;
-        (guardian, agent)
+        (guardian, agent, slots)
     });
     Ids {
         meudon,
@@ -600,6 +619,7 @@ fn ids(dir: &std::path::Path, meudon_student: String) -> Ids {
         guardian,
         agent,
         meudon_student,
+        slots,
     }
 }
 
@@ -670,6 +690,22 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
             vec![json!({ "document_id": m.2 })],
             vec![json!({ "document_id": v.2 })],
         ),
+        "list_reinscriptions" => c(
+            Member,
+            vec![
+                json!({ "status": null, "site_id": null, "discipline_id": null,
+                "missing_documents": false }),
+            ],
+            vec![],
+        ),
+        "export_reinscriptions" => c(
+            Member,
+            vec![
+                json!({ "status": null, "site_id": null, "discipline_id": null,
+                "missing_documents": false }),
+            ],
+            vec![],
+        ),
         "get_family_reinscription" => c(
             Site,
             vec![json!({ "student_id": m.0 })],
@@ -681,10 +717,70 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
             vec![json!({ "student_id": m.0 })],
             vec![json!({ "student_id": v.0 })],
         ),
+        // No validated dossier: allowed callers get `NotFound` (no dialog).
+        "save_acknowledgement" => c(
+            Site,
+            vec![json!({ "student_id": m.0 })],
+            vec![json!({ "student_id": v.0 })],
+        ),
+        // An unknown type: allowed callers get `Validation` (no dialog).
+        "attach_document" => {
+            let doc = |student: i64| json!({ "student_id": student, "doc_type": "inconnu", "document_date": "" });
+            c(Site, vec![doc(m.0)], vec![doc(v.0)])
+        }
         // « J'accepte » not ticked: allowed callers get `Validation`.
         "validate_family" => c(Site, vec![validate(m.0)], vec![validate(v.0)]),
+        // An unknown step: allowed callers get `Validation`, nothing written.
+        "save_reinscription_draft" => {
+            let draft = |student: i64| {
+                json!({ "student_id": student, "expected_version": null,
+                    "draft": { "step": "inconnue", "channel": null, "accepted": false,
+                        "additional_info": "", "correction_reason": "", "children": [] } })
+            };
+            c(Site, vec![draft(m.0)], vec![draft(v.0)])
+        }
         // Version 0 is stale: allowed callers get `Conflict`, nothing written.
         "update_contact" => c(Site, vec![contact(m.1)], vec![contact(v.1)]),
+        "get_offer" => c(
+            Site,
+            vec![json!({ "site_id": 5, "school_year_id": null })],
+            vec![json!({ "site_id": 7, "school_year_id": null })],
+        ),
+        // Version 0 is stale: allowed callers get `Conflict`, nothing written.
+        "set_slot_capacity" => {
+            let change =
+                |slot: i64| json!({ "slot_id": slot, "expected_version": 0, "capacity": "12" });
+            c(Manage, vec![change(ids.slots.0)], vec![change(ids.slots.1)])
+        }
+        // The slot's panel and its lists: every role on its own sites.
+        // Requests that change nothing (unknown enrolment, no number typed,
+        // a student who is not first of the list) once allowed.
+        "get_slot_detail" => {
+            let r = |slot: i64| json!({ "slot_id": slot });
+            c(Site, vec![r(ids.slots.0)], vec![r(ids.slots.1)])
+        }
+        "move_student" => {
+            let r =
+                |slot: i64| json!({ "slot_id": slot, "enrolment_id": 0, "target_slot_id": slot });
+            c(Site, vec![r(ids.slots.0)], vec![r(ids.slots.1)])
+        }
+        "withdraw_student" => {
+            let r =
+                |slot: i64| json!({ "slot_id": slot, "enrolment_id": 0, "reason": "déménagement" });
+            c(Site, vec![r(ids.slots.0)], vec![r(ids.slots.1)])
+        }
+        "join_waiting_list" => {
+            let r = |slot: i64| json!({ "slot_id": slot, "student": "" });
+            c(Site, vec![r(ids.slots.0)], vec![r(ids.slots.1)])
+        }
+        "reorder_waiting_list" => {
+            let r = |slot: i64| json!({ "slot_id": slot, "student_id": 0, "position": "", "expected": [], "reason": "" });
+            c(Site, vec![r(ids.slots.0)], vec![r(ids.slots.1)])
+        }
+        "give_freed_seat" => {
+            let r = |slot: i64| json!({ "slot_id": slot, "student_id": 0 });
+            c(Site, vec![r(ids.slots.0)], vec![r(ids.slots.1)])
+        }
         "audit_log" => c(
             Admin,
             vec![json!({ "filter": {}, "before_id": null })],
@@ -755,6 +851,7 @@ fn every_registered_command_is_invocable_and_has_a_permission_case() {
         guardian: 1,
         agent: 1,
         meudon_student: String::new(),
+        slots: (1, 2),
     };
     let missing: Vec<&str> = portee_app::COMMANDS
         .iter()
@@ -816,6 +913,10 @@ fn walk_matrix(
                 match c.access {
                     Access::Public | Access::Unlock => unreachable!(),
                     Access::Member | Access::Site => allowed(cmd, login, result),
+                    Access::Manage if login.starts_with("agent.") => {
+                        refused(cmd, login, result, ErrorCode::Forbidden)
+                    }
+                    Access::Manage => allowed(cmd, login, result),
                     Access::Admin if is_admin => allowed(cmd, login, result),
                     Access::Admin => refused(cmd, login, result, ErrorCode::Forbidden),
                 }
@@ -1174,6 +1275,7 @@ fn demo_pg() -> (portee_tests::db::TestDb, String, Ids) {
             .fetch_one(pool)
             .await
             .unwrap();
+        let slots = (slot_of!(pool, 5), slot_of!(pool, 7));
         db.close().await;
         let name = t.url.rsplit('/').next().unwrap_or_default().to_owned();
         let workstation = format!("postgres://127.0.0.1:5432/{name}");
@@ -1183,6 +1285,7 @@ fn demo_pg() -> (portee_tests::db::TestDb, String, Ids) {
             guardian,
             agent,
             meudon_student: format!("{f} {l}"),
+            slots,
         };
         (t, workstation, ids)
     })
@@ -1381,4 +1484,88 @@ fn on_postgres_an_account_changed_by_an_administrator_ends_its_open_session() {
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }
+}
+
+#[test]
+fn an_agent_exports_the_reinscriptions_list_of_their_sites_only_and_the_export_is_audited() {
+    use portee_api::reinscription::ExportedList;
+    let dir = tempfile::tempdir().unwrap();
+    demo_db(dir.path());
+    let (_app, webview) = app_with(config(dir.path(), None));
+    invoke(
+        &webview,
+        "sign_in",
+        json!({ "site_id": 5, "login": "agent.meudon", "password": "demo-agent.meudon" }),
+    )
+    .unwrap();
+    let every = json!({ "status": null, "site_id": null, "discipline_id": null,
+        "missing_documents": false });
+    let done: ExportedList =
+        serde_json::from_value(invoke(&webview, "export_reinscriptions", every).unwrap()).unwrap();
+    assert!(done.rows > 0, "{done:?}");
+    let path = std::path::PathBuf::from(&done.path);
+    assert_eq!(path.parent(), Some(dir.path().join("exports").as_path()));
+    let bytes = std::fs::read(&path).unwrap();
+    let text = std::str::from_utf8(&bytes).unwrap();
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("UTF-8 byte-order mark");
+    let lines: Vec<&str> = text.split_terminator("\r\n").collect();
+    assert_eq!(lines.len() as u64, done.rows + 1, "one line per row, CRLF");
+    assert!(
+        lines[0].starts_with("élève;site;famille;état"),
+        "{}",
+        lines[0]
+    );
+    // Meudon's rows only: the agent covers Meudon.
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.split(';').nth(1) == Some("Meudon")),
+        "{text}"
+    );
+    assert!(!text.contains('\n') || text.matches('\n').count() == text.matches("\r\n").count());
+
+    // Another site's list: refused, with the field named; nothing written.
+    let before = std::fs::read_dir(dir.path().join("exports"))
+        .unwrap()
+        .count();
+    let refused = error(
+        invoke(
+            &webview,
+            "export_reinscriptions",
+            json!({ "status": null, "site_id": 7, "discipline_id": null, "missing_documents": false }),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(refused.code, ErrorCode::Validation);
+    assert_eq!(refused.field.as_deref(), Some("filtre-site"));
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("exports"))
+            .unwrap()
+            .count(),
+        before
+    );
+
+    // The export is in the audit log, with its row count and file name.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (rows, file): (String, String) = rt.block_on(async {
+        let url = portee_config::sqlite_url(&dir.path().join("portee.sqlite3"));
+        let db = portee_store::Database::connect(&url).await.unwrap();
+        let portee_store::Database::Sqlite(pool) = &db else { unreachable!() };
+        let after: String = sqlx::query_scalar(
+            "SELECT after_json FROM audit_log WHERE action = 'reinscription.export' ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        db.close().await;
+        let v: serde_json::Value = serde_json::from_str(&after).unwrap();
+        (v["rows"].to_string(), v["file_name"].as_str().unwrap_or_default().to_owned())
+    });
+    assert_eq!(rows, done.rows.to_string());
+    assert_eq!(
+        Some(file.as_str()),
+        path.file_name().and_then(|n| n.to_str())
+    );
 }

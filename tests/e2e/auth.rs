@@ -64,11 +64,7 @@ async fn an_agent_of_meudon_sees_only_meudon_families_then_signs_out() {
         anyhow::ensure!(who.contains("Agent de secrétariat"), "{who}");
 
         // A student of Vanves and one of Meudon, read from the app's database.
-        let db = Database::connect(&format!(
-            "sqlite://{}",
-            app.data_dir.join("portee.sqlite3").display()
-        ))
-        .await?;
+        let db = app.database().await?;
         let Database::Sqlite(pool) = &db else {
             unreachable!()
         };

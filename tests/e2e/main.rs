@@ -6,6 +6,10 @@ use std::time::Duration;
 use fantoccini::{Locator, key::Key};
 use portee_store::{Database, expected_schema_version};
 mod auth;
+mod courses;
+mod drafts;
+mod keyboard;
+mod paths;
 mod postgres;
 mod privacy;
 mod records;
@@ -140,7 +144,7 @@ async fn navigation_and_component_kit_behave_for_keyboard_and_screen_readers() {
             app.create_first_admin_and_sign_in().await?;
             // An area not built yet says so plainly.
             app.client
-                .find(Locator::Id("nav-cours"))
+                .find(Locator::Id("nav-impressions"))
                 .await?
                 .click()
                 .await?;
@@ -148,7 +152,7 @@ async fn navigation_and_component_kit_behave_for_keyboard_and_screen_readers() {
                 .await?;
             let current = app
                 .client
-                .find(Locator::Id("nav-cours"))
+                .find(Locator::Id("nav-impressions"))
                 .await?
                 .attr("aria-current")
                 .await?;
@@ -289,18 +293,16 @@ async fn the_first_start_of_a_new_embedded_database_seeds_the_demo_network_and_s
             .await?;
         anyhow::ensure!(status.contains("SQLite"), "{status}");
         // The data really is there, in the app's own database file.
-        let db = Database::connect(&format!(
-            "sqlite://{}",
-            app.data_dir.join("portee.sqlite3").display()
-        ))
-        .await?;
+        let db = app.database().await?;
         let stats = db.stats().await?;
         anyhow::ensure!(stats.tables["students"] == 300, "{:?}", stats.tables);
         db.close().await;
         // The Accueil lists as coming only the areas not built yet.
-        let coming = app.wait_text("#a-venir", "Réinscriptions", WAIT).await?;
+        let coming = app.wait_text("#a-venir", "Documents", WAIT).await?;
         anyhow::ensure!(
-            !coming.contains("Élèves & familles") && !coming.contains("Administration"),
+            !coming.contains("Élèves & familles")
+                && !coming.contains("Administration")
+                && !coming.contains("Réinscriptions"),
             "espaces déjà disponibles annoncés comme à venir : {coming}"
         );
         app.screenshot("accueil-demo").await?;

@@ -40,10 +40,7 @@ async fn meudon_student(app: &AppInstance) -> anyhow::Result<(i64, String)> {
 
 async fn value(app: &AppInstance, id: &str) -> anyhow::Result<String> {
     Ok(app
-        .client
-        .find(Locator::Id(id))
-        .await?
-        .prop("value")
+        .prop(&format!("#{id}"), "value")
         .await?
         .unwrap_or_default())
 }

@@ -206,6 +206,59 @@ impl AppInstance {
             .with_context(|| format!("élément {css} jamais apparu"))
     }
 
+    /// The DOM property `prop` of the first element matching `css`, read in
+    /// the page (no element handle a re-render could make stale); `None`
+    /// when nothing matches.
+    pub async fn prop(&self, css: &str, prop: &str) -> anyhow::Result<Option<String>> {
+        let v = self
+            .client
+            .execute(
+                "const e = document.querySelector(arguments[0]); \
+                 return e ? String(e[arguments[1]]) : null;",
+                vec![serde_json::json!(css), serde_json::json!(prop)],
+            )
+            .await?;
+        Ok(v.as_str().map(str::to_owned))
+    }
+
+    /// Every `<select>` matching `css`: (id, value, the values of its
+    /// options), read in the page in one go.
+    pub async fn selects(&self, css: &str) -> anyhow::Result<Vec<(String, String, Vec<String>)>> {
+        let v = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll(arguments[0])].map(s => \
+                   [s.id, s.value, [...s.options].map(o => o.value)]);",
+                vec![serde_json::json!(css)],
+            )
+            .await?;
+        let rows: Vec<(String, String, Vec<String>)> = serde_json::from_value(v)?;
+        Ok(rows)
+    }
+
+    /// Waits until the DOM property `prop` of `css` is `expected`, read in
+    /// the page each time (no element handle that a re-render could make
+    /// stale); the last value seen otherwise.
+    pub async fn wait_prop(
+        &self,
+        css: &str,
+        prop: &str,
+        expected: &str,
+        timeout: Duration,
+    ) -> anyhow::Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let v = self.prop(css, prop).await?;
+            if v.as_deref() == Some(expected) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                anyhow::bail!("{css}.{prop} = {v:?} au lieu de {expected:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Types `text` into the field `css` (after clearing it).
     pub async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
         let el = self.wait_for(css, Duration::from_secs(30)).await?;
@@ -218,18 +271,32 @@ impl AppInstance {
     /// scrolling area (WebDriver's own scrolling may leave it under the
     /// status bar, which then takes the click).
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        let el = self.wait_for(css, Duration::from_secs(30)).await?;
-        let arg = serde_json::to_value(&el)?;
-        self.client
-            .execute(
-                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
-                vec![arg],
-            )
-            .await?;
-        el.click()
-            .await
-            .with_context(|| format!("clic sur {css} impossible"))?;
-        Ok(())
+        // The element found may be replaced by a re-render before the click
+        // lands (WebDriver then says « Node … was not found »): found again,
+        // a few times.
+        let mut attempt = 0;
+        loop {
+            let el = self.wait_for(css, Duration::from_secs(30)).await?;
+            let arg = serde_json::to_value(&el)?;
+            let clicked = async {
+                self.client
+                    .execute(
+                        "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                        vec![arg],
+                    )
+                    .await?;
+                el.click().await?;
+                Ok::<(), fantoccini::error::CmdError>(())
+            }
+            .await;
+            match clicked {
+                Err(e) if attempt < 3 && e.to_string().contains("was not found") => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                other => return other.with_context(|| format!("clic sur {css} impossible")),
+            }
+        }
     }
 
     /// Signs in through the sign-in screen.
@@ -300,6 +367,40 @@ impl AppInstance {
         Ok(path)
     }
 
+    /// After a failure: what the window showed (its address and text) and
+    /// the end of the app's log, printed with the test's output, so that a
+    /// failure on a CI machine can be understood without its screenshot.
+    pub async fn report_state(&self, name: &str) {
+        let page = self
+            .client
+            .execute(
+                "return location.href + '\\n' + (document.body ? document.body.innerText : '(pas de body)');",
+                vec![],
+            )
+            .await;
+        match page {
+            Ok(v) => {
+                let text: String = v.as_str().unwrap_or_default().chars().take(3000).collect();
+                eprintln!("{name}: la fenêtre montrait :\n{text}\n---");
+            }
+            Err(e) => eprintln!("{name}: page illisible : {e}"),
+        }
+        let logs = self.data_dir.join("logs");
+        if let Ok(entries) = std::fs::read_dir(&logs) {
+            for entry in entries.flatten() {
+                let Ok(content) = std::fs::read_to_string(entry.path()) else {
+                    continue;
+                };
+                let lines: Vec<&str> = content.lines().collect();
+                let tail = lines[lines.len().saturating_sub(40)..].join("\n");
+                eprintln!(
+                    "{name}: fin du journal {} :\n{tail}\n---",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+
     /// Closes the window and stops its driver (SIGTERM, so WebKitWebDriver
     /// frees its port).
     pub async fn close(mut self) {
@@ -345,6 +446,7 @@ where
             Ok(path) => eprintln!("{name}: échec, capture d'écran : {}", path.display()),
             Err(shot) => eprintln!("{name}: échec ({e}); capture impossible : {shot}"),
         }
+        app.report_state(name).await;
     }
     app.close().await;
     result

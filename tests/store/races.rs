@@ -130,7 +130,7 @@ async fn two_coordonnees_saves_from_the_same_version_one_wins_the_other_conflict
         &db,
         20,
         5,
-        chrono::NaiveDate::from_ymd_opt(2027, 4, 20).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
         &Actor::system("test"),
     )
     .await
@@ -530,6 +530,68 @@ async fn two_validations_of_one_dossier_from_the_same_version_one_wins() {
         assert_eq!(
             entries,
             round as i64 + 1,
+            "tour {round}: fausse entrée d'audit"
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_draft_saves_from_the_same_version_one_wins_the_other_gets_its_draft() {
+    use portee_store::DraftSave;
+    let t = TestDb::postgres().await.unwrap();
+    let (db, _) = crate::demo_dbs(&t).await.unwrap();
+    let c = crate::reinscription::case(&db).await.unwrap();
+    let family = crate::scalar(
+        &db,
+        &format!("SELECT family_id FROM students WHERE id = {}", c.student),
+    )
+    .await
+    .unwrap();
+    let campaign = db.current_campaign_id().await.unwrap();
+    let actor = Actor::staff(1, "poste-test");
+    let created = db
+        .save_family_draft(family, campaign, None, "choix", r#"{"tour":-1}"#, &actor)
+        .await
+        .unwrap();
+    assert_eq!(created, DraftSave::Saved(1));
+    for round in 0..ROUNDS {
+        let version = i32::try_from(round).unwrap() + 1;
+        let a = format!(r#"{{"tour":{round},"poste":"A"}}"#);
+        let b = format!(r#"{{"tour":{round},"poste":"B"}}"#);
+        let gate = Gate::close(&t.url, "reinscription_drafts").await.unwrap();
+        let (ra, rb, opened) = tokio::join!(
+            db.save_family_draft(family, campaign, Some(version), "cours", &a, &actor),
+            db.save_family_draft(family, campaign, Some(version), "documents", &b, &actor),
+            gate.open_when_waiting(2),
+        );
+        opened.unwrap_or_else(|e| panic!("tour {round}: {e} ({ra:?} / {rb:?})"));
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        let (won, lost, sent) = match (&ra, &rb) {
+            (DraftSave::Saved(_), DraftSave::Conflict(_)) => (&ra, &rb, &a),
+            (DraftSave::Conflict(_), DraftSave::Saved(_)) => (&rb, &ra, &b),
+            other => panic!("tour {round}: exactement un enregistrement doit passer : {other:?}"),
+        };
+        assert_eq!(*won, DraftSave::Saved(version + 1), "tour {round}");
+        // The loser is handed the winner's draft, as stored.
+        let DraftSave::Conflict(Some(theirs)) = lost else {
+            panic!("tour {round}: {lost:?}")
+        };
+        assert_eq!(&theirs.payload, sent, "tour {round}");
+        assert_eq!(theirs.version, version + 1, "tour {round}");
+        let stored = db.family_draft(family, campaign).await.unwrap().unwrap();
+        assert_eq!(&stored.payload, sent, "tour {round}: le perdant a écrit");
+        let entries = crate::scalar(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'reinscription.draft' \
+                 AND entity_id = '{family}'"
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            entries,
+            round as i64 + 2,
             "tour {round}: fausse entrée d'audit"
         );
     }

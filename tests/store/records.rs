@@ -365,6 +365,12 @@ async fn the_whole_log_filters_by_author_action_and_dates_and_exports_as_csv() {
         anyhow::ensure!(rows == all.len() as u64, "{rows} ≠ {}", all.len());
         let bytes = std::fs::read(&path)?;
         anyhow::ensure!(bytes.starts_with("\u{feff}".as_bytes()));
+        // Every line ends with CRLF (RFC 4180, Excel on Windows).
+        let text = String::from_utf8_lossy(&bytes);
+        anyhow::ensure!(
+            text.ends_with("\r\n") && text.matches('\n').count() == text.matches("\r\n").count(),
+            "fins de ligne sans CR"
+        );
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(b';')
             .from_reader(&bytes[3..]);

@@ -44,11 +44,14 @@ fn reference_sql(alternatives: &[usize], sites: usize) -> String {
     let limit = param();
     format!(
         "SELECT s.id AS student_id, s.last_name, s.first_name, s.birth_date, s.site_id, \
-         s.family_id, f.family_number, m.score \
+         s.family_id, f.family_number, m.score, \
+         r.status AS dossier_status, r.intent AS dossier_intent \
          FROM (SELECT student_id, SUM(weight) AS score FROM search_tokens \
                WHERE {any} GROUP BY student_id HAVING {all}) m \
          JOIN students s ON s.id = m.student_id \
          JOIN families f ON f.id = s.family_id \
+         LEFT JOIN reinscriptions r ON r.student_id = s.id AND r.campaign_id = \
+             (SELECT id FROM campaigns ORDER BY (status = 'open') DESC, opens_at DESC LIMIT 1) \
          {site_filter}ORDER BY m.score DESC, s.last_name, s.first_name, s.id LIMIT ${limit}"
     )
 }

@@ -815,3 +815,50 @@ async fn refused_passwords_counted_at_the_same_moment_each_count_once() -> anyho
     drop_role(&login).await;
     result
 }
+
+/// The rule every migration follows: a table that holds a family's or a
+/// student's data (it names a family or a student) has row-level security
+/// with at least one policy, and — but for the log itself and the search
+/// index, which the database rebuilds from audited tables — the audit
+/// trigger. A new table that forgets either fails here.
+#[tokio::test]
+async fn every_table_naming_a_family_or_a_student_has_its_policy_and_audit_trigger()
+-> anyhow::Result<()> {
+    let t = TestDb::postgres().await?;
+    let db = Database::connect(&t.url).await?;
+    db.migrate().await?;
+    let Database::Postgres(pool) = &db else {
+        unreachable!()
+    };
+    let tables: Vec<(String, bool, i64, i64)> = sqlx::query_as(
+        "SELECT c.relname::TEXT, c.relrowsecurity, \
+         (SELECT COUNT(*) FROM pg_policy p WHERE p.polrelid = c.oid), \
+         (SELECT COUNT(*) FROM pg_trigger tg WHERE tg.tgrelid = c.oid AND tg.tgname = c.relname || '_audit') \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = 'public' AND c.relkind = 'r' \
+         AND (EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid \
+                      AND a.attname IN ('family_id', 'student_id', 'reinscription_id') AND NOT a.attisdropped) \
+              OR c.relname IN ('families', 'students')) \
+         ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await?;
+    let names: Vec<&str> = tables.iter().map(|t| t.0.as_str()).collect();
+    for expected in [
+        "families",
+        "students",
+        "documents",
+        "reinscriptions",
+        "reinscription_drafts",
+    ] {
+        anyhow::ensure!(names.contains(&expected), "{expected} absent de {names:?}");
+    }
+    for (table, rls, policies, audit) in &tables {
+        anyhow::ensure!(*rls && *policies > 0, "{table} : pas de sécurité par ligne");
+        if !["audit_log", "search_tokens"].contains(&table.as_str()) {
+            anyhow::ensure!(*audit == 1, "{table} : pas de déclencheur d'audit");
+        }
+    }
+    db.close().await;
+    Ok(())
+}

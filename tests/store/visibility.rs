@@ -90,7 +90,7 @@ async fn a_sibling_on_another_site_is_mentioned_without_name_or_details() {
             &db,
             60,
             7,
-            chrono::NaiveDate::from_ymd_opt(2027, 4, 20).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
             &Actor::system("test"),
         )
         .await?;

@@ -39,6 +39,14 @@ pub fn App() -> Html {
     let last_ping = use_mut_ref(|| 0f64);
     // Bumped by Ctrl+K (Cmd+K on macOS): a fresh search page, focused.
     let search_key = use_state(|| 0u32);
+    // Bumped by a click on the menu entry of the area shown: the area
+    // starts again from its first screen (the search, the list).
+    let nav_key = use_state(|| 0u32);
+    // The keyboard listener below is registered once: it reads these
+    // mirrors, never a state handle captured at its first render.
+    let search_count = use_mut_ref(|| 0u32);
+    let locked_now = use_mut_ref(|| false);
+    *locked_now.borrow_mut() = *locked;
 
     let load_auth = {
         let auth = auth.clone();
@@ -134,27 +142,25 @@ pub fn App() -> Html {
     };
     // Ctrl+K (Cmd+K) from any screen: Élèves & familles, the search focused.
     {
-        let (area, search_key, locked) = (area.clone(), search_key.clone(), locked.clone());
+        let (area, search_key, search_count, locked_now) = (
+            area.clone(),
+            search_key.clone(),
+            search_count.clone(),
+            locked_now.clone(),
+        );
         use_effect_with((), move |_| {
             let listener =
                 Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
                     if (e.ctrl_key() || e.meta_key())
                         && e.key().eq_ignore_ascii_case("k")
-                        && !*locked
+                        && !*locked_now.borrow()
                     {
                         e.prevent_default();
+                        *search_count.borrow_mut() += 1;
                         area.set(Area::Families);
-                        search_key.set(*search_key + 1);
-                        gloo_timers::callback::Timeout::new(50, || {
-                            if let Some(field) = web_sys::window()
-                                .and_then(|w| w.document())
-                                .and_then(|d| d.get_element_by_id("recherche"))
-                                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-                            {
-                                let _ = field.focus();
-                            }
-                        })
-                        .forget();
+                        // A new key mounts a fresh page, which focuses its
+                        // search field once it is in the document.
+                        search_key.set(*search_count.borrow());
                     }
                 });
             let document = web_sys::window().and_then(|w| w.document());
@@ -197,8 +203,14 @@ pub fn App() -> Html {
     let nav = Area::ALL.iter().map(|&a| {
         let current = *area == a;
         let onclick = {
-            let area = area.clone();
-            Callback::from(move |_: MouseEvent| area.set(a))
+            let (area, nav_key) = (area.clone(), nav_key.clone());
+            Callback::from(move |_: MouseEvent| {
+                if *area == a {
+                    nav_key.set(*nav_key + 1);
+                } else {
+                    area.set(a);
+                }
+            })
         };
         html! {
             <li>
@@ -266,7 +278,15 @@ pub fn App() -> Html {
 
     let page = match *area {
         Area::Home => html! { <HomePage db={(*db).clone()} info={(*info).clone()} /> },
-        Area::Families => html! { <FamiliesPage key={search_key.to_string()} /> },
+        Area::Families => {
+            html! { <FamiliesPage key={format!("{}-{}", *search_key, *nav_key)} focus_search={*search_key > 0} /> }
+        }
+        Area::Reinscriptions => {
+            html! { <crate::pages::reinscriptions::ReinscriptionsPage key={nav_key.to_string()} /> }
+        }
+        Area::Courses => {
+            html! { <crate::pages::courses::CoursesPage key={nav_key.to_string()} /> }
+        }
         Area::Administration => html! {
             <AdministrationPage info={(*info).clone()} is_admin={session.is_admin} sites={status.sites.clone()} />
         },

@@ -35,3 +35,15 @@ pub fn session_error(events: &Option<SessionEvents>, e: ApiError) -> Option<ApiE
         Some(e)
     }
 }
+
+/// Puts the keyboard focus on the element with this id, if it is there.
+pub fn focus_by_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}

@@ -51,7 +51,14 @@ impl Area {
     /// The area has its screen in this version (the others show what they
     /// will offer).
     pub fn is_built(self) -> bool {
-        matches!(self, Area::Home | Area::Families | Area::Administration)
+        matches!(
+            self,
+            Area::Home
+                | Area::Families
+                | Area::Reinscriptions
+                | Area::Courses
+                | Area::Administration
+        )
     }
 
     /// What the area will offer, shown plainly while it is not built yet.

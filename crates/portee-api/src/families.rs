@@ -21,6 +21,9 @@ pub struct StudentHit {
     pub birth_date: String,
     pub site_name: String,
     pub family_number: String,
+    /// The dossier of the current campaign: « Pas de réponse », «
+    /// Brouillon », « Validé », « Ne se réinscrit pas »…
+    pub dossier_status: String,
 }
 
 impl Command for SearchStudents {

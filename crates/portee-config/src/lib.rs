@@ -116,12 +116,37 @@ impl Config {
         })
     }
 
+    /// The log folder: inside the data folder on Linux and whenever
+    /// `PORTEE_DATA_DIR` names the data folder; otherwise where each
+    /// platform keeps an application's logs (`~/Library/Logs/Portée` on
+    /// macOS, `%LOCALAPPDATA%\Portee\portee\data\logs` on Windows, not roamed).
     pub fn log_dir(&self) -> PathBuf {
+        if self.uses_platform_folders()
+            && let Some(dir) = platform_log_dir()
+        {
+            return dir;
+        }
         self.data_dir.join("logs")
     }
 
+    /// The cache of document copies handed to the PDF reader: inside the
+    /// data folder on Linux and with `PORTEE_DATA_DIR`; otherwise the
+    /// platform's cache folder (`~/Library/Caches/…` on macOS,
+    /// `%LOCALAPPDATA%\…\cache` on Windows).
     pub fn cache_dir(&self) -> PathBuf {
+        if self.uses_platform_folders()
+            && let Ok(dirs) = project_dirs()
+        {
+            return dirs.cache_dir().to_path_buf();
+        }
         self.data_dir.join("cache")
+    }
+
+    /// macOS and Windows with the default data folder: logs and cache go
+    /// where that platform keeps them. Linux keeps them in the data folder.
+    fn uses_platform_folders(&self) -> bool {
+        cfg!(any(target_os = "macos", windows))
+            && default_data_dir().is_ok_and(|d| d == self.data_dir)
     }
 
     /// Where the journal's CSV exports go.
@@ -187,6 +212,30 @@ pub fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
     Ok(file)
 }
 
+/// Writes `bytes` to `path` whole or not at all: a private side file
+/// (`.name.partial`) beside it, synced, then renamed over `path`. An
+/// interrupted write leaves the old file (or none), never half a file.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
+    let mut partial_name = std::ffi::OsString::from(".");
+    partial_name.push(name);
+    partial_name.push(".partial");
+    let partial = path.with_file_name(partial_name);
+    let result = (|| {
+        let mut file = create_private_file(&partial)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&partial, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
+}
+
 /// `sqlite:` URL of a file, created if missing.
 pub fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}?mode=rwc", path.display())
@@ -194,6 +243,22 @@ pub fn sqlite_url(path: &Path) -> String {
 
 fn project_dirs() -> Result<directories::ProjectDirs, ConfigError> {
     directories::ProjectDirs::from("fr", "Portee", "portee").ok_or(ConfigError::NoHomeDir)
+}
+
+/// The platform's folder for an application's logs (macOS and Windows).
+fn platform_log_dir() -> Option<PathBuf> {
+    #[cfg(target_os = "macos")]
+    {
+        directories::BaseDirs::new().map(|b| b.home_dir().join("Library/Logs/Portée"))
+    }
+    #[cfg(windows)]
+    {
+        project_dirs().ok().map(|d| d.data_local_dir().join("logs"))
+    }
+    #[cfg(not(any(target_os = "macos", windows)))]
+    {
+        None
+    }
 }
 
 fn default_data_dir() -> Result<PathBuf, ConfigError> {
@@ -225,6 +290,24 @@ mod tests {
                 "demo_students",
             ]));
         Config::from_figment(figment, file)
+    }
+
+    #[test]
+    fn a_file_is_written_whole_over_the_old_one_with_no_side_file_left() {
+        let dir = std::env::temp_dir().join(format!("portee-atomic-{}", std::process::id()));
+        create_private_dir(&dir).unwrap();
+        let path = dir.join("Accusé AR-2027-000001.pdf");
+        std::fs::write(&path, b"ancien").unwrap();
+        write_file_atomically(&path, b"%PDF-1.7 nouveau").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"%PDF-1.7 nouveau");
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        // A folder that does not exist: an error, nothing written.
+        assert!(write_file_atomically(&dir.join("absent/x.pdf"), b"x").is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -402,6 +402,11 @@ pub const ACTIONS: &[ActionKind] = &[
         ],
     },
     ActionKind {
+        code: "reinscription.draft",
+        label: "Brouillon de réinscription enregistré",
+        fields: &["step", "version"],
+    },
+    ActionKind {
         code: "reinscription.decline",
         label: "Non-réinscription",
         fields: &["intent", "reason", "text"],
@@ -435,6 +440,36 @@ pub const ACTIONS: &[ActionKind] = &[
         code: "slot.capacity",
         label: "Changement de capacité d'un créneau",
         fields: SLOT_FIELDS,
+    },
+    ActionKind {
+        code: "waiting.join",
+        label: "Inscription sur une liste d'attente",
+        fields: &["slot_id", "student_id", "rank", "course"],
+    },
+    ActionKind {
+        code: "waiting.reorder",
+        label: "Liste d'attente réordonnée",
+        fields: &["order", "rank", "reason"],
+    },
+    ActionKind {
+        code: "waiting.give",
+        label: "Place libérée attribuée au premier de la liste d'attente",
+        fields: &["waiting_rank", "slot_id", "course", "when", "notified"],
+    },
+    ActionKind {
+        code: "enrolment.move",
+        label: "Changement de créneau d'un élève",
+        fields: &["slot_id"],
+    },
+    ActionKind {
+        code: "enrolment.withdraw",
+        label: "Retrait d'un élève de son créneau",
+        fields: &["status", "slot_id", "reason"],
+    },
+    ActionKind {
+        code: "reinscription.export",
+        label: "Export de la liste des réinscriptions (CSV)",
+        fields: &["rows", "file_name"],
     },
     ActionKind {
         code: "journal.export",
@@ -485,7 +520,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// The families of actions an administrator filters the log by.
-pub const ACTION_GROUPS: [(&str, &str); 10] = [
+pub const ACTION_GROUPS: [(&str, &str); 12] = [
     ("auth.", "Connexions"),
     ("staff.", "Comptes du personnel"),
     ("family.", "Familles et coordonnées"),
@@ -494,6 +529,8 @@ pub const ACTION_GROUPS: [(&str, &str); 10] = [
     ("document.", "Documents"),
     ("seat.", "Places dans les créneaux"),
     ("slot.", "Capacités des créneaux"),
+    ("waiting.", "Listes d'attente"),
+    ("enrolment.", "Changements et retraits de créneau"),
     ("journal.", "Exports du journal"),
     ("row.", "Modifications faites directement dans la base"),
 ];
@@ -561,6 +598,7 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("is_demo", "Compte de démonstration"),
     ("id", "Numéro"),
     ("version", "Version"),
+    ("step", "Étape"),
     ("created_at", "Créé le"),
     ("updated_at", "Modifié le"),
     ("slot_id", "Créneau"),
@@ -589,6 +627,11 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("family_number", "N° de famille"),
     ("hosted", "Hébergée"),
     ("rank", "Rang"),
+    ("order", "Ordre de la liste"),
+    ("waiting_rank", "Rang sur la liste d'attente"),
+    ("course", "Cours"),
+    ("when", "Horaire"),
+    ("notified", "Famille prévenue par courriel"),
     ("last_name", "Nom de famille"),
     ("first_name", "Prénom"),
     ("relationship", "Lien"),

@@ -94,6 +94,20 @@ pub fn document_status(code: &str) -> &'static str {
     }
 }
 
+/// A réinscription dossier's state as staff name it: « Pas de réponse »
+/// (no dossier), « Brouillon », « À corriger » (sent, to be checked), «
+/// Validé », « Ne se réinscrit pas », « Annulé ».
+pub fn dossier_status(status: Option<&str>, intent: Option<&str>) -> &'static str {
+    match (status, intent) {
+        (None, _) => "Pas de réponse",
+        (Some("validated"), Some("ne_pas_reinscrire")) => "Ne se réinscrit pas",
+        (Some("validated"), _) => "Validé",
+        (Some("cancelled"), _) => "Annulé",
+        (Some("submitted"), _) => "À corriger",
+        (Some(_), _) => "Brouillon",
+    }
+}
+
 /// The French reading of a stored code in an audit entry's values
 /// (`intent: reinscrire` → « Je souhaite réinscrire »); `None` for free text.
 pub fn value(field: &str, code: &str) -> Option<&'static str> {
@@ -142,5 +156,16 @@ mod tests {
         );
         assert_eq!(value("status", "rejected"), Some("Refusé"));
         assert_eq!(value("town", "Meudon"), None);
+        assert_eq!(dossier_status(None, None), "Pas de réponse");
+        assert_eq!(
+            dossier_status(Some("validated"), Some("ne_pas_reinscrire")),
+            "Ne se réinscrit pas"
+        );
+        assert_eq!(
+            dossier_status(Some("validated"), Some("reinscrire")),
+            "Validé"
+        );
+        assert_eq!(dossier_status(Some("draft"), None), "Brouillon");
+        assert_eq!(dossier_status(Some("submitted"), None), "À corriger");
     }
 }

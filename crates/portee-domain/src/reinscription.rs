@@ -517,6 +517,98 @@ pub fn is_acknowledgement_number(raw: &str) -> bool {
         && b[8..].iter().all(u8::is_ascii_digit)
 }
 
+/// A dossier's choices as the audit entry of a validation records them:
+/// what a correction is compared against.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct DossierSnapshot {
+    pub intent: Option<String>,
+    pub courses: Vec<SnapshotCourse>,
+    pub image_rights: Option<bool>,
+    pub may_leave_alone: Option<bool>,
+}
+
+/// One course of a [`DossierSnapshot`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct SnapshotCourse {
+    pub course_id: i64,
+    pub slot_id: Option<i64>,
+}
+
+/// What a correction changed, one French line each, in a stable order:
+/// the choice, then each course (added, removed, slot moved), then the
+/// authorisations. `course` names a course, `slot` describes a slot
+/// (« lundi 18:00–19:00 · M. Durand »). The accusé de réception of the
+/// corrected version prints these lines.
+pub fn correction_changes(
+    before: &DossierSnapshot,
+    after: &DossierSnapshot,
+    course: impl Fn(i64) -> String,
+    slot: impl Fn(i64) -> String,
+) -> Vec<String> {
+    let yes_no = |v: Option<bool>| match v {
+        Some(true) => "oui",
+        Some(false) => "non",
+        None => "sans réponse",
+    };
+    let intent = |v: &Option<String>| match v.as_deref() {
+        Some("reinscrire") => "réinscription",
+        Some("ne_pas_reinscrire") => "ne se réinscrit pas",
+        _ => "sans réponse",
+    };
+    let seat = |s: Option<i64>| s.map_or_else(|| "sans créneau".to_owned(), &slot);
+    let mut out = Vec::new();
+    if intent(&before.intent) != intent(&after.intent) && before.intent.is_some() {
+        out.push(format!(
+            "Choix : {} → {}",
+            intent(&before.intent),
+            intent(&after.intent)
+        ));
+    }
+    let mut ids: Vec<i64> = before
+        .courses
+        .iter()
+        .chain(&after.courses)
+        .map(|c| c.course_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let was = before.courses.iter().find(|c| c.course_id == id);
+        let now = after.courses.iter().find(|c| c.course_id == id);
+        match (was, now) {
+            (None, Some(n)) => out.push(match n.slot_id {
+                Some(s) => format!("Cours ajouté : {} ({})", course(id), slot(s)),
+                None => format!("Cours ajouté : {}", course(id)),
+            }),
+            (Some(_), None) => out.push(format!("Cours retiré : {}", course(id))),
+            (Some(w), Some(n)) if w.slot_id != n.slot_id => out.push(format!(
+                "{} : {} → {}",
+                course(id),
+                seat(w.slot_id),
+                seat(n.slot_id)
+            )),
+            _ => {}
+        }
+    }
+    if before.image_rights != after.image_rights {
+        out.push(format!(
+            "Droit à l'image : {} → {}",
+            yes_no(before.image_rights),
+            yes_no(after.image_rights)
+        ));
+    }
+    if before.may_leave_alone != after.may_leave_alone {
+        out.push(format!(
+            "Autorisation de sortie seul : {} → {}",
+            yes_no(before.may_leave_alone),
+            yes_no(after.may_leave_alone)
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -780,5 +872,63 @@ mod tests {
         assert!(is_acknowledgement_number("AR-2026-000123"));
         assert!(!is_acknowledgement_number("AR-2026-00012"));
         assert!(!is_acknowledgement_number("AR-20X6-000123"));
+    }
+
+    #[test]
+    fn a_correction_lists_the_moved_slot_the_added_and_removed_courses_and_the_authorisations() {
+        let before = DossierSnapshot {
+            intent: Some("reinscrire".into()),
+            courses: vec![
+                SnapshotCourse {
+                    course_id: 1,
+                    slot_id: Some(10),
+                },
+                SnapshotCourse {
+                    course_id: 2,
+                    slot_id: None,
+                },
+            ],
+            image_rights: Some(true),
+            may_leave_alone: Some(false),
+        };
+        let after = DossierSnapshot {
+            intent: Some("reinscrire".into()),
+            courses: vec![
+                SnapshotCourse {
+                    course_id: 1,
+                    slot_id: Some(11),
+                },
+                SnapshotCourse {
+                    course_id: 3,
+                    slot_id: Some(30),
+                },
+            ],
+            image_rights: Some(false),
+            may_leave_alone: Some(false),
+        };
+        let names = |id: i64| format!("Cours {id}");
+        let slots = |id: i64| format!("créneau {id}");
+        assert_eq!(
+            correction_changes(&before, &after, names, slots),
+            vec![
+                "Cours 1 : créneau 10 → créneau 11".to_owned(),
+                "Cours retiré : Cours 2".to_owned(),
+                "Cours ajouté : Cours 3 (créneau 30)".to_owned(),
+                "Droit à l'image : oui → non".to_owned(),
+            ]
+        );
+        // Nothing changed: nothing said.
+        assert!(correction_changes(&after, &after, names, slots).is_empty());
+        // A child who no longer re-enrols: the choice and every course.
+        let leaving = DossierSnapshot {
+            intent: Some("ne_pas_reinscrire".into()),
+            ..DossierSnapshot::default()
+        };
+        let told = correction_changes(&after, &leaving, names, slots);
+        assert_eq!(told[0], "Choix : réinscription → ne se réinscrit pas");
+        assert!(
+            told.contains(&"Cours retiré : Cours 3".to_owned()),
+            "{told:?}"
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod demo;
+pub mod documents;
 pub mod export;
 pub mod journal;
 pub mod session;

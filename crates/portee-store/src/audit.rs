@@ -182,13 +182,42 @@ impl crate::Database {
         file_name: &str,
         actor: &Actor,
     ) -> Result<(), crate::StoreError> {
-        use crate::pool::WritePool;
         let after = export_json(filter, rows, file_name).to_string();
+        self.record_export("journal.export", "journal", after, file_name, actor)
+            .await
+    }
+
+    /// Records that a list left Portée as a CSV file: which list, with
+    /// which filter, how many rows, under which file name (never the rows).
+    pub async fn record_list_export(
+        &self,
+        action: &'static str,
+        filter: serde_json::Value,
+        rows: u64,
+        file_name: &str,
+        actor: &Actor,
+    ) -> Result<(), crate::StoreError> {
+        let after = serde_json::json!({ "filter": filter, "rows": rows, "file_name": file_name })
+            .to_string();
+        self.record_export(action, "export", after, file_name, actor)
+            .await
+    }
+
+    /// One export's audit entry, in its own write transaction.
+    async fn record_export(
+        &self,
+        action: &'static str,
+        entity_type: &'static str,
+        after: String,
+        file_name: &str,
+        actor: &Actor,
+    ) -> Result<(), crate::StoreError> {
+        use crate::pool::WritePool;
         crate::pool::on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             append_audit!(&mut *tx, actor, now(), AuditEntry {
-                action: "journal.export",
-                entity_type: "journal",
+                action,
+                entity_type,
                 entity_id: file_name.to_owned(),
                 before: None,
                 after: Some(after),

@@ -9,10 +9,14 @@
 //! reaches a user.
 
 mod audit;
+mod campaign_list;
 mod connect;
+mod documents;
 mod dossiers;
+mod drafts;
 mod error;
 mod journal;
+mod offer;
 mod pool;
 pub use pool::SQLITE_WRITE_ATTEMPTS;
 mod records;
@@ -23,12 +27,17 @@ mod seats;
 mod seed;
 mod staff;
 mod stats;
+mod waiting;
 
 pub use audit::{Actor, ActorKind};
+pub use campaign_list::{CampaignList, ListFilter, ListRow, ListStatus};
 pub use connect::{Database, DatabaseKind, GUEST_ROLE, Location, describe_url};
+pub use documents::NewDocument;
 pub use dossiers::{DossierChanges, DossierRow, NewDossier};
+pub use drafts::{DraftRow, DraftSave, MAX_DRAFT_BYTES};
 pub use error::StoreError;
 pub use journal::{AuditFilter, AuditRow, OTHER_SITE_CHILD};
+pub use offer::{OfferRow, SchoolYearRow};
 pub use records::{
     DocumentFile, DocumentRow, EnrolmentRow, FamilyRow, GuardianRow, SiblingRow, StudentRecord,
     StudentRow,
@@ -42,3 +51,4 @@ pub use search::SearchHit;
 pub use seats::{SeatOutcome, SeatRequest, SlotRow};
 pub use staff::{DemoAccountRow, NewStaff, PasswordSecret, StaffChange, StaffRow};
 pub use stats::{SiteCounts, Stats};
+pub use waiting::{ClassMember, MAX_REASON_CHARS, SeatGiven, SlotLists, WaitingEntry};

@@ -9,10 +9,15 @@
 //! last seat meanwhile, nothing is written and the caller learns which slot
 //! is full. A correction releases the seats it no longer needs and takes
 //! the new ones in the same transaction. The slot rows (which every
-//! concurrent validation of the slot waits on) and the acknowledgement
-//! counter are written last, so their locks are held only until the commit.
+//! concurrent validation of the slot waits on) are written last, so their
+//! locks are held only until the commit; on PostgreSQL the acknowledgement
+//! number comes from a sequence per year (migration 0010), which no
+//! validation waits on. A family's validation reads its dossiers, courses,
+//! slots and enrolments in one statement each and writes rows of a kind in
+//! one statement where it can: under load, round trips and the row audit
+//! trigger they fire are what a validation costs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -21,8 +26,9 @@ use uuid::Uuid;
 use crate::{
     Database, StoreError,
     audit::{Actor, AuditEntry, append_audit, now, to_json},
-    pool::{WritePool, for_update, on_pool},
+    pool::{WritePool, for_update, is_postgres, on_pool},
 };
+use sqlx::QueryBuilder;
 
 /// How the family asked: at the desk or on the phone (staff), or on the
 /// extranet.
@@ -97,17 +103,47 @@ struct DossierState {
     acknowledgement_number: Option<String>,
     acknowledgement_version: i32,
     validation_request: Option<Uuid>,
+    image_rights: Option<bool>,
+    may_leave_alone: Option<bool>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct Context {
     site_id: i16,
+    family_id: i64,
     school_year_id: i64,
     start_year: i32,
 }
 
 const SELECT_STATE: &str = "SELECT id, student_id, campaign_id, status, intent, version, \
-     acknowledgement_number, acknowledgement_version, validation_request FROM reinscriptions WHERE id = $1";
+     acknowledgement_number, acknowledgement_version, validation_request, image_rights, may_leave_alone \
+     FROM reinscriptions WHERE id = $1";
+
+/// The dossiers of a validation with their student's site and family and
+/// their campaign's school year, `IN (` the ids, closed by the caller.
+const SELECT_LOCKED: &str = "SELECT r.id, r.student_id, r.campaign_id, r.status, r.intent, r.version, \
+     r.acknowledgement_number, r.acknowledgement_version, r.validation_request, r.image_rights, \
+     r.may_leave_alone, s.site_id, s.family_id, c.school_year_id, y.start_year \
+     FROM reinscriptions r JOIN students s ON s.id = r.student_id \
+     JOIN campaigns c ON c.id = r.campaign_id JOIN school_years y ON y.id = c.school_year_id \
+     WHERE r.id IN (";
+
+/// Deletes the draft of the family of student `$2` for campaign `$1` (the
+/// validation or non-réinscription that used it).
+const DELETE_DRAFT: &str = "DELETE FROM reinscription_drafts WHERE campaign_id = $1 \
+     AND family_id = (SELECT family_id FROM students WHERE id = $2)";
+
+/// Closes an `IN (` list of `qb` with `ids`, bound.
+fn push_ids<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, ids: impl IntoIterator<Item = i64>)
+where
+    for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(id);
+    }
+    list.push_unseparated(")");
+}
 
 /// A refusal of one chosen course.
 fn invalid(message: impl Into<String>) -> StoreError {
@@ -128,14 +164,37 @@ fn next_acknowledgement_sql<P: WritePool>(_pool: &P) -> &'static str {
 }
 
 /// What one dossier's validation has decided before it is written.
-struct Planned {
+struct Planned<'a> {
+    validation: &'a Validation,
+    /// The chosen courses, by course id.
+    chosen: Vec<ChosenCourse>,
     state: DossierState,
     ctx: Context,
     correcting: bool,
     reason: Option<String>,
-    held: Vec<(i64, i64, Option<i64>, String)>,
+    held: Vec<Held>,
     release: Vec<i64>,
     take: Vec<i64>,
+}
+
+/// A dossier as the validation locks it, with what it belongs to.
+#[derive(Debug, sqlx::FromRow)]
+struct Locked {
+    #[sqlx(flatten)]
+    state: DossierState,
+    #[sqlx(flatten)]
+    ctx: Context,
+}
+
+/// A child's enrolment the validation finds (any school year).
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Held {
+    id: i64,
+    student_id: i64,
+    school_year_id: i64,
+    course_id: i64,
+    slot_id: Option<i64>,
+    status: String,
 }
 
 impl Database {
@@ -176,244 +235,240 @@ impl Database {
         }
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let mut plans: Vec<Option<Planned>> = Vec::new();
-            let mut results: Vec<Validated> = Vec::new();
             let at = now();
-            for v in &order {
-            let state: DossierState = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_STATE}{}", for_update(pool))))
-                .bind(v.dossier_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            // A retry of the validation already written: its result, again.
-            if state.validation_request == Some(v.request_id) {
-                results.push(Validated {
-                    dossier_id: state.id,
-                    acknowledgement_number: state.acknowledgement_number.clone().unwrap_or_default(),
-                    acknowledgement_version: state.acknowledgement_version,
-                    version: state.version,
-                    released: Vec::new(),
-                    taken: Vec::new(),
-                    replayed: true,
-                });
-                plans.push(None);
-                continue;
+            // 1. The dossiers, locked in id order, with what they belong to:
+            // one statement for the family.
+            let mut qb = QueryBuilder::new(SELECT_LOCKED);
+            push_ids(&mut qb, order.iter().map(|v| v.dossier_id));
+            qb.push(" ORDER BY r.id");
+            if is_postgres(pool) {
+                qb.push(" FOR UPDATE OF r");
             }
-            if state.version != v.expected_version {
-                return Err(StoreError::Conflict);
-            }
-            let correcting = state.status == "validated";
-            let reason = v.correction_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-            if correcting && reason.is_none() {
-                return Err(invalid("Indiquez le motif de la correction du dossier déjà validé."));
-            }
-            if reason.is_some_and(|r| r.chars().count() > 500) {
-                return Err(invalid("Le motif de correction dépasse 500 caractères."));
-            }
-            if state.status == "cancelled" {
-                return Err(invalid("Ce dossier est annulé : il ne peut plus être validé."));
-            }
-            if v.additional_info.as_ref().is_some_and(|t| t.chars().count() > 2000) {
-                return Err(invalid("L'information complémentaire dépasse 2000 caractères."));
-            }
-            let ctx: Context = sqlx::query_as(
-                "SELECT s.site_id, c.school_year_id, y.start_year \
-                 FROM reinscriptions r JOIN students s ON s.id = r.student_id \
-                 JOIN campaigns c ON c.id = r.campaign_id JOIN school_years y ON y.id = c.school_year_id \
-                 WHERE r.id = $1",
-            )
-            .bind(v.dossier_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            // The chosen courses: next year's, on the student's site; a slot
-            // for a course given by slot, of that course; none otherwise.
-            let mut chosen: BTreeMap<i64, &ChosenCourse> = BTreeMap::new();
-            for c in &v.courses {
-                if chosen.insert(c.course_id, c).is_some() {
-                    return Err(invalid("Un même cours est choisi deux fois."));
-                }
-                if c.level.as_ref().is_some_and(|l| l.trim().is_empty() || l.chars().count() > 40) {
-                    return Err(invalid("Niveau de cours invalide."));
-                }
-                let course: Option<(i16, i64, String, String)> = sqlx::query_as(
-                    "SELECT site_id, school_year_id, seat_mode, name FROM courses WHERE id = $1",
-                )
-                .bind(c.course_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((site, year, seat_mode, name)) = course else {
-                    return Err(invalid("Un cours choisi n'existe plus : rechargez le dossier."));
-                };
-                if site != ctx.site_id || year != ctx.school_year_id {
-                    return Err(invalid(format!(
-                        "Le cours « {name} » n'est pas un cours de l'an prochain du site de l'élève."
-                    )));
-                }
-                match (seat_mode.as_str(), c.slot_id) {
-                    ("slot", None) => {
-                        return Err(invalid(format!("Choisissez un créneau pour « {name} ».")));
-                    }
-                    ("slot", Some(slot)) => {
-                        let of_course: Option<i64> =
-                            sqlx::query_scalar("SELECT id FROM slots WHERE id = $1 AND course_id = $2")
-                                .bind(slot)
-                                .bind(c.course_id)
-                                .fetch_optional(&mut *tx)
-                                .await?;
-                        if of_course.is_none() {
-                            return Err(invalid(format!("Ce créneau n'est pas un créneau de « {name} ».")));
-                        }
-                    }
-                    (_, Some(_)) => {
-                        return Err(invalid(format!(
-                            "« {name} » ne se choisit pas par créneau (horaire fixé avec le professeur ou selon le niveau)."
-                        )));
-                    }
-                    (_, None) => {}
-                }
+            let locked: Vec<Locked> = qb.build_query_as().fetch_all(&mut *tx).await?;
+            if locked.len() != order.len() {
+                return Err(StoreError::NotFound);
             }
 
-            // Next year's enrolments the student holds now: what changes.
-            let held: Vec<(i64, i64, Option<i64>, String)> = sqlx::query_as(
-                "SELECT id, course_id, slot_id, status FROM enrolments \
-                 WHERE student_id = $1 AND school_year_id = $2 ORDER BY id",
-            )
-            .bind(state.student_id)
-            .bind(ctx.school_year_id)
-            .fetch_all(&mut *tx)
-            .await?;
-            let mut release: Vec<i64> = Vec::new();
-            let mut take: Vec<i64> = Vec::new();
-            for (id, course, slot, status) in &held {
-                let active = status == "active";
-                match chosen.get(course) {
-                    None if active => {
-                        sqlx::query("UPDATE enrolments SET status = 'cancelled' WHERE id = $1")
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?;
-                        release.extend(*slot);
-                    }
-                    Some(c) if !active || c.slot_id != *slot => {
-                        sqlx::query("UPDATE enrolments SET status = 'active', slot_id = $1 WHERE id = $2")
-                            .bind(c.slot_id)
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?;
-                        if active {
-                            release.extend(*slot);
-                        }
-                        take.extend(c.slot_id);
-                    }
-                    _ => {}
-                }
-            }
-            for c in chosen.values() {
-                if held.iter().any(|(_, course, _, _)| *course == c.course_id) {
+            // 2. What the family's dossiers ask, checked against next
+            // year's offer: the courses and slots of the whole family read
+            // in one statement each.
+            let mut results: Vec<Validated> = Vec::new();
+            let mut asked: Vec<(&Validation, Locked)> = Vec::new();
+            for (v, l) in order.iter().zip(locked) {
+                // A retry of the validation already written: its result, again.
+                if l.state.validation_request == Some(v.request_id) {
+                    results.push(Validated {
+                        dossier_id: l.state.id,
+                        acknowledgement_number: l.state.acknowledgement_number.clone().unwrap_or_default(),
+                        acknowledgement_version: l.state.acknowledgement_version,
+                        version: l.state.version,
+                        released: Vec::new(),
+                        taken: Vec::new(),
+                        replayed: true,
+                    });
                     continue;
                 }
-                sqlx::query(
-                    "INSERT INTO enrolments (student_id, course_id, slot_id, school_year_id, status, outcome, created_at) \
-                     VALUES ($1, $2, $3, $4, 'active', 'en_cours', $5)",
-                )
-                .bind(state.student_id)
-                .bind(c.course_id)
-                .bind(c.slot_id)
-                .bind(ctx.school_year_id)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-                take.extend(c.slot_id);
+                asked.push((v, l));
+            }
+            let course_ids: BTreeSet<i64> = asked
+                .iter()
+                .flat_map(|(v, _)| v.courses.iter().map(|c| c.course_id))
+                .collect();
+            let slot_ids: BTreeSet<i64> = asked
+                .iter()
+                .flat_map(|(v, _)| v.courses.iter().filter_map(|c| c.slot_id))
+                .collect();
+            let mut courses: HashMap<i64, (i16, i64, String, String)> = HashMap::new();
+            if !course_ids.is_empty() {
+                let mut qb = QueryBuilder::new(
+                    "SELECT id, site_id, school_year_id, seat_mode, name FROM courses WHERE id IN (",
+                );
+                push_ids(&mut qb, course_ids.iter().copied());
+                let rows: Vec<(i64, i16, i64, String, String)> =
+                    qb.build_query_as().fetch_all(&mut *tx).await?;
+                courses.extend(rows.into_iter().map(|(id, site, year, mode, name)| (id, (site, year, mode, name))));
+            }
+            let mut slot_course: HashMap<i64, i64> = HashMap::new();
+            if !slot_ids.is_empty() {
+                let mut qb = QueryBuilder::new("SELECT id, course_id FROM slots WHERE id IN (");
+                push_ids(&mut qb, slot_ids.iter().copied());
+                let rows: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+                slot_course.extend(rows);
+            }
+            // Next year's enrolments the children hold now: what changes.
+            let mut held_all: Vec<Held> = Vec::new();
+            if !asked.is_empty() {
+                let mut qb = QueryBuilder::new(
+                    "SELECT id, student_id, school_year_id, course_id, slot_id, status FROM enrolments \
+                     WHERE student_id IN (",
+                );
+                push_ids(&mut qb, asked.iter().map(|(_, l)| l.state.student_id));
+                qb.push(" ORDER BY id");
+                held_all = qb.build_query_as().fetch_all(&mut *tx).await?;
             }
 
-            // The dossier's courses, replaced.
-            sqlx::query("DELETE FROM reinscription_courses WHERE reinscription_id = $1")
-                .bind(v.dossier_id)
-                .execute(&mut *tx)
-                .await?;
-            for c in chosen.values() {
-                sqlx::query(
-                    "INSERT INTO reinscription_courses (reinscription_id, course_id, slot_id, level, level_changed) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(v.dossier_id)
-                .bind(c.course_id)
-                .bind(c.slot_id)
-                .bind(c.level.as_deref().map(str::trim))
-                .bind(c.level_changed)
-                .execute(&mut *tx)
-                .await?;
-            }
-
-            plans.push(Some(Planned {
-                state,
-                ctx,
-                correcting,
-                reason: reason.map(str::to_owned),
-                held,
-                release,
-                take,
-            }));
-            results.push(Validated {
-                dossier_id: v.dossier_id,
-                acknowledgement_number: String::new(),
-                acknowledgement_version: 0,
-                version: 0,
-                released: Vec::new(),
-                taken: Vec::new(),
-                replayed: false,
-            });
-            }
-
-            // Seats: every slot this validation touches, once, in slot id
-            // order, its releases and takes netted (two validations never
-            // wait on each other's slots crosswise: releases sorted apart
-            // from takes could deadlock two families swapping slots).
-            let mut delta: BTreeMap<i64, i32> = BTreeMap::new();
-            for plan in plans.iter().flatten() {
-                for slot in &plan.release {
-                    *delta.entry(*slot).or_default() -= 1;
+            let mut plans: Vec<Planned> = Vec::new();
+            // Enrolments no longer chosen; enrolments (re)activated on a slot.
+            let mut cancelled: Vec<i64> = Vec::new();
+            let mut activated: Vec<(i64, Option<i64>)> = Vec::new();
+            let mut new_enrolments: Vec<(i64, i64, Option<i64>, i64)> = Vec::new();
+            for (v, l) in asked {
+                let Locked { state, ctx } = l;
+                if state.version != v.expected_version {
+                    return Err(StoreError::Conflict);
                 }
-                for slot in &plan.take {
-                    *delta.entry(*slot).or_default() += 1;
+                let correcting = state.status == "validated";
+                let reason = v.correction_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+                if correcting && reason.is_none() {
+                    return Err(invalid("Indiquez le motif de la correction du dossier déjà validé."));
                 }
-            }
-            for (slot, change) in &delta {
-                match change.cmp(&0) {
-                    std::cmp::Ordering::Less => {
-                        sqlx::query(
-                            "UPDATE slots SET seats_taken = CASE WHEN seats_taken + $1 < 0 THEN 0 \
-                             ELSE seats_taken + $1 END, version = version + 1 WHERE id = $2",
-                        )
-                            .bind(change)
-                            .bind(slot)
-                            .execute(&mut *tx)
-                            .await?;
+                if reason.is_some_and(|r| r.chars().count() > 500) {
+                    return Err(invalid("Le motif de correction dépasse 500 caractères."));
+                }
+                if state.status == "cancelled" {
+                    return Err(invalid("Ce dossier est annulé : il ne peut plus être validé."));
+                }
+                if v.additional_info.as_ref().is_some_and(|t| t.chars().count() > 2000) {
+                    return Err(invalid("L'information complémentaire dépasse 2000 caractères."));
+                }
+                // The chosen courses: next year's, on the student's site; a
+                // slot for a course given by slot, of that course; none
+                // otherwise.
+                let mut chosen: BTreeMap<i64, &ChosenCourse> = BTreeMap::new();
+                for c in &v.courses {
+                    if chosen.insert(c.course_id, c).is_some() {
+                        return Err(invalid("Un même cours est choisi deux fois."));
                     }
-                    std::cmp::Ordering::Greater => {
-                        let updated = sqlx::query(
-                            "UPDATE slots SET seats_taken = seats_taken + $1, version = version + 1 \
-                             WHERE id = $2 AND seats_taken + $1 <= capacity",
-                        )
-                        .bind(change)
-                        .bind(slot)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                        if updated == 0 {
-                            tx.rollback().await?;
-                            return Err(StoreError::SlotFull { slot_id: *slot });
+                    if c.level.as_ref().is_some_and(|l| l.trim().is_empty() || l.chars().count() > 40) {
+                        return Err(invalid("Niveau de cours invalide."));
+                    }
+                    let Some((site, year, seat_mode, name)) = courses.get(&c.course_id) else {
+                        return Err(invalid("Un cours choisi n'existe plus : rechargez le dossier."));
+                    };
+                    if *site != ctx.site_id || *year != ctx.school_year_id {
+                        return Err(invalid(format!(
+                            "Le cours « {name} » n'est pas un cours de l'an prochain du site de l'élève."
+                        )));
+                    }
+                    match (seat_mode.as_str(), c.slot_id) {
+                        ("slot", None) => {
+                            return Err(invalid(format!("Choisissez un créneau pour « {name} ».")));
                         }
+                        ("slot", Some(slot)) => {
+                            if slot_course.get(&slot) != Some(&c.course_id) {
+                                return Err(invalid(format!("Ce créneau n'est pas un créneau de « {name} ».")));
+                            }
+                        }
+                        (_, Some(_)) => {
+                            return Err(invalid(format!(
+                                "« {name} » ne se choisit pas par créneau (horaire fixé avec le professeur ou selon le niveau)."
+                            )));
+                        }
+                        (_, None) => {}
                     }
-                    std::cmp::Ordering::Equal => {}
                 }
+                let held: Vec<Held> = held_all
+                    .iter()
+                    .filter(|h| h.student_id == state.student_id && h.school_year_id == ctx.school_year_id)
+                    .cloned()
+                    .collect();
+                let mut release: Vec<i64> = Vec::new();
+                let mut take: Vec<i64> = Vec::new();
+                for h in &held {
+                    let active = h.status == "active";
+                    match chosen.get(&h.course_id) {
+                        None if active => {
+                            cancelled.push(h.id);
+                            release.extend(h.slot_id);
+                        }
+                        Some(c) if !active || c.slot_id != h.slot_id => {
+                            activated.push((h.id, c.slot_id));
+                            if active {
+                                release.extend(h.slot_id);
+                            }
+                            take.extend(c.slot_id);
+                        }
+                        _ => {}
+                    }
+                }
+                for c in chosen.values() {
+                    if !held.iter().any(|h| h.course_id == c.course_id) {
+                        new_enrolments.push((state.student_id, c.course_id, c.slot_id, ctx.school_year_id));
+                        take.extend(c.slot_id);
+                    }
+                }
+                plans.push(Planned {
+                    validation: v,
+                    chosen: chosen.into_values().cloned().collect(),
+                    state,
+                    ctx,
+                    correcting,
+                    reason: reason.map(str::to_owned),
+                    held,
+                    release,
+                    take,
+                });
             }
 
-            // The acknowledgements: a number at the first validation (kept
-            // by corrections), a new version each time. The counter's row
-            // is the last lock taken.
-            for ((v, plan), result) in order.iter().zip(&plans).zip(results.iter_mut()) {
-                let Some(plan) = plan else { continue };
+            // 3. Next year's enrolments and the dossiers' courses.
+            if !cancelled.is_empty() {
+                let mut qb = QueryBuilder::new("UPDATE enrolments SET status = 'cancelled' WHERE id IN (");
+                push_ids(&mut qb, cancelled.iter().copied());
+                qb.build().execute(&mut *tx).await?;
+            }
+            for (id, slot) in &activated {
+                sqlx::query("UPDATE enrolments SET status = 'active', slot_id = $1 WHERE id = $2")
+                    .bind(slot)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if !new_enrolments.is_empty() {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO enrolments (student_id, course_id, slot_id, school_year_id, status, outcome, created_at) ",
+                );
+                qb.push_values(&new_enrolments, |mut b, (student, course, slot, year)| {
+                    b.push_bind(*student)
+                        .push_bind(*course)
+                        .push_bind(*slot)
+                        .push_bind(*year)
+                        .push_bind("active")
+                        .push_bind("en_cours")
+                        .push_bind(at);
+                });
+                qb.build().execute(&mut *tx).await?;
+            }
+            if !plans.is_empty() {
+                let mut qb = QueryBuilder::new(
+                    "DELETE FROM reinscription_courses WHERE reinscription_id IN (",
+                );
+                push_ids(&mut qb, plans.iter().map(|p| p.state.id));
+                qb.build().execute(&mut *tx).await?;
+            }
+            let course_rows: Vec<(i64, &ChosenCourse)> = plans
+                .iter()
+                .flat_map(|p| p.chosen.iter().map(move |c| (p.state.id, c)))
+                .collect();
+            if !course_rows.is_empty() {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO reinscription_courses (reinscription_id, course_id, slot_id, level, level_changed) ",
+                );
+                qb.push_values(&course_rows, |mut b, (dossier, c)| {
+                    b.push_bind(*dossier)
+                        .push_bind(c.course_id)
+                        .push_bind(c.slot_id)
+                        .push_bind(c.level.as_deref().map(str::trim).map(str::to_owned))
+                        .push_bind(c.level_changed);
+                });
+                qb.build().execute(&mut *tx).await?;
+            }
+
+            // 4. The dossiers, their acknowledgement (a number at the first
+            // validation, kept by corrections; a new version each time),
+            // the outbox message and the audit entry.
+            let mut messages: Vec<(i64, String, String)> = Vec::new();
+            for plan in &plans {
+                let v = plan.validation;
                 let number = match &plan.state.acknowledgement_number {
                     Some(n) => n.clone(),
                     None => {
@@ -450,19 +505,15 @@ impl Database {
                 .await?
                 .rows_affected();
                 StoreError::expect_one_row(updated)?;
-                if let Some(to) = v.recipient.as_deref().filter(|r| !r.trim().is_empty()) {
-                    sqlx::query(
-                        "INSERT INTO outbox (kind, reinscription_id, recipient, payload, status, attempts, created_at) \
-                         VALUES ('acknowledgement', $1, $2, $3, 'pending', 0, $4)",
-                    )
-                    .bind(v.dossier_id)
-                    .bind(to.trim())
-                    .bind(serde_json::json!({
-                        "acknowledgement_number": number, "version": ack_version,
-                    }).to_string())
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
+                if let Some(to) = v.recipient.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+                    messages.push((
+                        v.dossier_id,
+                        to.to_owned(),
+                        serde_json::json!({
+                            "acknowledgement_number": number, "version": ack_version,
+                        })
+                        .to_string(),
+                    ));
                 }
                 append_audit!(&mut *tx, actor, at, AuditEntry {
                     action: if plan.correcting { "reinscription.correct" } else { "reinscription.validate" },
@@ -470,11 +521,14 @@ impl Database {
                     entity_id: v.dossier_id.to_string(),
                     before: to_json(&serde_json::json!({
                         "status": plan.state.status, "intent": plan.state.intent,
-                        "courses": plan.held.iter().filter(|h| h.3 == "active")
-                            .map(|h| serde_json::json!({"course_id": h.1, "slot_id": h.2})).collect::<Vec<_>>(),
+                        "image_rights": plan.state.image_rights,
+                        "may_leave_alone": plan.state.may_leave_alone,
+                        "courses": plan.held.iter().filter(|h| h.status == "active")
+                            .map(|h| serde_json::json!({"course_id": h.course_id, "slot_id": h.slot_id}))
+                            .collect::<Vec<_>>(),
                     })),
                     after: to_json(&serde_json::json!({
-                        "status": "validated", "acknowledgement_number": number,
+                        "status": "validated", "intent": "reinscrire", "acknowledgement_number": number,
                         "acknowledgement_version": ack_version, "channel": v.channel.code(),
                         "correction_reason": plan.reason, "courses": v.courses,
                         "image_rights": v.image_rights, "may_leave_alone": v.may_leave_alone,
@@ -483,7 +537,7 @@ impl Database {
                     student_id: Some(plan.state.student_id),
                     ..Default::default()
                 })?;
-                *result = Validated {
+                results.push(Validated {
                     dossier_id: v.dossier_id,
                     acknowledgement_number: number,
                     acknowledgement_version: ack_version,
@@ -491,7 +545,78 @@ impl Database {
                     released: plan.release.clone(),
                     taken: plan.take.clone(),
                     replayed: false,
-                };
+                });
+            }
+            if !messages.is_empty() {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO outbox (kind, reinscription_id, recipient, payload, status, attempts, created_at) ",
+                );
+                qb.push_values(&messages, |mut b, (dossier, to, payload)| {
+                    b.push_bind("acknowledgement")
+                        .push_bind(*dossier)
+                        .push_bind(to.as_str())
+                        .push_bind(payload.as_str())
+                        .push_bind("pending")
+                        .push_bind(0i32)
+                        .push_bind(at);
+                });
+                qb.build().execute(&mut *tx).await?;
+            }
+            // The family's draft has served.
+            let drafts: BTreeSet<(i64, i64)> =
+                plans.iter().map(|p| (p.state.campaign_id, p.ctx.family_id)).collect();
+            for (campaign, family) in drafts {
+                sqlx::query("DELETE FROM reinscription_drafts WHERE campaign_id = $1 AND family_id = $2")
+                    .bind(campaign)
+                    .bind(family)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+
+            // 5. Seats, last: the slot rows are the locks every concurrent
+            // validation of a slot waits on, held from here to the commit
+            // only. Every slot this validation touches, once, in slot id
+            // order, its releases and takes netted (two validations never
+            // wait on each other's slots crosswise: releases sorted apart
+            // from takes could deadlock two families swapping slots).
+            let mut delta: BTreeMap<i64, i32> = BTreeMap::new();
+            for plan in &plans {
+                for slot in &plan.release {
+                    *delta.entry(*slot).or_default() -= 1;
+                }
+                for slot in &plan.take {
+                    *delta.entry(*slot).or_default() += 1;
+                }
+            }
+            for (slot, change) in &delta {
+                match change.cmp(&0) {
+                    std::cmp::Ordering::Less => {
+                        sqlx::query(
+                            "UPDATE slots SET seats_taken = CASE WHEN seats_taken + $1 < 0 THEN 0 \
+                             ELSE seats_taken + $1 END, version = version + 1 WHERE id = $2",
+                        )
+                        .bind(change)
+                        .bind(slot)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    std::cmp::Ordering::Greater => {
+                        let updated = sqlx::query(
+                            "UPDATE slots SET seats_taken = seats_taken + $1, version = version + 1 \
+                             WHERE id = $2 AND seats_taken + $1 <= capacity",
+                        )
+                        .bind(change)
+                        .bind(slot)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if updated == 0 {
+                            tx.rollback().await?;
+                            return Err(StoreError::SlotFull { slot_id: *slot });
+                        }
+                    }
+                    std::cmp::Ordering::Equal => {}
+                }
             }
             tx.commit().await?;
             // In the caller's order.
@@ -577,6 +702,11 @@ impl Database {
             .await?
             .rows_affected();
             StoreError::expect_one_row(updated)?;
+            sqlx::query(DELETE_DRAFT)
+                .bind(state.campaign_id)
+                .bind(state.student_id)
+                .execute(&mut *tx)
+                .await?;
             append_audit!(&mut *tx, actor, at, AuditEntry {
                 action: "reinscription.decline",
                 entity_type: "reinscription",
@@ -694,11 +824,42 @@ pub struct FamilyReinscription {
     /// The family's documents of the campaign: (type, status), the latest
     /// of each type first.
     pub documents: Vec<(String, String)>,
+    /// The draft saved when a step was last left, if any.
+    pub draft: Option<crate::DraftRow>,
 }
 
 type ChildTuple = (i64, String, String, chrono::NaiveDate, i16, bool);
 
 impl Database {
+    /// The before and after of the correction that made version
+    /// `acknowledgement_version` of dossier `dossier_id`'s accusé de
+    /// réception, as its audit entry recorded them (`None`: no such
+    /// correction, e.g. version 1).
+    pub async fn dossier_correction(
+        &self,
+        dossier_id: i64,
+        acknowledgement_version: i32,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        on_pool!(self, pool => {
+            let entries: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
+                "SELECT before_json, after_json FROM audit_log \
+                 WHERE entity_type = 'reinscription' AND entity_id = $1 \
+                 AND action = 'reinscription.correct' ORDER BY id DESC LIMIT 20",
+            )
+            .bind(dossier_id.to_string())
+            .fetch_all(pool)
+            .await?;
+            Ok(entries.into_iter().find_map(|(before, after)| {
+                let (before, after) = (before?, after?);
+                let version = serde_json::from_str::<serde_json::Value>(&after)
+                    .ok()?
+                    .get("acknowledgement_version")?
+                    .as_i64()?;
+                (version == i64::from(acknowledgement_version)).then_some((before, after))
+            }))
+        })
+    }
+
     /// The réinscription of the family of `student_id` for the open
     /// campaign (else the latest), limited to the children on `sites`
     /// (`None`: every site).
@@ -807,7 +968,13 @@ impl Database {
             .bind(campaign.id)
             .fetch_all(pool)
             .await?;
+            let draft = sqlx::query_as::<_, crate::DraftRow>(crate::drafts::select_draft(pool))
+                .bind(family_id)
+                .bind(campaign.id)
+                .fetch_optional(pool)
+                .await?;
             Ok(FamilyReinscription {
+                draft,
                 documents,
                 family_id,
                 family_number,

@@ -19,6 +19,9 @@ pub struct SearchHit {
     pub family_id: i64,
     pub family_number: String,
     pub score: i64,
+    /// The student's dossier of the current campaign (status, intent).
+    pub dossier_status: Option<String>,
+    pub dossier_intent: Option<String>,
 }
 
 /// The SQL for a query of `words.len()` words, `words[i]` holding the
@@ -134,8 +137,11 @@ fn search_sql(words: &[Vec<usize>], sites: usize, postgres: bool) -> String {
              WHERE {keep} \
              ORDER BY m.score DESC, s.last_name, s.first_name, s.id LIMIT ${limit}) \
          SELECT b.student_id, b.last_name, b.first_name, b.birth_date, b.site_id, \
-                b.family_id, f.family_number, b.score \
+                b.family_id, f.family_number, b.score, \
+                r.status AS dossier_status, r.intent AS dossier_intent \
          FROM best b JOIN families f ON f.id = b.family_id \
+         LEFT JOIN reinscriptions r ON r.student_id = b.student_id AND r.campaign_id = \
+             (SELECT id FROM campaigns ORDER BY (status = 'open') DESC, opens_at DESC LIMIT 1) \
          ORDER BY b.score DESC, b.last_name, b.first_name, b.student_id"
     )
 }

@@ -58,6 +58,11 @@ pub async fn search_students(
             birth_date: date(h.birth_date),
             site_name: Site::name_of(h.site_id).to_owned(),
             family_number: h.family_number,
+            dossier_status: labels::dossier_status(
+                h.dossier_status.as_deref(),
+                h.dossier_intent.as_deref(),
+            )
+            .to_owned(),
         })
         .collect())
 }

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod families;
 pub mod journal;
+pub mod offer;
 pub mod reinscription;
 pub mod staff;
 pub mod system;

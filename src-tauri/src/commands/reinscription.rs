@@ -10,9 +10,10 @@ use chrono::Utc;
 use portee_api::{
     ApiError, ErrorCode,
     reinscription::{
-        ChildDecision, ChildOutcome, ChildView, CourseChoice, DossierSummary,
+        ChildDecision, ChildOutcome, ChildView, CourseChoice, DossierSummary, FamilyDraft,
         FamilyReinscriptionView, GetFamilyReinscriptionRequest, NextCourse, RequiredDocumentView,
-        SlotChoice, ValidateFamilyRequest,
+        SaveReinscriptionDraftRequest, SaveReinscriptionDraftResponse, SavedDraft, SlotChoice,
+        ValidateFamilyRequest,
     },
 };
 use portee_domain::{
@@ -25,7 +26,8 @@ use portee_domain::{
     },
 };
 use portee_store::{
-    Actor, Channel, ChosenCourse, FamilyReinscription, NewDossier, StoreError, Validation,
+    Actor, Channel, ChosenCourse, DraftRow, DraftSave, FamilyReinscription, NewDossier, StoreError,
+    Validation,
 };
 use tauri::State;
 use uuid::Uuid;
@@ -42,13 +44,7 @@ fn date(d: chrono::NaiveDate) -> String {
 }
 
 fn status_label(d: &portee_store::ChildDossier) -> &'static str {
-    match (d.status.as_str(), d.intent.as_deref()) {
-        ("validated", Some("ne_pas_reinscrire")) => "Ne se réinscrit pas",
-        ("validated", _) => "Validé",
-        ("cancelled", _) => "Annulé",
-        ("submitted", _) => "À corriger",
-        _ => "Brouillon",
-    }
+    labels::dossier_status(Some(&d.status), d.intent.as_deref())
 }
 
 fn channel_label(code: &str) -> &'static str {
@@ -235,7 +231,102 @@ fn view(f: &FamilyReinscription, refusal: Option<String>) -> FamilyReinscription
         hidden_children: f.hidden_children,
         children,
         documents,
+        draft: f.draft.as_ref().and_then(saved_draft),
     }
+}
+
+/// A stored draft as the screens take it back (a payload that no longer
+/// reads — an older build's — is dropped: the screens start afresh).
+fn saved_draft(row: &DraftRow) -> Option<SavedDraft> {
+    let draft: FamilyDraft = serde_json::from_str(&row.payload).ok()?;
+    let at = row.updated_at.with_timezone(&chrono::Local);
+    Some(SavedDraft {
+        version: row.version,
+        saved_by: row.saved_by.clone().unwrap_or_else(|| "?".into()),
+        saved_at: format!("{} à {}", at.format("%d/%m/%Y"), at.format("%H:%M")),
+        draft,
+    })
+}
+
+/// Saves the réinscription screens' state when a step is left. Another
+/// workstation that saved first wins: nothing is written and its draft comes
+/// back with who saved it and when, so the screen can offer to keep either.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(student_id = request.student_id), err)]
+pub async fn save_reinscription_draft(
+    state: State<'_, AppState>,
+    request: SaveReinscriptionDraftRequest,
+) -> Result<SaveReinscriptionDraftResponse, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    let (_, family_id) =
+        authorize_student(&db, &member.scope, Action::EditFamilies, request.student_id).await?;
+    let children: Vec<i64> = db
+        .family_students(family_id)
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .filter(|(_, site)| {
+            member
+                .scope
+                .visible_sites()
+                .is_none_or(|s| s.contains(site))
+        })
+        .map(|(id, _)| id)
+        .collect();
+    request
+        .draft
+        .check(&children)
+        .map_err(|m| validation_error("brouillon", m))?;
+    let payload = serde_json::to_string(&request.draft)
+        .map_err(|_| validation_error("brouillon", "Brouillon illisible."))?;
+    let campaign = db.current_campaign_id().await.map_err(store_error)?;
+    let actor = Actor::staff(member.staff_id, workstation());
+    let saved = db
+        .save_family_draft(
+            family_id,
+            campaign,
+            request.expected_version,
+            &request.draft.step,
+            &payload,
+            &actor,
+        )
+        .await
+        .map_err(store_error)?;
+    Ok(match saved {
+        DraftSave::Saved(version) => SaveReinscriptionDraftResponse {
+            version: Some(version),
+            conflict: None,
+            message: None,
+        },
+        DraftSave::Conflict(Some(row)) => {
+            let other = saved_draft(&row);
+            let message = other.as_ref().map_or_else(
+                || "Un autre poste a enregistré cette réinscription entre-temps.".to_owned(),
+                |o| {
+                    format!(
+                        "{} a enregistré cette réinscription le {} sur un autre poste, après votre \
+                         ouverture. Vos saisies sont gardées à l'écran : gardez-les ou reprenez \
+                         celles de l'autre poste.",
+                        o.saved_by, o.saved_at
+                    )
+                },
+            );
+            SaveReinscriptionDraftResponse {
+                version: Some(row.version),
+                conflict: other,
+                message: Some(message),
+            }
+        }
+        DraftSave::Conflict(None) => SaveReinscriptionDraftResponse {
+            version: None,
+            conflict: None,
+            message: Some(
+                "Cette réinscription a été validée entre-temps sur un autre poste : rechargez-la \
+                 pour voir ce qui a été enregistré."
+                    .to_owned(),
+            ),
+        },
+    })
 }
 
 #[tauri::command]
@@ -455,13 +546,13 @@ pub async fn validate_family(
     Ok(outcomes)
 }
 
-#[tauri::command]
-#[tracing::instrument(skip_all, fields(student_id = request.student_id), err)]
-pub async fn open_acknowledgement(
-    state: State<'_, AppState>,
-    request: portee_api::reinscription::OpenAcknowledgementRequest,
-) -> Result<portee_api::families::OpenDocumentResponse, ApiError> {
-    let (member, db) = crate::session::require(&state).await?;
+/// The accusé de réception of a child's validated dossier: its number and
+/// the PDF made by portee-print.
+async fn make_acknowledgement(
+    state: &AppState,
+    request: &portee_api::reinscription::OpenAcknowledgementRequest,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let (member, db) = crate::session::require(state).await?;
     authorize_student(&db, &member.scope, Action::ViewFamilies, request.student_id).await?;
     let f = db
         .family_reinscription(request.student_id, member.scope.visible_sites())
@@ -489,20 +580,33 @@ pub async fn open_acknowledgement(
         .ok_or_else(not_yet)?;
     let number = dossier.acknowledgement_number.clone().ok_or_else(not_yet)?;
     let reinscrit = dossier.intent.as_deref() == Some("reinscrire");
-    let courses = child
-        .held
-        .iter()
-        .filter_map(|(course_id, slot_id)| {
-            let course = f.courses.iter().find(|c| c.id == *course_id)?;
-            let slot = slot_id.and_then(|s| f.slots.iter().find(|x| x.id == s));
-            let when = match slot {
-                Some(s) => format!(
+    let slot_label = |id: i64| {
+        f.slots.iter().find(|x| x.id == id).map_or_else(
+            || format!("créneau n° {id}"),
+            |s| {
+                format!(
                     "{} {}–{} · {}",
                     labels::day(s.day_of_week),
                     s.starts_at,
                     s.ends_at,
                     s.teacher
-                ),
+                )
+            },
+        )
+    };
+    let course_name = |id: i64| {
+        f.courses
+            .iter()
+            .find(|c| c.id == id)
+            .map_or_else(|| format!("cours n° {id}"), |c| c.name.clone())
+    };
+    let courses = child
+        .held
+        .iter()
+        .filter_map(|(course_id, slot_id)| {
+            let course = f.courses.iter().find(|c| c.id == *course_id)?;
+            let when = match slot_id {
+                Some(s) => slot_label(*s),
                 None => match course.seat_mode.as_str() {
                     "teacher" => "horaire défini avec le professeur en septembre".to_owned(),
                     "level" => "cours attribué selon le niveau".to_owned(),
@@ -512,6 +616,31 @@ pub async fn open_acknowledgement(
             Some((course.name.clone(), when))
         })
         .collect();
+    // A corrected dossier's accusé says what the correction changed, as
+    // the correction's audit entry recorded it.
+    let changes = if dossier.acknowledgement_version > 1 {
+        match db
+            .dossier_correction(dossier.id, dossier.acknowledgement_version)
+            .await
+            .map_err(store_error)?
+        {
+            Some((before, after)) => {
+                let parse = |raw: &str| {
+                    serde_json::from_str::<portee_domain::reinscription::DossierSnapshot>(raw)
+                        .unwrap_or_default()
+                };
+                portee_domain::reinscription::correction_changes(
+                    &parse(&before),
+                    &parse(&after),
+                    course_name,
+                    slot_label,
+                )
+            }
+            None => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
     let view = view(&f, None);
     let when = dossier
         .validated_at
@@ -562,12 +691,22 @@ pub async fn open_acknowledgement(
             .collect(),
         documents_deadline: view.documents_deadline.clone(),
         additional_info: dossier.additional_info.clone(),
-        changes: Vec::new(),
+        changes,
     };
     let bytes = portee_print::acknowledgement_pdf(&ack).map_err(|e| {
         tracing::error!(error = %e, "acknowledgement not made");
         ApiError::internal()
     })?;
+    Ok((number, bytes))
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(student_id = request.student_id), err)]
+pub async fn open_acknowledgement(
+    state: State<'_, AppState>,
+    request: portee_api::reinscription::OpenAcknowledgementRequest,
+) -> Result<portee_api::families::OpenDocumentResponse, ApiError> {
+    let (number, bytes) = make_acknowledgement(&state, &request).await?;
     let path = crate::viewer::write_made(&state.config()?.cache_dir(), &format!("{number}.pdf"), &bytes)
         .map_err(|e| {
             tracing::error!(error = %e, "acknowledgement copy could not be written");
@@ -592,5 +731,328 @@ pub async fn open_acknowledgement(
                 opened: false,
             }
         }
+    })
+}
+
+/// Saves a child's accusé de réception where the user chooses, through the
+/// workstation's save dialog (`AR-2027-000123.pdf` proposed).
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(student_id = request.student_id), err)]
+pub async fn save_acknowledgement<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    request: portee_api::reinscription::OpenAcknowledgementRequest,
+) -> Result<portee_api::families::OpenDocumentResponse, ApiError> {
+    let (number, bytes) = make_acknowledgement(&state, &request).await?;
+    let name = format!("{number}.pdf");
+    let Some(path) = crate::dialogs::save_pdf(&app, &name).await else {
+        return Ok(portee_api::families::OpenDocumentResponse {
+            path: String::new(),
+            opened: false,
+            message: "Enregistrement annulé : aucun emplacement choisi.".to_owned(),
+        });
+    };
+    let shown = path.display().to_string();
+    let written = tokio::task::spawn_blocking({
+        let path = path.clone();
+        move || portee_config::write_file_atomically(&path, &bytes)
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    match written {
+        Ok(()) => Ok(portee_api::families::OpenDocumentResponse {
+            message: format!("L'accusé de réception {number} est enregistré : {shown}"),
+            path: shown,
+            opened: false,
+        }),
+        Err(e) => {
+            tracing::warn!(error = %e, "acknowledgement not saved where chosen");
+            Err(ApiError::new(
+                ErrorCode::Internal,
+                format!(
+                    "L'accusé de réception n'a pas pu être enregistré à cet endroit ({}) : choisissez un autre dossier.",
+                    crate::dialogs::io_reason(&e)
+                ),
+            ))
+        }
+    }
+}
+
+/// Attaches a PDF to the family's documents of the campaign: the date the
+/// document bears is checked first (3 months for the types that need it),
+/// then the file dialog opens, the file is checked by the PDF check off the
+/// async threads and kept for review, audited.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(student_id = request.student_id), err)]
+pub async fn attach_document<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    request: portee_api::reinscription::AttachDocumentRequest,
+) -> Result<portee_api::reinscription::AttachDocumentResponse, ApiError> {
+    use portee_domain::reinscription::{DocumentKind, is_recent_enough};
+    let (member, db) = crate::session::require(&state).await?;
+    let (_, family_id) =
+        authorize_student(&db, &member.scope, Action::EditFamilies, request.student_id).await?;
+    let kind = DocumentKind::from_code(&request.doc_type)
+        .ok_or_else(|| validation_error("document-type", "Type de document inconnu."))?;
+    let today = chrono::Local::now().date_naive();
+    let typed = request.document_date.trim();
+    let document_date = if typed.is_empty() {
+        if kind.must_be_recent() {
+            return Err(validation_error(
+                "document-date",
+                "Indiquez la date du document (JJ/MM/AAAA) : il doit dater de moins de 3 mois.",
+            ));
+        }
+        None
+    } else {
+        let d = portee_domain::FrenchDate::parse(typed)
+            .map_err(|e| validation_error("document-date", e.message()))?
+            .naive();
+        if kind.must_be_recent() {
+            is_recent_enough(d, today)
+                .map_err(|e| validation_error("document-date", e.message()))?;
+        } else if d > today {
+            return Err(validation_error(
+                "document-date",
+                "La date du document est postérieure à aujourd'hui : vérifiez-la.",
+            ));
+        }
+        Some(d)
+    };
+    let Some(path) = crate::dialogs::pick_pdf(&app).await else {
+        return Ok(portee_api::reinscription::AttachDocumentResponse {
+            attached: false,
+            message: "Aucun fichier choisi.".to_owned(),
+        });
+    };
+    let checked = portee_services::documents::read_and_check_async(
+        path,
+        portee_services::documents::Limits::default(),
+    )
+    .await
+    .map_err(|e| {
+        tracing::info!(family_id, "attached file refused");
+        validation_error("document-fichier", e.to_string())
+    })?;
+    let campaign = db.current_campaign_id().await.map_err(store_error)?;
+    let pages = checked.report.pages;
+    let id = db
+        .attach_document(
+            &portee_store::NewDocument {
+                family_id,
+                campaign_id: campaign,
+                doc_type: kind.code(),
+                file_name: &checked.file_name,
+                content: &checked.bytes,
+                sha256: &checked.sha256,
+                page_count: i32::try_from(pages).unwrap_or(i32::MAX),
+                document_date,
+            },
+            &Actor::staff(member.staff_id, workstation()),
+        )
+        .await
+        .map_err(store_error)?;
+    tracing::info!(family_id, document_id = id, "document attached");
+    Ok(portee_api::reinscription::AttachDocumentResponse {
+        attached: true,
+        message: format!(
+            "« {} » ajouté comme {} ({} page{}) : à examiner.",
+            checked.file_name,
+            kind.label().to_lowercase(),
+            pages,
+            if pages > 1 { "s" } else { "" }
+        ),
+    })
+}
+
+/// The Réinscriptions list's query as the member may run it: the filters
+/// checked (a state known, a site of theirs), the campaign, the sites seen.
+async fn list_query(
+    state: &AppState,
+    request: &portee_api::reinscription::ListReinscriptionsRequest,
+) -> Result<
+    (
+        portee_services::session::SignedIn,
+        portee_store::Database,
+        i64,
+        portee_store::ListFilter,
+    ),
+    ApiError,
+> {
+    use portee_store::{ListFilter, ListStatus};
+    let (member, db) = crate::session::require(state).await?;
+    member
+        .scope
+        .authorize(Action::ViewFamilies, None)
+        .map_err(forbidden)?;
+    let status = match request.status.as_deref() {
+        None | Some("") => None,
+        Some(code) => Some(
+            ListStatus::from_code(code)
+                .ok_or_else(|| validation_error("filtre-statut", "État de dossier inconnu."))?,
+        ),
+    };
+    let visible = member.scope.visible_sites();
+    if let Some(site) = request.site_id
+        && (Site::from_id(site).is_none() || visible.is_some_and(|v| !v.contains(&site)))
+    {
+        return Err(validation_error(
+            "filtre-site",
+            "Ce site n'est pas parmi les vôtres.",
+        ));
+    }
+    let campaign = db.current_campaign_id().await.map_err(store_error)?;
+    let filter = ListFilter {
+        status,
+        site: request.site_id,
+        discipline_id: request.discipline_id,
+        missing_documents: request.missing_documents,
+    };
+    Ok((member, db, campaign, filter))
+}
+
+/// One row of the list as the screen and the CSV show it.
+fn dossier_line(r: portee_store::ListRow) -> portee_api::reinscription::DossierLine {
+    let label = portee_store::ListStatus::from_code(&r.status)
+        .map_or("Annulé", portee_store::ListStatus::label);
+    portee_api::reinscription::DossierLine {
+        student_id: r.student_id,
+        name: format!("{} {}", r.last_name.to_uppercase(), r.first_name),
+        site_name: Site::name_of(r.site_id).to_owned(),
+        family_number: r.family_number,
+        status_label: label.to_owned(),
+        status_code: r.status,
+        acknowledgement_number: r.acknowledgement_number,
+        channel_label: r
+            .validation_channel
+            .as_deref()
+            .map(|c| channel_label(c).to_owned()),
+        updated_on: r.updated_at.map(|t| date(local_day(t))),
+        documents_owed: r.documents_owed,
+    }
+}
+
+/// The Réinscriptions menu: the campaign's dossiers of the member's sites,
+/// counted by state, filtered (state, site, discipline, documents owed),
+/// at most 500 rows by name.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub async fn list_reinscriptions(
+    state: State<'_, AppState>,
+    request: portee_api::reinscription::ListReinscriptionsRequest,
+) -> Result<portee_api::reinscription::ReinscriptionList, ApiError> {
+    use portee_api::reinscription::{ReinscriptionList, StatusCount};
+    use portee_store::ListStatus;
+    let (member, db, campaign, filter) = list_query(&state, &request).await?;
+    let visible = member.scope.visible_sites();
+    let list = db
+        .campaign_list(campaign, visible, &filter, 500)
+        .await
+        .map_err(store_error)?;
+    let counts = ListStatus::ALL
+        .iter()
+        .map(|s| StatusCount {
+            code: s.code().to_owned(),
+            label: s.label().to_owned(),
+            count: list
+                .counts
+                .iter()
+                .find(|c| c.0 == s.code())
+                .map_or(0, |c| c.1),
+        })
+        .collect();
+    let rows = list.rows.into_iter().map(dossier_line).collect();
+    let campaign_label = db.campaign_label(campaign).await.map_err(store_error)?;
+    Ok(ReinscriptionList {
+        campaign_label,
+        counts,
+        total: list.total,
+        rows,
+        sites: (1..=8i16)
+            .filter(|id| visible.is_none_or(|v| v.contains(id)))
+            .map(|id| (id, Site::name_of(id).to_owned()))
+            .collect(),
+        disciplines: db.disciplines().await.map_err(store_error)?,
+    })
+}
+
+/// The Réinscriptions list, with the screen's filters, as a CSV file in the
+/// exports folder (UTF-8 with BOM, `;`, CRLF), written whole or not at all;
+/// the export is audited (which filter, how many rows, the file's name).
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub async fn export_reinscriptions(
+    state: State<'_, AppState>,
+    request: portee_api::reinscription::ListReinscriptionsRequest,
+) -> Result<portee_api::reinscription::ExportedList, ApiError> {
+    let (member, db, campaign, filter) = list_query(&state, &request).await?;
+    let list = db
+        .campaign_list(campaign, member.scope.visible_sites(), &filter, 100_000)
+        .await
+        .map_err(store_error)?;
+    let dir = state.config()?.exports_dir();
+    let unwritable = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "reinscriptions export");
+        ApiError::new(
+            ErrorCode::Internal,
+            format!(
+                "L'export n'a pas pu être écrit dans {} (dossier inaccessible ou disque plein).",
+                dir.display()
+            ),
+        )
+    };
+    portee_config::create_private_dir(&dir).map_err(|e| unwritable(&e))?;
+    let name = format!(
+        "reinscriptions-{}.csv",
+        chrono::Local::now().format("%Y%m%d-%H%M%S")
+    );
+    let path = dir.join(&name);
+    let header = [
+        "élève",
+        "site",
+        "famille",
+        "état",
+        "accusé de réception",
+        "canal",
+        "mis à jour le",
+        "documents dus",
+    ];
+    let rows = list.rows.into_iter().map(dossier_line).map(|l| {
+        vec![
+            l.name,
+            l.site_name,
+            l.family_number,
+            l.status_label,
+            l.acknowledgement_number.unwrap_or_default(),
+            l.channel_label.unwrap_or_default(),
+            l.updated_on.unwrap_or_default(),
+            l.documents_owed.to_string(),
+        ]
+    });
+    let written = portee_services::export::write_csv_file(&path, &header, rows)
+        .map_err(|e| unwritable(&e))?;
+    let actor = portee_store::Actor::staff(member.staff_id, crate::workstation());
+    let recorded = db
+        .record_list_export(
+            "reinscription.export",
+            serde_json::json!({
+                "status": request.status, "site_id": request.site_id,
+                "discipline_id": request.discipline_id,
+                "missing_documents": request.missing_documents,
+            }),
+            written,
+            &name,
+            &actor,
+        )
+        .await;
+    if let Err(e) = recorded {
+        // Not audited: the file does not stay.
+        let _ = std::fs::remove_file(&path);
+        return Err(store_error(e));
+    }
+    Ok(portee_api::reinscription::ExportedList {
+        path: path.display().to_string(),
+        rows: written,
     })
 }

@@ -13,14 +13,29 @@ use crate::{
     shared::SessionEvents,
 };
 
+#[derive(Properties, PartialEq)]
+pub struct FamiliesPageProps {
+    /// Reached with Ctrl+K: the search field takes the focus on mount.
+    #[prop_or_default]
+    pub focus_search: bool,
+}
+
 #[component]
-pub fn FamiliesPage() -> Html {
+pub fn FamiliesPage(props: &FamiliesPageProps) -> Html {
     let events = use_context::<SessionEvents>();
     let query = use_state(String::new);
     let results = use_state(|| None::<Vec<StudentHit>>);
     let error = use_state(|| None::<AttrValue>);
     let sequence = use_mut_ref(|| 0u64);
     let open = use_state(|| None::<i64>);
+    {
+        let focus = props.focus_search;
+        use_effect_with((), move |_| {
+            if focus {
+                crate::shared::focus_by_id("recherche");
+            }
+        });
+    }
 
     let oninput = {
         let (query, results, error, sequence) = (
@@ -78,6 +93,7 @@ pub fn FamiliesPage() -> Html {
                 html! { &h.birth_date },
                 html! { <span class="cell-site">{ &h.site_name }</span> },
                 html! { <code>{ &h.family_number }</code> },
+                html! { <span class="dossier-status">{ &h.dossier_status }</span> },
             ]
         })
         .collect();
@@ -106,7 +122,7 @@ pub fn FamiliesPage() -> Html {
                     { match hits.len() { 0 => "Aucun résultat.".to_owned(), 1 => "1 résultat.".to_owned(), n => format!("{n} résultats.") } }
                 </StatusMessage>
                 <DataTable id={Some(AttrValue::from("resultats"))} caption="Résultats de la recherche" caption_hidden=true
-                    columns={vec![AttrValue::from("Nom"), AttrValue::from("Prénom"), AttrValue::from("Né(e) le"), AttrValue::from("Site"), AttrValue::from("N° de famille")]}
+                    columns={vec![AttrValue::from("Nom"), AttrValue::from("Prénom"), AttrValue::from("Né(e) le"), AttrValue::from("Site"), AttrValue::from("N° de famille"), AttrValue::from("Réinscription")]}
                     {rows} empty="Aucun élève ne correspond à cette recherche dans vos sites." />
             }
         </section>

@@ -3,12 +3,15 @@
 pub mod administration;
 pub mod audit_log;
 pub mod change_password;
+pub mod courses;
 pub mod families;
 pub mod first_admin;
 pub mod home;
 pub mod placeholder;
 pub mod reinscription;
+pub mod reinscriptions;
 pub mod sign_in;
+pub mod slot_panel;
 pub mod staff_admin;
 pub mod student;
 pub mod unavailable;

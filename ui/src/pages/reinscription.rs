@@ -1,15 +1,19 @@
 //! La réinscription d'une famille, à sa place : une étape par écran, avec
 //! le fil des étapes (où l'on est, ce qui est fait, ce qui manque), au
-//! clavier. Rien n'est enregistré avant « Valider », qui envoie les choix
-//! de chaque enfant en une fois ; un nouvel essai après une réponse perdue
-//! renvoie le même identifiant de requête et n'enregistre rien deux fois.
+//! clavier. Chaque étape quittée est enregistrée comme brouillon sur le
+//! serveur (reprise sur un autre poste, ou après une fenêtre fermée) ;
+//! « Valider » envoie les choix de chaque enfant en une fois, et un nouvel
+//! essai après une réponse perdue renvoie le même identifiant de requête et
+//! n'enregistre rien deux fois.
 
 use portee_api::{
     ApiError,
     reinscription::{
-        ChildDecision, ChildOutcome, ChildView, ChosenCourseInput, FamilyReinscriptionView,
+        AttachDocument, AttachDocumentRequest, ChildDecision, ChildDraftData, ChildOutcome,
+        ChildView, ChosenCourseInput, CourseDraftData, FamilyDraft, FamilyReinscriptionView,
         GetFamilyReinscription, GetFamilyReinscriptionRequest, OpenAcknowledgement,
-        OpenAcknowledgementRequest, ValidateFamily, ValidateFamilyRequest,
+        OpenAcknowledgementRequest, SaveAcknowledgement, SaveReinscriptionDraft,
+        SaveReinscriptionDraftRequest, SavedDraft, ValidateFamily, ValidateFamilyRequest,
     },
 };
 use wasm_bindgen_futures::spawn_local;
@@ -76,6 +80,10 @@ impl Step {
     fn index(self) -> usize {
         Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
+
+    fn from_slug(slug: &str) -> Option<Step> {
+        Step::ALL.iter().copied().find(|s| s.slug() == slug)
+    }
 }
 
 /// A next-year course as chosen for a child.
@@ -122,26 +130,117 @@ fn new_request_id() -> String {
 }
 
 fn draft_of(child: &ChildView) -> ChildDraft {
+    // A validated dossier is corrected from what was validated: the
+    // choice, the authorisations and the courses held; otherwise nothing
+    // is preselected.
+    let validated = child.dossier.as_ref().filter(|d| d.status == "validated");
+    let reinscrire = validated.and_then(|d| match d.intent.as_deref() {
+        Some("reinscrire") => Some(true),
+        Some("ne_pas_reinscrire") => Some(false),
+        _ => None,
+    });
+    let (reason, reason_text) = validated
+        .and_then(|d| d.no_reason.as_deref())
+        .filter(|_| reinscrire == Some(false))
+        .and_then(|stored| {
+            // Stored as « Libellé » or « Libellé : texte ».
+            REASONS.iter().find(|r| stored.starts_with(r.1)).map(|r| {
+                let text = stored[r.1.len()..].trim_start_matches([' ', ':']).trim();
+                (Some(r.0.to_owned()), text.to_owned())
+            })
+        })
+        .unwrap_or_default();
     ChildDraft {
         student_id: child.student_id,
-        reinscrire: None,
-        reason: None,
-        reason_text: String::new(),
-        image_rights: None,
-        may_leave_alone: None,
+        reinscrire,
+        reason,
+        reason_text,
+        image_rights: validated.and_then(|d| d.image_rights),
+        may_leave_alone: validated.and_then(|d| d.may_leave_alone),
         courses: child
             .courses
             .iter()
             .filter_map(|c| c.next.as_ref())
             .map(|n| CourseDraft {
                 course_id: n.course_id,
-                keep: false,
+                keep: reinscrire == Some(true) && n.held,
                 slot: n.held_slot,
                 by_slot: n.seat_mode == "slot",
                 level: n.level.clone(),
             })
             .collect(),
         request_id: new_request_id(),
+    }
+}
+
+/// What the screens hold, as the draft saved on the server.
+struct Screens<'a> {
+    step: Step,
+    channel: &'a Option<String>,
+    accepted: bool,
+    info: &'a str,
+    correction: &'a str,
+    children: &'a [ChildDraft],
+}
+
+fn to_saved(s: &Screens<'_>) -> FamilyDraft {
+    FamilyDraft {
+        step: s.step.slug().to_owned(),
+        channel: s.channel.clone(),
+        accepted: s.accepted,
+        additional_info: s.info.to_owned(),
+        correction_reason: s.correction.to_owned(),
+        children: s
+            .children
+            .iter()
+            .map(|d| ChildDraftData {
+                student_id: d.student_id,
+                reinscrire: d.reinscrire,
+                reason: d.reason.clone(),
+                reason_text: d.reason_text.clone(),
+                image_rights: d.image_rights,
+                may_leave_alone: d.may_leave_alone,
+                courses: d
+                    .courses
+                    .iter()
+                    .map(|c| CourseDraftData {
+                        course_id: c.course_id,
+                        keep: c.keep,
+                        slot_id: c.slot,
+                        level: c.level.clone(),
+                    })
+                    .collect(),
+                request_id: d.request_id.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// A saved child's draft laid over the fresh one: only the courses still
+/// offered, only slots still listed (a slot full since is to be chosen again).
+fn restore_child(fresh: &mut ChildDraft, saved: &ChildDraftData, child: &ChildView) {
+    fresh.reinscrire = saved.reinscrire;
+    fresh.reason = saved.reason.clone();
+    fresh.reason_text = saved.reason_text.clone();
+    fresh.image_rights = saved.image_rights;
+    fresh.may_leave_alone = saved.may_leave_alone;
+    fresh.request_id = saved.request_id.clone();
+    for c in fresh.courses.iter_mut() {
+        let Some(s) = saved.courses.iter().find(|s| s.course_id == c.course_id) else {
+            continue;
+        };
+        c.keep = s.keep;
+        let listed = |slot: i64| {
+            child
+                .courses
+                .iter()
+                .filter_map(|k| k.next.as_ref())
+                .any(|n| n.course_id == c.course_id && n.slots.iter().any(|x| x.slot_id == slot))
+        };
+        c.slot = s.slot_id.filter(|slot| listed(*slot)).or(c.slot);
+        if s.level.is_some() {
+            c.level = s.level.clone();
+        }
     }
 }
 
@@ -236,6 +335,12 @@ pub struct ReinscriptionProps {
     /// Called after a validation (the fiche reads itself again).
     #[prop_or_default]
     pub on_done: Callback<()>,
+    /// The fiche's Identité panel (step 2).
+    #[prop_or_default]
+    pub identity: Html,
+    /// The family's coordonnées form (step 3).
+    #[prop_or_default]
+    pub contact: Html,
 }
 
 #[component]
@@ -253,16 +358,78 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
     let outcome = use_state(|| None::<Vec<ChildOutcome>>);
     let generation = use_state(|| 0u32);
     let opened = use_state(|| None::<Result<String, String>>);
+    // The server draft's version these screens stand on, what was said when
+    // it was taken back, and a save refused because another workstation
+    // saved first (its message and draft).
+    let draft_version = use_state(|| None::<i32>);
+    let draft_notice = use_state(|| None::<String>);
+    let draft_conflict = use_state(|| None::<(String, Option<SavedDraft>)>);
+    // Attaching documents: the dates typed per type, the type being
+    // attached, the last refusal (type, reason) and the last success.
+    let doc_dates = use_state(Vec::<(String, String)>::new);
+    let attaching = use_state(|| None::<String>);
+    let attach_error = use_state(|| None::<(String, String)>);
+    let attach_message = use_state(|| None::<String>);
+    // A new step: the focus goes to its title, so that a screen reader
+    // says where the user is and Tab goes on into the step's content.
+    use_effect_with(*step, |_| crate::shared::focus_by_id("titre-etape"));
+    let apply_saved = {
+        let (drafts, step, channel, accepted, info, correction, draft_version) = (
+            drafts.clone(),
+            step.clone(),
+            channel.clone(),
+            accepted.clone(),
+            info.clone(),
+            correction.clone(),
+            draft_version.clone(),
+        );
+        move |v: &FamilyReinscriptionView, saved: &SavedDraft, base: Vec<ChildDraft>| {
+            let mut next = base;
+            for (d, child) in next.iter_mut().zip(&v.children) {
+                if let Some(s) = saved
+                    .draft
+                    .children
+                    .iter()
+                    .find(|s| s.student_id == d.student_id)
+                {
+                    restore_child(d, s, child);
+                }
+            }
+            drafts.set(next);
+            let at = Step::from_slug(&saved.draft.step)
+                .filter(|s| *s != Step::Done)
+                .unwrap_or(Step::Choice);
+            step.set(at);
+            channel.set(saved.draft.channel.clone());
+            accepted.set(saved.draft.accepted);
+            info.set(saved.draft.additional_info.clone());
+            correction.set(saved.draft.correction_reason.clone());
+            draft_version.set(Some(saved.version));
+        }
+    };
     {
         let (view, drafts, events) = (view.clone(), drafts.clone(), events.clone());
+        let (apply_saved, draft_notice) = (apply_saved.clone(), draft_notice.clone());
         use_effect_with((props.student_id, *generation), move |(id, _)| {
             let request = GetFamilyReinscriptionRequest { student_id: *id };
             spawn_local(async move {
                 match api::call::<GetFamilyReinscription>(&request).await {
+                    Ok(v) if drafts.is_empty() && v.draft.is_some() => {
+                        // First opening: the draft left here or elsewhere.
+                        if let Some(saved) = &v.draft {
+                            apply_saved(&v, saved, v.children.iter().map(draft_of).collect());
+                            draft_notice.set(Some(format!(
+                                "Brouillon repris : enregistré par {} le {}.",
+                                saved.saved_by, saved.saved_at
+                            )));
+                        }
+                        view.set(Some(Ok(v)));
+                    }
                     Ok(v) => {
-                        // A reload (a slot full meanwhile) keeps what was typed.
+                        // A reload (a slot full meanwhile) keeps what was typed,
+                        // but a slot no longer offered is to be chosen again.
                         let mut next: Vec<ChildDraft> = v.children.iter().map(draft_of).collect();
-                        for d in next.iter_mut() {
+                        for (d, child) in next.iter_mut().zip(&v.children) {
                             if let Some(old) = drafts.iter().find(|o| o.student_id == d.student_id)
                             {
                                 let fresh_courses = d.courses.clone();
@@ -273,6 +440,15 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
                                     if !still {
                                         c.keep = false;
                                     }
+                                    let offered = |slot: i64| {
+                                        child.courses.iter().filter_map(|k| k.next.as_ref()).any(
+                                            |n| {
+                                                n.course_id == c.course_id
+                                                    && n.slots.iter().any(|x| x.slot_id == slot)
+                                            },
+                                        )
+                                    };
+                                    c.slot = c.slot.filter(|s| offered(*s));
                                 }
                             }
                         }
@@ -295,14 +471,23 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
         }
         Some(Ok(v)) => v.clone(),
     };
-    let open_ack = {
+    // « Ouvrir » and « Enregistrer sous… » of an accusé: the same request,
+    // the same answer shown.
+    fn ack_action<C>(
+        opened: &UseStateHandle<Option<Result<String, String>>>,
+        events: &Option<SessionEvents>,
+    ) -> Callback<i64>
+    where
+        C: portee_api::Command<
+                Request = OpenAcknowledgementRequest,
+                Response = portee_api::families::OpenDocumentResponse,
+            > + 'static,
+    {
         let (opened, events) = (opened.clone(), events.clone());
         Callback::from(move |student_id: i64| {
             let (opened, events) = (opened.clone(), events.clone());
             spawn_local(async move {
-                match api::call::<OpenAcknowledgement>(&OpenAcknowledgementRequest { student_id })
-                    .await
-                {
+                match api::call::<C>(&OpenAcknowledgementRequest { student_id }).await {
                     Ok(r) => opened.set(Some(Ok(r.message))),
                     Err(e) => {
                         if let Some(e) = session_error(&events, e) {
@@ -312,7 +497,9 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
                 }
             });
         })
-    };
+    }
+    let open_ack = ack_action::<OpenAcknowledgement>(&opened, &events);
+    let save_ack = ack_action::<SaveAcknowledgement>(&opened, &events);
     let update = {
         let drafts = drafts.clone();
         move |index: usize, change: Box<dyn Fn(&mut ChildDraft)>| {
@@ -323,14 +510,121 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
             drafts.set(next);
         }
     };
-    let go = {
-        let (step, error) = (step.clone(), error.clone());
-        Callback::from(move |s: Step| {
-            error.set(None);
-            step.set(s);
+    let attach_doc = {
+        let (attaching, attach_error, attach_message, generation, events) = (
+            attaching.clone(),
+            attach_error.clone(),
+            attach_message.clone(),
+            generation.clone(),
+            events.clone(),
+        );
+        let student_id = props.student_id;
+        Callback::from(move |(code, date): (String, String)| {
+            if attaching.is_some() {
+                return;
+            }
+            attaching.set(Some(code.clone()));
+            attach_error.set(None);
+            attach_message.set(None);
+            let (attaching, attach_error, attach_message, generation, events) = (
+                attaching.clone(),
+                attach_error.clone(),
+                attach_message.clone(),
+                generation.clone(),
+                events.clone(),
+            );
+            let request = AttachDocumentRequest {
+                student_id,
+                doc_type: code.clone(),
+                document_date: date,
+            };
+            spawn_local(async move {
+                match api::call::<AttachDocument>(&request).await {
+                    Ok(r) => {
+                        attach_message.set(Some(r.message));
+                        if r.attached {
+                            // The list's states are read again; what was typed stays.
+                            generation.set(*generation + 1);
+                        }
+                    }
+                    Err(e) => {
+                        if let Some(e) = session_error(&events, e) {
+                            attach_error.set(Some((code, e.message)));
+                        }
+                    }
+                }
+                attaching.set(None);
+            });
         })
     };
     let current = *step;
+    // Saves the screens as the server draft, standing on `expected`.
+    let save_draft = {
+        let (draft_version, draft_conflict, events) = (
+            draft_version.clone(),
+            draft_conflict.clone(),
+            events.clone(),
+        );
+        let student_id = props.student_id;
+        Callback::from(move |(draft, expected): (FamilyDraft, Option<i32>)| {
+            let (draft_version, draft_conflict, events) = (
+                draft_version.clone(),
+                draft_conflict.clone(),
+                events.clone(),
+            );
+            let request = SaveReinscriptionDraftRequest {
+                student_id,
+                expected_version: expected,
+                draft,
+            };
+            spawn_local(async move {
+                match api::call::<SaveReinscriptionDraft>(&request).await {
+                    Ok(r) => match r.message {
+                        None => {
+                            draft_version.set(r.version);
+                            draft_conflict.set(None);
+                        }
+                        Some(message) => {
+                            draft_version.set(r.version);
+                            draft_conflict.set(Some((message, r.conflict)));
+                        }
+                    },
+                    Err(e) => {
+                        if let Some(e) = session_error(&events, e) {
+                            draft_conflict.set(Some((
+                                format!("Brouillon non enregistré : {}", e.message),
+                                None,
+                            )));
+                        }
+                    }
+                }
+            });
+        })
+    };
+    let go = {
+        let (step, error) = (step.clone(), error.clone());
+        let (save_draft, draft_version) = (save_draft.clone(), draft_version.clone());
+        let screens = to_saved(&Screens {
+            step: current,
+            channel: &channel,
+            accepted: *accepted,
+            info: info.as_str(),
+            correction: correction.as_str(),
+            children: &drafts,
+        });
+        let finished = outcome.is_some();
+        Callback::from(move |s: Step| {
+            error.set(None);
+            if s != current && !finished && s != Step::Done {
+                // The step left is kept as a draft; taking it back opens
+                // the step gone to.
+                let mut draft = screens.clone();
+                draft.step = s.slug().to_owned();
+                save_draft.emit((draft, *draft_version));
+            }
+            step.set(s);
+        })
+    };
     let stepper = html! {
         <nav aria-label="Étapes de la réinscription">
             <ol class="stepper" id="etapes">
@@ -430,12 +724,17 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
         },
         Step::Identity => html! {
             <>
-                <p>{ "L'identité et la scolarité de chaque enfant se consultent et se corrigent dans sa fiche (onglet Identité)." }</p>
+                <p class="hint">{ "Vérifiez avec la famille l'identité et la scolarité de l'enfant ; celles d'un frère ou d'une sœur se lisent dans sa fiche." }</p>
+                { props.identity.clone() }
+                <h4>{ "Enfants de la famille dans cette réinscription" }</h4>
                 <ul>{ for v.children.iter().map(|c| html! { <li>{ format!("{} · né(e) le {} · {}", c.name, c.birth_date, c.site_name) }</li> }) }</ul>
             </>
         },
         Step::Contact => html! {
-            <p>{ "Les coordonnées de la famille se vérifient et se modifient dans l'onglet Coordonnées de la fiche (champs obligatoires marqués)." }</p>
+            <>
+                <p class="hint">{ "Les coordonnées de la famille : les champs obligatoires sont marqués ; « Enregistrer » les modifie aussitôt, avec leur historique." }</p>
+                { props.contact.clone() }
+            </>
         },
         Step::Authorisations => html! {
             <>
@@ -461,15 +760,47 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
         },
         Step::Documents => html! {
             <>
-                <p>{ format!("Les documents peuvent être déposés jusqu'au {}.", v.documents_deadline) }</p>
+                <p>{ format!("Les documents peuvent être déposés jusqu'au {} ; ceux qui manquent alors sont listés dans le dossier.", v.documents_deadline) }</p>
+                <p class="hint">{ "Chaque PDF est vérifié à l'ajout (PDF lisible, sans mot de passe, 10 Mio et 50 pages au plus, sans contenu actif) et refusé sinon, avec la raison." }</p>
                 <table class="data-table" id="documents-dus">
-                    <thead><tr><th>{ "Document" }</th><th>{ "Obligatoire" }</th><th>{ "État" }</th></tr></thead>
+                    <thead><tr><th>{ "Document" }</th><th>{ "Obligatoire" }</th><th>{ "État" }</th><th>{ "Ajouter" }</th></tr></thead>
                     <tbody>
-                        { for v.documents.iter().map(|d| html! {
-                            <tr><td>{ d.description.clone() }</td><td>{ if d.mandatory { "Oui" } else { "Non" } }</td><td>{ d.status_label.clone() }</td></tr>
+                        { for v.documents.iter().map(|d| {
+                            let code = d.code.clone();
+                            let date_id = format!("document-{code}-date");
+                            let typed = doc_dates.iter().find(|(c, _)| *c == code).map(|(_, t)| t.clone()).unwrap_or_default();
+                            let on_date = {
+                                let (doc_dates, code) = (doc_dates.clone(), code.clone());
+                                Callback::from(move |t: String| {
+                                    let mut next: Vec<(String, String)> = doc_dates.iter().filter(|(c, _)| *c != code).cloned().collect();
+                                    next.push((code.clone(), t));
+                                    doc_dates.set(next);
+                                })
+                            };
+                            let attach = {
+                                let (attach_doc, code, typed) = (attach_doc.clone(), code.clone(), typed.clone());
+                                Callback::from(move |()| attach_doc.emit((code.clone(), typed.clone())))
+                            };
+                            html! {
+                                <tr>
+                                    <td>{ d.description.clone() }</td>
+                                    <td>{ if d.mandatory { "Oui" } else { "Non" } }</td>
+                                    <td id={format!("document-{code}-etat")}>{ d.status_label.clone() }</td>
+                                    <td>
+                                        <TextField id={AttrValue::from(date_id.clone())} label="Date du document (JJ/MM/AAAA)"
+                                            value={AttrValue::from(typed)} oninput={on_date}
+                                            error={(attach_error.as_ref().filter(|(c, _)| *c == code)).map(|(_, m)| AttrValue::from(m.clone()))} />
+                                        <Button kind={ButtonKind::Secondary} id={Some(AttrValue::from(format!("document-{code}-joindre")))}
+                                            busy={attaching.as_deref() == Some(code.as_str())} onclick={attach}>{ "Joindre un PDF…" }</Button>
+                                    </td>
+                                </tr>
+                            }
                         }) }
                     </tbody>
                 </table>
+                if let Some(message) = (*attach_message).clone() {
+                    <StatusMessage kind={StatusKind::Success} id={Some(AttrValue::from("document-message"))}>{ message }</StatusMessage>
+                }
             </>
         },
         Step::Courses => html! {
@@ -710,6 +1041,11 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
                                 onclick={let open = open_ack.clone(); Callback::from(move |()| open.emit(id))}>
                                 { "Ouvrir l'accusé de réception (PDF)" }
                             </Button>
+                            { " " }
+                            <Button kind={ButtonKind::Secondary} id={Some(AttrValue::from(format!("accuse-{id}-enregistrer")))}
+                                onclick={let save = save_ack.clone(); Callback::from(move |()| save.emit(id))}>
+                                { "Enregistrer sous…" }
+                            </Button>
                         }
                         </li>
                     }}) }
@@ -732,9 +1068,48 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
         <section class="reinscription" id="reinscription" aria-labelledby="titre-reinscription">
             <h2 id="titre-reinscription">{ format!("Réinscription de la famille — {}", v.school_year_label) }</h2>
             { stepper }
-            <h3 id="titre-etape">{ format!("Étape {} : {}", current.index() + 1, current.label()) }</h3>
+            <h3 id="titre-etape" tabindex="-1">{ format!("Étape {} : {}", current.index() + 1, current.label()) }</h3>
             if let Some(e) = general_error {
                 <StatusMessage kind={StatusKind::Error} id={Some(AttrValue::from("reinscription-erreur"))}>{ e.message.clone() }</StatusMessage>
+            }
+            if let Some(notice) = (*draft_notice).clone() {
+                <p class="hint" id="brouillon-repris">{ notice }</p>
+            }
+            if let Some((message, theirs)) = (*draft_conflict).clone() {
+                <StatusMessage kind={StatusKind::Error} id={Some(AttrValue::from("brouillon-conflit"))}>
+                    { message }
+                    <div class="form-actions">
+                        if draft_version.is_some() {
+                            <Button kind={ButtonKind::Secondary} id={Some(AttrValue::from("brouillon-garder"))}
+                                onclick={
+                                    let (save_draft, draft_version) = (save_draft.clone(), draft_version.clone());
+                                    let mine = to_saved(&Screens { step: current, channel: &channel, accepted: *accepted, info: info.as_str(), correction: correction.as_str(), children: &drafts });
+                                    Callback::from(move |()| save_draft.emit((mine.clone(), *draft_version)))
+                                }>{ "Garder mes saisies" }</Button>
+                        }
+                        if let Some(theirs) = theirs {
+                            <Button kind={ButtonKind::Secondary} id={Some(AttrValue::from("brouillon-reprendre"))}
+                                onclick={
+                                    let (apply_saved, draft_conflict, v, drafts) = (apply_saved.clone(), draft_conflict.clone(), v.clone(), drafts.clone());
+                                    Callback::from(move |()| {
+                                        let base = v.children.iter().map(draft_of).map(|mut d| {
+                                            if let Some(old) = drafts.iter().find(|o| o.student_id == d.student_id) { d.request_id = old.request_id.clone(); }
+                                            d
+                                        }).collect();
+                                        apply_saved(&v, &theirs, base);
+                                        draft_conflict.set(None);
+                                    })
+                                }>{ "Reprendre celles de l'autre poste" }</Button>
+                        }
+                        if draft_version.is_none() {
+                            <Button kind={ButtonKind::Secondary} id={Some(AttrValue::from("brouillon-recharger"))}
+                                onclick={
+                                    let (generation, draft_conflict) = (generation.clone(), draft_conflict.clone());
+                                    Callback::from(move |()| { draft_conflict.set(None); generation.set(*generation + 1); })
+                                }>{ "Recharger" }</Button>
+                        }
+                    </div>
+                </StatusMessage>
             }
             if !gaps.is_empty() && current != Step::Recap {
                 <p class="hint" id="etape-manques">{ format!("À compléter : {}", gaps.join(" ; ")) }</p>

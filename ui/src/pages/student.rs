@@ -73,13 +73,23 @@ pub struct StudentPageProps {
     pub on_back: Callback<()>,
     /// Opens a sibling's record.
     pub on_open: Callback<i64>,
+    /// Opens on the Réinscription tab (from the Réinscriptions list).
+    #[prop_or_default]
+    pub reinscription: bool,
 }
 
 #[component]
 pub fn StudentPage(props: &StudentPageProps) -> Html {
     let events = use_context::<SessionEvents>();
     let record = use_state(|| None::<Result<StudentRecordView, ApiError>>);
-    let tab = use_state(|| Tab::Identity);
+    let tab = {
+        let first = if props.reinscription {
+            Tab::Reinscription
+        } else {
+            Tab::Identity
+        };
+        use_state(move || first)
+    };
     // Bumped after a save: the record (and the history) are read again.
     let generation = use_state(|| 0u32);
     // Hooks come before any early return (Yew needs the same order each render).
@@ -99,6 +109,20 @@ pub fn StudentPage(props: &StudentPageProps) -> Html {
                     }
                 }
             });
+        });
+    }
+    // The fiche, once loaded the first time, takes the focus on its title
+    // (announced; Tab goes on to its tabs). Not after a save, not when it
+    // opens on the réinscription, whose step title takes it.
+    {
+        let focused = use_mut_ref(|| false);
+        let loaded = matches!(*record, Some(Ok(_)));
+        let to_title = !props.reinscription;
+        use_effect_with(loaded, move |loaded| {
+            if *loaded && to_title && !*focused.borrow() {
+                *focused.borrow_mut() = true;
+                crate::shared::focus_by_id("titre-page");
+            }
         });
     }
     let back = html! {
@@ -161,7 +185,19 @@ pub fn StudentPage(props: &StudentPageProps) -> Html {
         Tab::Courses => courses(&r),
         Tab::Documents => html! { <DocumentsTab documents={r.documents.clone()} /> },
         Tab::Reinscription => {
-            html! { <ReinscriptionFlow student_id={r.student.id} on_done={reload.clone()} /> }
+            // The flow's Identité and Coordonnées steps show the fiche's
+            // own panels (the same form, the same versioned save).
+            let contact = html! {
+                <>
+                    if let Some(text) = &*notice {
+                        <StatusMessage kind={StatusKind::Success} id={Some(AttrValue::from("coord-message"))}>{ text.clone() }</StatusMessage>
+                    }
+                    <ContactForm key={r.family.version.to_string()} record={r.clone()} on_saved={on_saved.clone()}
+                        on_reload={let (n, r) = (notice.clone(), reload.clone()); Callback::from(move |()| { n.set(None); r.emit(()); })} />
+                </>
+            };
+            html! { <ReinscriptionFlow student_id={r.student.id} on_done={reload.clone()}
+            identity={identity(&r, &props.on_open)} {contact} /> }
         }
         Tab::History => html! {
             <>
@@ -185,7 +221,7 @@ pub fn StudentPage(props: &StudentPageProps) -> Html {
     html! {
         <section class="page" id="fiche-eleve" aria-labelledby="titre-page" data-student={s.id.to_string()}>
             { back }
-            <h1 id="titre-page">{ format!("{} {}", s.first_name, s.last_name) }</h1>
+            <h1 id="titre-page" tabindex="-1">{ format!("{} {}", s.first_name, s.last_name) }</h1>
             <p class="subtitle">
                 { format!("Né(e) le {} · {} · famille ", s.birth_date, s.site_name) }
                 <code>{ &r.family.family_number }</code>

@@ -1,0 +1,239 @@
+//! « Cours & capacités »: a site's course offer for a school year, and the
+//! change of a slot's capacity.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Command;
+
+/// The offer page.
+pub struct GetOffer;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct GetOfferRequest {
+    /// None: the member's first site.
+    pub site_id: Option<i16>,
+    /// None: the newest school year with an offer (next year's during a
+    /// campaign).
+    pub school_year_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub site_id: i16,
+    pub site_name: String,
+    pub school_year_id: i64,
+    pub school_year_label: String,
+    /// The choices of the page's selectors.
+    pub sites: Vec<(i16, String)>,
+    pub school_years: Vec<(i64, String)>,
+    /// The member may change this site's capacities (responsable or
+    /// administrateur of the site); the backend checks again.
+    pub can_change: bool,
+    pub disciplines: Vec<OfferDiscipline>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferDiscipline {
+    pub id: i64,
+    pub name: String,
+    pub capacity: i64,
+    pub seats_taken: i64,
+    /// Whole percent of its slots' seats taken.
+    pub fill_rate: u32,
+    pub courses: Vec<OfferCourse>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferCourse {
+    pub id: i64,
+    pub name: String,
+    pub level: Option<String>,
+    pub cycle: Option<i16>,
+    /// « Créneau choisi par la famille », « Horaire fixé avec le professeur
+    /// en septembre », « Cours attribué selon le niveau ».
+    pub seat_mode_label: String,
+    pub slots: Vec<OfferSlot>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferSlot {
+    pub id: i64,
+    /// « Mercredi 14:00–15:00 ».
+    pub when: String,
+    pub day_of_week: i16,
+    pub teacher: String,
+    pub room: String,
+    pub capacity: i32,
+    pub seats_taken: i32,
+    pub version: i32,
+    pub waiting: i64,
+    /// `complet`, `presque_complet`, `places` (portee_domain::seats::FillState).
+    pub fill: String,
+    pub fill_label: String,
+}
+
+impl Command for GetOffer {
+    const NAME: &'static str = "get_offer";
+    type Request = GetOfferRequest;
+    type Response = Offer;
+}
+
+/// A slot's new capacity, over the version the page read.
+pub struct SetSlotCapacity;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetSlotCapacityRequest {
+    pub slot_id: i64,
+    pub expected_version: i32,
+    /// As typed: checked in the backend (a whole number, 0 to 500, never
+    /// below the seats taken).
+    pub capacity: String,
+}
+
+impl Command for SetSlotCapacity {
+    const NAME: &'static str = "set_slot_capacity";
+    type Request = SetSlotCapacityRequest;
+    type Response = OfferSlot;
+}
+
+/// The class list and the waiting list of a slot, as the slot's panel shows
+/// them, with the other slots of its course (where a student may move).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotDetail {
+    pub slot: OfferSlot,
+    pub course_name: String,
+    /// The member may move, withdraw and give seats on this slot's site
+    /// (agents too: this is secretariat work); the backend checks again.
+    pub can_edit: bool,
+    pub members: Vec<ClassMemberView>,
+    pub waiting: Vec<WaitingView>,
+    /// A seat is free and someone waits: « place libérée », the first of
+    /// the list proposed.
+    pub freed_seat: bool,
+    /// The other slots of the course: id, « Mercredi 14:00–15:00 ·
+    /// M. Martin », seats left.
+    pub other_slots: Vec<(i64, String, i32)>,
+    /// What the last change did, in French (empty on a plain read).
+    pub notice: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassMemberView {
+    pub enrolment_id: i64,
+    pub student_id: i64,
+    /// « DUPONT Léa ».
+    pub name: String,
+    pub family_number: String,
+    /// « Validé », « Brouillon », « Pas de réponse »…
+    pub dossier_status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingView {
+    pub student_id: i64,
+    pub name: String,
+    pub family_number: String,
+    /// 1 = first.
+    pub position: usize,
+    /// « 02/12/2026 ».
+    pub since: String,
+}
+
+/// A slot's panel.
+pub struct GetSlotDetail;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotRequest {
+    pub slot_id: i64,
+}
+
+impl Command for GetSlotDetail {
+    const NAME: &'static str = "get_slot_detail";
+    type Request = SlotRequest;
+    type Response = SlotDetail;
+}
+
+/// A student moved to another slot of the same course.
+pub struct MoveStudent;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveStudentRequest {
+    /// The slot whose panel is open.
+    pub slot_id: i64,
+    pub enrolment_id: i64,
+    pub target_slot_id: i64,
+}
+
+impl Command for MoveStudent {
+    const NAME: &'static str = "move_student";
+    type Request = MoveStudentRequest;
+    type Response = SlotDetail;
+}
+
+/// A student withdrawn from their slot, with a reason.
+pub struct WithdrawStudent;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawStudentRequest {
+    pub slot_id: i64,
+    pub enrolment_id: i64,
+    pub reason: String,
+}
+
+impl Command for WithdrawStudent {
+    const NAME: &'static str = "withdraw_student";
+    type Request = WithdrawStudentRequest;
+    type Response = SlotDetail;
+}
+
+/// A student put on the slot's waiting list (last), by their number
+/// (« élève 123 » or 123, as the fiche élève shows it).
+pub struct JoinWaitingList;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinWaitingListRequest {
+    pub slot_id: i64,
+    pub student: String,
+}
+
+impl Command for JoinWaitingList {
+    const NAME: &'static str = "join_waiting_list";
+    type Request = JoinWaitingListRequest;
+    type Response = SlotDetail;
+}
+
+/// A waiting student moved to another position, with a reason, over the
+/// order the member saw.
+pub struct ReorderWaitingList;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReorderWaitingListRequest {
+    pub slot_id: i64,
+    pub student_id: i64,
+    /// As typed: 1 = first.
+    pub position: String,
+    /// The list's student ids in the order shown.
+    pub expected: Vec<i64>,
+    pub reason: String,
+}
+
+impl Command for ReorderWaitingList {
+    const NAME: &'static str = "reorder_waiting_list";
+    type Request = ReorderWaitingListRequest;
+    type Response = SlotDetail;
+}
+
+/// The freed seat given to the first of the waiting list (as shown).
+pub struct GiveFreedSeat;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiveFreedSeatRequest {
+    pub slot_id: i64,
+    pub student_id: i64,
+}
+
+impl Command for GiveFreedSeat {
+    const NAME: &'static str = "give_freed_seat";
+    type Request = GiveFreedSeatRequest;
+    type Response = SlotDetail;
+}

@@ -1,0 +1,198 @@
+//! The campaign's dossiers as the Réinscriptions menu lists them: every
+//! student of the member's sites who follows a course this year or has a
+//! dossier for the campaign, with their dossier's state, counted by state,
+//! filtered by state, site, discipline and missing documents.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::{Database, StoreError, pool::on_pool};
+
+/// A dossier's state in the lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ListStatus {
+    /// No dossier yet.
+    NoAnswer,
+    Draft,
+    /// Sent by the family, to be checked and corrected.
+    ToCorrect,
+    Validated,
+    Declined,
+}
+
+impl ListStatus {
+    pub const ALL: [ListStatus; 5] = [
+        ListStatus::NoAnswer,
+        ListStatus::Draft,
+        ListStatus::ToCorrect,
+        ListStatus::Validated,
+        ListStatus::Declined,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ListStatus::NoAnswer => "pas_de_reponse",
+            ListStatus::Draft => "brouillon",
+            ListStatus::ToCorrect => "a_corriger",
+            ListStatus::Validated => "valide",
+            ListStatus::Declined => "ne_se_reinscrit_pas",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ListStatus> {
+        ListStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The French words of the fiche and the search for the same state
+    /// (`portee_domain::labels::dossier_status`).
+    pub fn label(self) -> &'static str {
+        let (status, intent) = match self {
+            ListStatus::NoAnswer => (None, None),
+            ListStatus::Draft => (Some("draft"), None),
+            ListStatus::ToCorrect => (Some("submitted"), None),
+            ListStatus::Validated => (Some("validated"), Some("reinscrire")),
+            ListStatus::Declined => (Some("validated"), Some("ne_pas_reinscrire")),
+        };
+        portee_domain::labels::dossier_status(status, intent)
+    }
+}
+
+/// The SQL expression giving a row's [`ListStatus`] code (`r`: the dossier).
+const STATUS_SQL: &str = "CASE WHEN r.id IS NULL THEN 'pas_de_reponse' \
+     WHEN r.status = 'validated' AND r.intent = 'ne_pas_reinscrire' THEN 'ne_se_reinscrit_pas' \
+     WHEN r.status = 'validated' THEN 'valide' \
+     WHEN r.status = 'submitted' THEN 'a_corriger' \
+     WHEN r.status = 'cancelled' THEN 'annule' ELSE 'brouillon' END";
+
+/// What the list is narrowed to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    pub status: Option<ListStatus>,
+    pub site: Option<i16>,
+    pub discipline_id: Option<i64>,
+    /// Only families owing a document (missing or refused).
+    pub missing_documents: bool,
+}
+
+/// One student's line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ListRow {
+    pub student_id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub site_id: i16,
+    pub family_number: String,
+    /// A [`ListStatus`] code (or `annule`).
+    pub status: String,
+    pub acknowledgement_number: Option<String>,
+    pub validation_channel: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
+    /// The family's documents of the campaign still owed (missing or
+    /// refused).
+    pub documents_owed: i64,
+}
+
+/// The list and its counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CampaignList {
+    /// Per state code, over the filter without its state (the counts at
+    /// the top say how the other filters split).
+    pub counts: Vec<(String, i64)>,
+    /// At most `limit` rows, by name.
+    pub rows: Vec<ListRow>,
+    /// Rows matching in all.
+    pub total: i64,
+}
+
+impl Database {
+    /// The dossiers of `campaign_id` on `sites` (`None`: every site).
+    #[tracing::instrument(skip(self, sites), err)]
+    pub async fn campaign_list(
+        &self,
+        campaign_id: i64,
+        sites: Option<&[i16]>,
+        filter: &ListFilter,
+        limit: u32,
+    ) -> Result<CampaignList, StoreError> {
+        // Only placeholders vary with the input: site ids are numbers
+        // formatted here, never text.
+        let mut wh = String::from(
+            "(r.id IS NOT NULL OR EXISTS (SELECT 1 FROM enrolments e JOIN school_years y ON y.id = e.school_year_id \
+             WHERE e.student_id = s.id AND e.status = 'active' AND y.start_year = \
+             (SELECT y2.start_year - 1 FROM campaigns c2 JOIN school_years y2 ON y2.id = c2.school_year_id WHERE c2.id = $1)))",
+        );
+        if let Some(sites) = sites {
+            let list: Vec<String> = sites.iter().map(i16::to_string).collect();
+            if list.is_empty() {
+                wh.push_str(" AND 1 = 0");
+            } else {
+                wh.push_str(&format!(" AND s.site_id IN ({})", list.join(", ")));
+            }
+        }
+        wh.push_str(" AND ($2 < 0 OR s.site_id = $2)");
+        wh.push_str(
+            " AND ($3 < 0 OR EXISTS (SELECT 1 FROM enrolments e2 JOIN courses co ON co.id = e2.course_id \
+             WHERE e2.student_id = s.id AND e2.status = 'active' AND co.discipline_id = $3))",
+        );
+        let owed = "(SELECT COUNT(*) FROM documents d WHERE d.family_id = s.family_id AND d.campaign_id = $1 \
+                    AND d.status IN ('missing', 'rejected'))";
+        wh.push_str(&format!(" AND ($4 = 0 OR {owed} > 0)"));
+        let from = "FROM students s JOIN families f ON f.id = s.family_id \
+                    LEFT JOIN reinscriptions r ON r.student_id = s.id AND r.campaign_id = $1";
+        let counts_sql = format!(
+            "SELECT {STATUS_SQL} AS st, COUNT(*) AS n {from} WHERE {wh} GROUP BY 1 ORDER BY 1"
+        );
+        let rows_sql = format!(
+            "SELECT * FROM (SELECT s.id AS student_id, s.last_name, s.first_name, s.site_id, f.family_number, \
+             {STATUS_SQL} AS status, r.acknowledgement_number, r.validation_channel, r.updated_at, \
+             {owed} AS documents_owed {from} WHERE {wh}) x \
+             WHERE ($5 = '' OR x.status = $5) ORDER BY x.last_name, x.first_name, x.student_id LIMIT $6"
+        );
+        let site = filter.site.map_or(-1, i64::from);
+        let discipline = filter.discipline_id.unwrap_or(-1);
+        let missing = i64::from(filter.missing_documents);
+        let status = filter.status.map_or("", ListStatus::code);
+        on_pool!(self, pool => {
+            let counts: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(counts_sql))
+                .bind(campaign_id)
+                .bind(site)
+                .bind(discipline)
+                .bind(missing)
+                .fetch_all(pool)
+                .await?;
+            let rows: Vec<ListRow> = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
+                .bind(campaign_id)
+                .bind(site)
+                .bind(discipline)
+                .bind(missing)
+                .bind(status)
+                .bind(i64::from(limit.clamp(1, 100_000)))
+                .fetch_all(pool)
+                .await?;
+            let total = match filter.status {
+                None => counts.iter().map(|c| c.1).sum(),
+                Some(s) => counts.iter().filter(|c| c.0 == s.code()).map(|c| c.1).sum(),
+            };
+            Ok(CampaignList { counts, rows, total })
+        })
+    }
+
+    /// A campaign's label (« Réinscriptions 2027-2028 »).
+    pub async fn campaign_label(&self, campaign_id: i64) -> Result<String, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_scalar("SELECT label FROM campaigns WHERE id = $1")
+                .bind(campaign_id)
+                .fetch_one(pool)
+                .await?)
+        })
+    }
+
+    /// The disciplines (id, name), for the lists' filter.
+    pub async fn disciplines(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as("SELECT id, name FROM disciplines ORDER BY name")
+                .fetch_all(pool)
+                .await?)
+        })
+    }
+}

@@ -1,0 +1,606 @@
+//! « Cours & capacités »: a site's offer for a school year, and a slot's
+//! capacity changed (responsable or administrateur of the site).
+
+use portee_api::{
+    ApiError, ErrorCode,
+    offer::{
+        ClassMemberView, GetOfferRequest, GiveFreedSeatRequest, JoinWaitingListRequest,
+        MoveStudentRequest, Offer, OfferCourse, OfferDiscipline, OfferSlot,
+        ReorderWaitingListRequest, SetSlotCapacityRequest, SlotDetail, SlotRequest, WaitingView,
+        WithdrawStudentRequest,
+    },
+};
+use portee_domain::{
+    auth::Action,
+    labels,
+    seats::{FillState, fill_rate},
+    site::Site,
+};
+use portee_store::{Database, OfferRow, SlotRow, StoreError};
+use tauri::State;
+
+use crate::{
+    AppState,
+    error::{forbidden, store_error},
+    workstation,
+};
+
+fn seat_mode_label(code: &str) -> &'static str {
+    match code {
+        "slot" => "Créneau choisi par la famille",
+        "teacher" => "Horaire fixé avec le professeur en septembre",
+        _ => "Cours attribué selon le niveau",
+    }
+}
+
+fn offer_slot(
+    id: i64,
+    day_of_week: i16,
+    (starts_at, ends_at): (&str, &str),
+    teacher: String,
+    room: String,
+    (capacity, seats_taken, version): (i32, i32, i32),
+    waiting: i64,
+) -> OfferSlot {
+    let fill = FillState::of(i64::from(capacity), i64::from(seats_taken));
+    OfferSlot {
+        id,
+        when: format!("{} {starts_at}–{ends_at}", labels::day(day_of_week)),
+        day_of_week,
+        teacher,
+        room,
+        capacity,
+        seats_taken,
+        version,
+        waiting,
+        fill: fill.code().to_owned(),
+        fill_label: fill.label().to_owned(),
+    }
+}
+
+/// Groups the store's rows (ordered by discipline, course, slot) into the
+/// page's tree, with each discipline's fill rate.
+fn offer_tree(rows: Vec<OfferRow>) -> Vec<OfferDiscipline> {
+    let mut out: Vec<OfferDiscipline> = Vec::new();
+    for r in rows {
+        if out.last().is_none_or(|d| d.id != r.discipline_id) {
+            out.push(OfferDiscipline {
+                id: r.discipline_id,
+                name: r.discipline.clone(),
+                capacity: 0,
+                seats_taken: 0,
+                fill_rate: 0,
+                courses: Vec::new(),
+            });
+        }
+        let Some(discipline) = out.last_mut() else {
+            continue;
+        };
+        if discipline
+            .courses
+            .last()
+            .is_none_or(|c| c.id != r.course_id)
+        {
+            discipline.courses.push(OfferCourse {
+                id: r.course_id,
+                name: r.course.clone(),
+                level: r.level.clone(),
+                cycle: r.cycle,
+                seat_mode_label: seat_mode_label(&r.seat_mode).to_owned(),
+                slots: Vec::new(),
+            });
+        }
+        if let (Some(id), Some(day), Some(starts), Some(ends), Some(capacity), Some(taken)) = (
+            r.slot_id,
+            r.day_of_week,
+            r.starts_at.as_deref(),
+            r.ends_at.as_deref(),
+            r.capacity,
+            r.seats_taken,
+        ) {
+            discipline.capacity += i64::from(capacity);
+            discipline.seats_taken += i64::from(taken);
+            let slot = offer_slot(
+                id,
+                day,
+                (starts, ends),
+                r.teacher.unwrap_or_default(),
+                r.room.unwrap_or_default(),
+                (capacity, taken, r.version.unwrap_or(1)),
+                r.waiting,
+            );
+            if let Some(course) = discipline.courses.last_mut() {
+                course.slots.push(slot);
+            }
+        }
+    }
+    for d in &mut out {
+        d.fill_rate = fill_rate(d.capacity, d.seats_taken);
+    }
+    out
+}
+
+/// The offer of one of the member's sites for a school year (by default
+/// the site chosen at sign-in and the newest year with an offer).
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub async fn get_offer(
+    state: State<'_, AppState>,
+    request: GetOfferRequest,
+) -> Result<Offer, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    member
+        .scope
+        .authorize(Action::ViewFamilies, None)
+        .map_err(forbidden)?;
+    let sites: Vec<(i16, String)> = (1..=8i16)
+        .filter(|id| member.scope.covers(*id))
+        .map(|id| (id, Site::name_of(id).to_owned()))
+        .collect();
+    let site_id = match request.site_id {
+        Some(site) if sites.iter().any(|s| s.0 == site) => site,
+        Some(_) => {
+            return Err(ApiError::new(
+                portee_api::ErrorCode::Forbidden,
+                "Ce site n'est pas l'un de vos sites : son offre ne vous est pas ouverte.",
+            ));
+        }
+        // The site chosen at sign-in, else the member's first.
+        None if sites.iter().any(|s| s.0 == member.site) => member.site,
+        None => sites.first().map(|s| s.0).ok_or_else(|| {
+            ApiError::validation("offre-site", "Aucun site n'est rattaché à votre compte.")
+        })?,
+    };
+    let years = db.offer_years().await.map_err(store_error)?;
+    let year = match request.school_year_id {
+        Some(id) => years.iter().find(|y| y.id == id).ok_or_else(|| {
+            ApiError::validation(
+                "offre-annee",
+                "Cette année scolaire n'a pas d'offre de cours.",
+            )
+        })?,
+        None => years.first().ok_or_else(|| {
+            ApiError::validation("offre-annee", "Aucune offre de cours n'est enregistrée.")
+        })?,
+    };
+    let rows = db.offer(site_id, year.id).await.map_err(store_error)?;
+    Ok(Offer {
+        site_id,
+        site_name: Site::name_of(site_id).to_owned(),
+        school_year_id: year.id,
+        school_year_label: year.label.clone(),
+        sites,
+        school_years: years.iter().map(|y| (y.id, y.label.clone())).collect(),
+        can_change: member
+            .scope
+            .authorize(Action::ManageCourses, Some(site_id))
+            .is_ok(),
+        disciplines: offer_tree(rows),
+    })
+}
+
+/// Changes a slot's capacity: the member must manage courses on the slot's
+/// site; the store refuses a capacity below the seats taken (saying how many)
+/// and a slot changed since the page read it.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(slot_id = request.slot_id), err)]
+pub async fn set_slot_capacity(
+    state: State<'_, AppState>,
+    request: SetSlotCapacityRequest,
+) -> Result<OfferSlot, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    member
+        .scope
+        .authorize(Action::ManageCourses, None)
+        .map_err(forbidden)?;
+    let capacity: i64 = request.capacity.trim().parse().map_err(|_| {
+        ApiError::validation(
+            "capacite",
+            "Indiquez la capacité en nombre entier de places (0 à 500).",
+        )
+    })?;
+    let site = db.slot_site(request.slot_id).await.map_err(store_error)?;
+    member
+        .scope
+        .authorize(Action::ManageCourses, Some(site))
+        .map_err(forbidden)?;
+    let actor = portee_store::Actor::staff(member.staff_id, workstation());
+    let slot: SlotRow = db
+        .set_capacity(request.slot_id, capacity, request.expected_version, &actor)
+        .await
+        .map_err(|e| match e {
+            portee_store::StoreError::Invalid { message } => {
+                ApiError::validation("capacite", message)
+            }
+            portee_store::StoreError::Conflict => ApiError::new(
+                portee_api::ErrorCode::Conflict,
+                "Ce créneau a changé depuis l'ouverture de la page (une place prise ou une \
+                 capacité modifiée sur un autre poste) : rechargez la page, puis recommencez.",
+            ),
+            other => store_error(other),
+        })?;
+    let waiting = db.waiting_count(slot.id).await.map_err(store_error)?;
+    Ok(offer_slot(
+        slot.id,
+        slot.day_of_week,
+        (&slot.starts_at, &slot.ends_at),
+        slot.teacher,
+        slot.room,
+        (slot.capacity, slot.seats_taken, slot.version),
+        waiting,
+    ))
+}
+
+/// The slot's panel: its seats, class list, waiting list and the other
+/// slots of its course, read after `notice` (what a change just did).
+async fn slot_detail(
+    db: &Database,
+    member: &portee_services::session::SignedIn,
+    slot_id: i64,
+    notice: String,
+) -> Result<SlotDetail, ApiError> {
+    let lists = db.slot_lists(slot_id).await.map_err(store_error)?;
+    member
+        .scope
+        .authorize(Action::ViewFamilies, Some(lists.site_id))
+        .map_err(forbidden)?;
+    let s = &lists.slot;
+    let slot = offer_slot(
+        s.id,
+        s.day_of_week,
+        (&s.starts_at, &s.ends_at),
+        s.teacher.clone(),
+        s.room.clone(),
+        (s.capacity, s.seats_taken, s.version),
+        lists.waiting.len() as i64,
+    );
+    Ok(SlotDetail {
+        freed_seat: s.seats_taken < s.capacity && !lists.waiting.is_empty(),
+        slot,
+        course_name: lists.course_name.clone(),
+        can_edit: member
+            .scope
+            .authorize(Action::EditFamilies, Some(lists.site_id))
+            .is_ok(),
+        members: lists
+            .members
+            .iter()
+            .map(|m| ClassMemberView {
+                enrolment_id: m.enrolment_id,
+                student_id: m.student_id,
+                name: format!("{} {}", m.last_name.to_uppercase(), m.first_name),
+                family_number: m.family_number.clone(),
+                dossier_status: labels::dossier_status(
+                    m.dossier_status.as_deref(),
+                    m.dossier_intent.as_deref(),
+                )
+                .to_owned(),
+            })
+            .collect(),
+        waiting: lists
+            .waiting
+            .iter()
+            .enumerate()
+            .map(|(i, w)| WaitingView {
+                student_id: w.student_id,
+                name: format!("{} {}", w.last_name.to_uppercase(), w.first_name),
+                family_number: w.family_number.clone(),
+                position: i + 1,
+                since: w.created_at.format("%d/%m/%Y").to_string(),
+            })
+            .collect(),
+        other_slots: lists
+            .others
+            .iter()
+            .map(|o| {
+                (
+                    o.id,
+                    format!(
+                        "{} {}–{} · {}",
+                        labels::day(o.day_of_week),
+                        o.starts_at,
+                        o.ends_at,
+                        o.teacher
+                    ),
+                    (o.capacity - o.seats_taken).max(0),
+                )
+            })
+            .collect(),
+        notice,
+    })
+}
+
+/// The member may change the lists of the slot's site (agents included).
+async fn authorize_slot_edit(
+    db: &Database,
+    member: &portee_services::session::SignedIn,
+    slot_id: i64,
+) -> Result<(), ApiError> {
+    member
+        .scope
+        .authorize(Action::EditFamilies, None)
+        .map_err(forbidden)?;
+    let site = db.slot_site(slot_id).await.map_err(store_error)?;
+    member
+        .scope
+        .authorize(Action::EditFamilies, Some(site))
+        .map_err(forbidden)
+}
+
+/// A change of a slot's lists refused: the French sentence the panel shows.
+fn lists_error(err: StoreError, field: &'static str, conflict: &'static str) -> ApiError {
+    match err {
+        StoreError::Invalid { message } => ApiError::validation(field, message),
+        StoreError::Conflict => ApiError::new(ErrorCode::Conflict, conflict),
+        StoreError::SlotFull { .. } => ApiError::new(
+            ErrorCode::Conflict,
+            "Ce créneau n'a plus de place libre (prise entre-temps sur un autre poste) : rien n'a été enregistré.",
+        ),
+        other => store_error(other),
+    }
+}
+
+/// The slot's panel: class list, waiting list, the other slots of its course.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(slot_id = request.slot_id), err)]
+pub async fn get_slot_detail(
+    state: State<'_, AppState>,
+    request: SlotRequest,
+) -> Result<SlotDetail, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    member
+        .scope
+        .authorize(Action::ViewFamilies, None)
+        .map_err(forbidden)?;
+    slot_detail(&db, &member, request.slot_id, String::new()).await
+}
+
+/// Moves a student of the slot to another slot of the same course.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(slot_id = request.slot_id, enrolment_id = request.enrolment_id), err)]
+pub async fn move_student(
+    state: State<'_, AppState>,
+    request: MoveStudentRequest,
+) -> Result<SlotDetail, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    authorize_slot_edit(&db, &member, request.slot_id).await?;
+    authorize_slot_edit(&db, &member, request.target_slot_id).await?;
+    let actor = portee_store::Actor::staff(member.staff_id, workstation());
+    db.move_enrolment(request.enrolment_id, request.target_slot_id, &actor)
+        .await
+        .map_err(|e| {
+            lists_error(
+                e,
+                "changer-creneau",
+                "Cet élève n'est plus dans ce créneau (changé ou retiré sur un autre poste).",
+            )
+        })?;
+    slot_detail(
+        &db,
+        &member,
+        request.slot_id,
+        "L'élève a changé de créneau.".into(),
+    )
+    .await
+}
+
+/// Withdraws a student from the slot, with a reason; the seat is freed.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(slot_id = request.slot_id, enrolment_id = request.enrolment_id), err)]
+pub async fn withdraw_student(
+    state: State<'_, AppState>,
+    request: WithdrawStudentRequest,
+) -> Result<SlotDetail, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    authorize_slot_edit(&db, &member, request.slot_id).await?;
+    let actor = portee_store::Actor::staff(member.staff_id, workstation());
+    db.withdraw_enrolment(request.enrolment_id, &request.reason, &actor)
+        .await
+        .map_err(|e| {
+            lists_error(
+                e,
+                "motif-retrait",
+                "Cet élève a déjà été retiré de ce créneau (sur un autre poste).",
+            )
+        })?;
+    slot_detail(
+        &db,
+        &member,
+        request.slot_id,
+        "L'élève a été retiré du créneau : sa place est libérée.".into(),
+    )
+    .await
+}
+
+/// « 123 », « élève 123 », « eleve 123 » → 123.
+fn student_number(typed: &str) -> Option<i64> {
+    let t = typed.trim().to_lowercase();
+    let t = t
+        .strip_prefix("élève")
+        .or_else(|| t.strip_prefix("eleve"))
+        .unwrap_or(&t)
+        .trim()
+        .trim_start_matches(['n', '°', 'º', '#'])
+        .trim();
+    t.parse().ok().filter(|n: &i64| *n > 0)
+}
+
+/// Puts a student on the slot's waiting list, last.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(slot_id = request.slot_id), err)]
+pub async fn join_waiting_list(
+    state: State<'_, AppState>,
+    request: JoinWaitingListRequest,
+) -> Result<SlotDetail, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    authorize_slot_edit(&db, &member, request.slot_id).await?;
+    let student = student_number(&request.student).ok_or_else(|| {
+        ApiError::validation(
+            "attente-eleve",
+            "Indiquez le numéro de l'élève (par exemple « élève 123 », comme sur sa fiche).",
+        )
+    })?;
+    let actor = portee_store::Actor::staff(member.staff_id, workstation());
+    let rank = db
+        .join_waiting_list(request.slot_id, student, &actor)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => ApiError::validation(
+                "attente-eleve",
+                "Aucun élève de vos sites ne porte ce numéro.",
+            ),
+            other => lists_error(
+                other,
+                "attente-eleve",
+                "La liste d'attente a changé : rechargez.",
+            ),
+        })?;
+    slot_detail(
+        &db,
+        &member,
+        request.slot_id,
+        format!("Élève ajouté à la liste d'attente (rang {rank})."),
+    )
+    .await
+}
+
+/// Moves a waiting student to another position, with a reason.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(slot_id = request.slot_id, student_id = request.student_id), err)]
+pub async fn reorder_waiting_list(
+    state: State<'_, AppState>,
+    request: ReorderWaitingListRequest,
+) -> Result<SlotDetail, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    authorize_slot_edit(&db, &member, request.slot_id).await?;
+    let position: usize = request
+        .position
+        .trim()
+        .parse()
+        .ok()
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| {
+            ApiError::validation("attente-rang", "Indiquez le nouveau rang (1 = premier).")
+        })?;
+    if request.reason.trim().is_empty() {
+        return Err(ApiError::validation(
+            "attente-motif",
+            "Indiquez le motif du changement d'ordre (il est gardé au journal).",
+        ));
+    }
+    let actor = portee_store::Actor::staff(member.staff_id, workstation());
+    db.reorder_waiting_list(
+        request.slot_id,
+        request.student_id,
+        position,
+        &request.expected,
+        &request.reason,
+        &actor,
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Invalid { message } if message.contains("rang") => {
+            ApiError::validation("attente-rang", message)
+        }
+        other => lists_error(
+            other,
+            "attente-motif",
+            "La liste d'attente a changé sur un autre poste : elle est rechargée, recommencez.",
+        ),
+    })?;
+    slot_detail(
+        &db,
+        &member,
+        request.slot_id,
+        "Liste d'attente réordonnée.".into(),
+    )
+    .await
+}
+
+/// Gives the slot's freed seat to the first of its waiting list.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(slot_id = request.slot_id, student_id = request.student_id), err)]
+pub async fn give_freed_seat(
+    state: State<'_, AppState>,
+    request: GiveFreedSeatRequest,
+) -> Result<SlotDetail, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    authorize_slot_edit(&db, &member, request.slot_id).await?;
+    let actor = portee_store::Actor::staff(member.staff_id, workstation());
+    let given = db
+        .give_freed_seat(request.slot_id, request.student_id, &actor)
+        .await
+        .map_err(|e| {
+            lists_error(
+                e,
+                "attribuer",
+                "Cette place a déjà été attribuée (ou la liste d'attente a changé) sur un autre poste : \
+                 la liste est rechargée.",
+            )
+        })?;
+    let notice = if given.notified {
+        "Place attribuée : un courriel pour la famille attend dans la file d'envoi."
+    } else {
+        "Place attribuée. La famille n'a pas d'adresse électronique : prévenez-la par téléphone."
+    };
+    slot_detail(&db, &member, request.slot_id, notice.into()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(discipline: i64, course: i64, slot: Option<(i64, i32, i32)>) -> OfferRow {
+        OfferRow {
+            discipline_id: discipline,
+            discipline: format!("D{discipline}"),
+            course_id: course,
+            course: format!("C{course}"),
+            cycle: Some(1),
+            level: None,
+            seat_mode: if slot.is_some() { "slot" } else { "teacher" }.into(),
+            slot_id: slot.map(|s| s.0),
+            day_of_week: slot.map(|_| 3),
+            starts_at: slot.map(|_| "14:00".into()),
+            ends_at: slot.map(|_| "15:00".into()),
+            teacher: slot.map(|_| "M. Martin".into()),
+            room: slot.map(|_| "Salle 2".into()),
+            capacity: slot.map(|s| s.1),
+            seats_taken: slot.map(|s| s.2),
+            version: slot.map(|_| 1),
+            waiting: 0,
+        }
+    }
+
+    #[test]
+    fn a_student_is_named_by_their_number() {
+        assert_eq!(student_number("123"), Some(123));
+        assert_eq!(student_number(" élève 123 "), Some(123));
+        assert_eq!(student_number("Eleve n° 7"), Some(7));
+        assert_eq!(student_number("Léa"), None);
+        assert_eq!(student_number("0"), None);
+        assert_eq!(student_number("-4"), None);
+    }
+
+    #[test]
+    fn rows_group_into_disciplines_courses_and_slots_with_fill() {
+        let tree = offer_tree(vec![
+            row(1, 10, Some((100, 10, 10))),
+            row(1, 10, Some((101, 10, 5))),
+            row(1, 11, None),
+            row(2, 20, Some((200, 4, 3))),
+        ]);
+        assert_eq!(tree.len(), 2);
+        assert_eq!(tree[0].courses.len(), 2);
+        assert_eq!(tree[0].courses[0].slots.len(), 2);
+        assert!(tree[0].courses[1].slots.is_empty());
+        assert_eq!(tree[0].fill_rate, 75);
+        assert_eq!(tree[0].courses[0].slots[0].fill, "complet");
+        assert_eq!(tree[0].courses[0].slots[0].when, "Mercredi 14:00–15:00");
+        assert_eq!(tree[1].courses[0].slots[0].fill, "presque_complet");
+        assert_eq!(
+            tree[0].courses[1].seat_mode_label,
+            "Horaire fixé avec le professeur en septembre"
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! The Réinscriptions menu's list on both databases: counts per state agree
+//! with the rows, every filter narrows as it says, and on PostgreSQL a
+//! member of one site lists that site only, whatever filter they send.
+
+use portee_store::{Database, ListFilter, ListStatus};
+use portee_tests::db::{Kind, TestDb};
+
+use crate::each_backend_as_member as each_backend;
+use crate::{demo_dbs, scalar};
+
+#[tokio::test]
+async fn the_list_counts_and_filters_the_campaigns_dossiers() {
+    each_backend(|t: TestDb| async move {
+        let (setup, db) = demo_dbs(&t).await?;
+        let campaign = db.current_campaign_id().await?;
+        let all = db
+            .campaign_list(campaign, None, &ListFilter::default(), 2000)
+            .await?;
+        let students = scalar(&setup, "SELECT COUNT(*) FROM students").await?;
+        anyhow::ensure!(all.total > 0 && all.total <= students, "{} / {students}", all.total);
+        anyhow::ensure!(all.rows.len() as i64 == all.total);
+        // Sorted by name.
+        anyhow::ensure!(all.rows.windows(2).all(|w| (&w[0].last_name, &w[0].first_name) <= (&w[1].last_name, &w[1].first_name)));
+        // The validated count is the database's.
+        let validated = scalar(
+            &setup,
+            &format!(
+                "SELECT COUNT(*) FROM reinscriptions WHERE campaign_id = {campaign} AND status = 'validated' \
+                 AND intent = 'reinscrire'"
+            ),
+        )
+        .await?;
+        let count = |l: &portee_store::CampaignList, s: ListStatus| {
+            l.counts.iter().find(|c| c.0 == s.code()).map_or(0, |c| c.1)
+        };
+        anyhow::ensure!(count(&all, ListStatus::Validated) == validated, "{:?}", all.counts);
+        // Each state filter gives exactly its count's rows, in that state.
+        for s in ListStatus::ALL {
+            let only = db
+                .campaign_list(campaign, None, &ListFilter { status: Some(s), ..Default::default() }, 2000)
+                .await?;
+            anyhow::ensure!(only.total == count(&all, s) && only.rows.len() as i64 == only.total, "{s:?}");
+            anyhow::ensure!(only.rows.iter().all(|r| r.status == s.code()), "{s:?}");
+            // The counts stay those of every state.
+            anyhow::ensure!(only.counts == all.counts);
+        }
+        // Site, discipline and documents owed narrow the list.
+        let meudon = db
+            .campaign_list(campaign, None, &ListFilter { site: Some(5), ..Default::default() }, 2000)
+            .await?;
+        anyhow::ensure!(meudon.total > 0 && meudon.total < all.total);
+        anyhow::ensure!(meudon.rows.iter().all(|r| r.site_id == 5));
+        let fm = scalar(&setup, "SELECT id FROM disciplines WHERE kind = 'formation_musicale' ORDER BY id LIMIT 1").await?;
+        let in_fm = db
+            .campaign_list(campaign, None, &ListFilter { discipline_id: Some(fm), ..Default::default() }, 2000)
+            .await?;
+        anyhow::ensure!(in_fm.total > 0 && in_fm.total < all.total, "{}", in_fm.total);
+        let owing = db
+            .campaign_list(campaign, None, &ListFilter { missing_documents: true, ..Default::default() }, 2000)
+            .await?;
+        anyhow::ensure!(owing.total > 0 && owing.total < all.total, "{}", owing.total);
+        anyhow::ensure!(owing.rows.iter().all(|r| r.documents_owed > 0));
+        // A site list given by the app (the member's sites) bounds it too.
+        let sites = db
+            .campaign_list(campaign, Some(&[5, 6]), &ListFilter::default(), 2000)
+            .await?;
+        anyhow::ensure!(sites.rows.iter().all(|r| r.site_id == 5 || r.site_id == 6));
+        // The limit keeps the total.
+        let few = db.campaign_list(campaign, None, &ListFilter::default(), 3).await?;
+        anyhow::ensure!(few.rows.len() == 3 && few.total == all.total);
+        Ok(())
+    })
+    .await;
+}
+
+/// agent.sevres's own connection (PostgreSQL: their role, Sèvres only).
+async fn agent_sevres(t: &TestDb) -> Database {
+    Database::connect_member(&t.url, "agent.sevres", "demo-agent.sevres", "poste-test")
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn on_postgres_a_member_lists_their_own_site_only() {
+    let t = TestDb::new(Kind::Postgres).await.unwrap();
+    let (setup, _) = demo_dbs(&t).await.unwrap();
+    let sevres = agent_sevres(&t).await;
+    let campaign = sevres.current_campaign_id().await.unwrap();
+    // Even asked for every site and for Meudon, the database answers Sèvres.
+    let everything = sevres
+        .campaign_list(campaign, None, &ListFilter::default(), 2000)
+        .await
+        .unwrap();
+    assert!(everything.total > 0);
+    assert!(
+        everything.rows.iter().all(|r| r.site_id == 6),
+        "another site's row"
+    );
+    let in_sevres = scalar(
+        &setup,
+        "SELECT COUNT(*) FROM students s WHERE s.site_id = 6",
+    )
+    .await
+    .unwrap();
+    assert!(everything.total <= in_sevres);
+    let meudon = sevres
+        .campaign_list(
+            campaign,
+            None,
+            &ListFilter {
+                site: Some(5),
+                ..Default::default()
+            },
+            2000,
+        )
+        .await
+        .unwrap();
+    assert_eq!(meudon.total, 0);
+    assert!(meudon.rows.is_empty());
+    sevres.close().await;
+}
+
+#[tokio::test]
+async fn on_postgres_an_agent_records_the_export_of_their_list_in_the_audit_log() {
+    let t = TestDb::new(Kind::Postgres).await.unwrap();
+    let (setup, _) = demo_dbs(&t).await.unwrap();
+    let sevres = agent_sevres(&t).await;
+    let me = scalar(&setup, "SELECT id FROM staff WHERE login = 'agent.sevres'")
+        .await
+        .unwrap();
+    sevres
+        .record_list_export(
+            "reinscription.export",
+            serde_json::json!({ "status": "valide" }),
+            42,
+            "reinscriptions-20261203-090000.csv",
+            &portee_store::Actor::staff(me, "poste-test"),
+        )
+        .await
+        .unwrap();
+    let recorded = scalar(
+        &setup,
+        &format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'reinscription.export' AND staff_id = {me} \
+             AND entity_id = 'reinscriptions-20261203-090000.csv' AND after_json LIKE '%\"rows\":42%'"
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(recorded, 1);
+}

@@ -1,0 +1,388 @@
+//! Cours & capacités : l'offre d'un site pour une année scolaire —
+//! disciplines, cours, créneaux avec leurs places (barre de remplissage),
+//! le taux de remplissage par discipline ; le responsable du site change la
+//! capacité d'un créneau (jamais sous les places prises).
+
+use std::collections::HashMap;
+
+use portee_api::{
+    ApiError,
+    offer::{GetOffer, GetOfferRequest, Offer, OfferSlot, SetSlotCapacity, SetSlotCapacityRequest},
+};
+use portee_domain::seats::fill_rate;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::{
+    api,
+    components::{SelectField, StatusKind, StatusMessage},
+    pages::slot_panel::SlotPanel,
+    shared::{SessionEvents, session_error},
+};
+
+/// How often an open offer page reads the seats again, in milliseconds.
+const REFRESH_MS: u32 = 500;
+
+const FILLS: [(&str, &str); 3] = [
+    ("complet", "Complet"),
+    ("presque_complet", "Presque complet"),
+    ("places", "Places disponibles"),
+];
+
+fn input_value(e: &InputEvent) -> String {
+    e.target_unchecked_into::<web_sys::HtmlInputElement>()
+        .value()
+}
+
+#[component]
+pub fn CoursesPage() -> Html {
+    let events = use_context::<SessionEvents>();
+    let request = use_state(GetOfferRequest::default);
+    let offer = use_state(|| None::<Result<Offer, ApiError>>);
+    let fill_filter = use_state(|| None::<String>);
+    let search = use_state(String::new);
+    // Capacities being typed, by slot; the save under way; its outcome.
+    let edits = use_state(HashMap::<i64, String>::new);
+    let saving = use_state(|| None::<i64>);
+    let message = use_state(|| None::<Result<String, String>>);
+    // Whether the last refresh failed: the numbers shown may be stale.
+    let stale = use_state_eq(|| false);
+    // The slot whose class list and waiting list are shown.
+    let open_slot = use_state(|| None::<i64>);
+    {
+        let (offer, events) = (offer.clone(), events.clone());
+        use_effect_with((*request).clone(), move |request| {
+            let request = request.clone();
+            spawn_local(async move {
+                match api::call::<GetOffer>(&request).await {
+                    Ok(o) => offer.set(Some(Ok(o))),
+                    Err(e) => {
+                        if let Some(e) = session_error(&events, e) {
+                            offer.set(Some(Err(e)));
+                        }
+                    }
+                }
+            });
+        });
+    }
+    // Seats taken on other workstations show within about a second: the
+    // offer is read again every REFRESH_MS (one statement, a few
+    // milliseconds), for the site and year shown; a refresh still running
+    // is never doubled. What is being typed is
+    // kept apart (`edits`) and is not touched.
+    {
+        let (offer, stale, events) = (offer.clone(), stale.clone(), events.clone());
+        let shown = match &*offer {
+            Some(Ok(o)) => Some((o.site_id, o.school_year_id)),
+            _ => None,
+        };
+        use_effect_with(shown, move |shown| {
+            let interval = shown.map(|(site, year)| {
+                let in_flight = std::rc::Rc::new(std::cell::Cell::new(false));
+                // The last offer read here: the page is drawn again only
+                // when the seats changed.
+                let previous = std::rc::Rc::new(std::cell::RefCell::new(None::<Offer>));
+                gloo_timers::callback::Interval::new(REFRESH_MS, move || {
+                    if in_flight.get() {
+                        return;
+                    }
+                    in_flight.set(true);
+                    let (offer, stale, events, in_flight, previous) = (
+                        offer.clone(),
+                        stale.clone(),
+                        events.clone(),
+                        in_flight.clone(),
+                        previous.clone(),
+                    );
+                    spawn_local(async move {
+                        let request = GetOfferRequest {
+                            site_id: Some(site),
+                            school_year_id: Some(year),
+                        };
+                        match api::call::<GetOffer>(&request).await {
+                            Ok(o) => {
+                                stale.set(false);
+                                let changed = previous.borrow().as_ref() != Some(&o);
+                                if changed {
+                                    *previous.borrow_mut() = Some(o.clone());
+                                    offer.set(Some(Ok(o)));
+                                }
+                            }
+                            Err(e) => {
+                                if session_error(&events, e).is_some() {
+                                    stale.set(true);
+                                }
+                            }
+                        }
+                        in_flight.set(false);
+                    });
+                })
+            });
+            move || drop(interval)
+        });
+    }
+    let save = {
+        let (offer, edits, saving, message, events) = (
+            offer.clone(),
+            edits.clone(),
+            saving.clone(),
+            message.clone(),
+            events.clone(),
+        );
+        Callback::from(move |slot: OfferSlot| {
+            if saving.is_some() {
+                return;
+            }
+            let typed = edits
+                .get(&slot.id)
+                .cloned()
+                .unwrap_or_else(|| slot.capacity.to_string());
+            let (offer, edits, saving, message, events) = (
+                offer.clone(),
+                edits.clone(),
+                saving.clone(),
+                message.clone(),
+                events.clone(),
+            );
+            saving.set(Some(slot.id));
+            spawn_local(async move {
+                let request = SetSlotCapacityRequest {
+                    slot_id: slot.id,
+                    expected_version: slot.version,
+                    capacity: typed,
+                };
+                match api::call::<SetSlotCapacity>(&request).await {
+                    Ok(updated) => {
+                        message.set(Some(Ok(format!(
+                            "Créneau du {} : {} place(s), {} prise(s).",
+                            updated.when, updated.capacity, updated.seats_taken
+                        ))));
+                        if let Some(Ok(current)) = &*offer {
+                            let mut next = current.clone();
+                            for d in &mut next.disciplines {
+                                for c in &mut d.courses {
+                                    for s in &mut c.slots {
+                                        if s.id == updated.id {
+                                            d.capacity +=
+                                                i64::from(updated.capacity) - i64::from(s.capacity);
+                                            *s = updated.clone();
+                                        }
+                                    }
+                                }
+                                d.fill_rate = fill_rate(d.capacity, d.seats_taken);
+                            }
+                            offer.set(Some(Ok(next)));
+                        }
+                        let mut e = (*edits).clone();
+                        e.remove(&updated.id);
+                        edits.set(e);
+                    }
+                    Err(e) => {
+                        if let Some(e) = session_error(&events, e) {
+                            message.set(Some(Err(e.message)));
+                        }
+                    }
+                }
+                saving.set(None);
+            });
+        })
+    };
+
+    let body = match &*offer {
+        None => html! { <p aria-busy="true">{ "Chargement de l'offre de cours…" }</p> },
+        Some(Err(e)) => {
+            html! { <StatusMessage kind={StatusKind::Error}>{ e.message.clone() }</StatusMessage> }
+        }
+        Some(Ok(o)) => {
+            let needle = search.trim().to_lowercase();
+            let chart = html! {
+                <figure class="fill-chart" id="remplissage-disciplines">
+                    <figcaption>{ format!("Taux de remplissage par discipline — {}, {}", o.site_name, o.school_year_label) }</figcaption>
+                    <ul>
+                        { for o.disciplines.iter().filter(|d| d.capacity > 0).map(|d| html! {
+                            <li>
+                                <span class="fill-chart-label">{ &d.name }</span>
+                                <span class="fill-bar" role="img" aria-label={format!("{} : {} %", d.name, d.fill_rate)}>
+                                    <span class="fill-bar-in" style={format!("width: {}%", d.fill_rate)}></span>
+                                </span>
+                                <span class="fill-chart-value">{ format!("{} % ({} / {})", d.fill_rate, d.seats_taken, d.capacity) }</span>
+                            </li>
+                        }) }
+                    </ul>
+                </figure>
+            };
+            let mut shown = 0usize;
+            let tables: Vec<Html> = o
+                .disciplines
+                .iter()
+                .filter_map(|d| {
+                    let rows: Vec<Html> = d
+                        .courses
+                        .iter()
+                        .filter(|c| needle.is_empty() || c.name.to_lowercase().contains(&needle))
+                        .flat_map(|c| {
+                            let course = c.clone();
+                            let slots: Vec<&OfferSlot> = c
+                                .slots
+                                .iter()
+                                .filter(|s| (*fill_filter).as_ref().is_none_or(|f| *f == s.fill))
+                                .collect();
+                            if slots.is_empty() {
+                                if fill_filter.is_some() {
+                                    return Vec::new();
+                                }
+                                return vec![html! {
+                                    <tr>
+                                        <th scope="row">{ &course.name }</th>
+                                        <td colspan="5" class="hint">{ &course.seat_mode_label }</td>
+                                    </tr>
+                                }];
+                            }
+                            slots
+                                .into_iter()
+                                .map(|s| {
+                                    let id = s.id;
+                                    let pct = if s.capacity > 0 { (s.seats_taken * 100 / s.capacity).min(100) } else { 100 };
+                                    let value = edits.get(&id).cloned().unwrap_or_else(|| s.capacity.to_string());
+                                    let oninput = {
+                                        let edits = edits.clone();
+                                        Callback::from(move |e: InputEvent| {
+                                            let mut next = (*edits).clone();
+                                            next.insert(id, input_value(&e));
+                                            edits.set(next);
+                                        })
+                                    };
+                                    let onsubmit = {
+                                        let (save, slot) = (save.clone(), s.clone());
+                                        Callback::from(move |e: SubmitEvent| {
+                                            e.prevent_default();
+                                            save.emit(slot.clone());
+                                        })
+                                    };
+                                    html! {
+                                        <tr id={format!("creneau-{id}")} data-remplissage={s.fill.clone()}>
+                                            <th scope="row">{ &course.name }</th>
+                                            <td>{ &s.when }</td>
+                                            <td>{ &s.teacher }{ " · " }{ &s.room }</td>
+                                            <td class="cell-places">
+                                                <span class={classes!("fill-bar", format!("fill-{}", s.fill))} role="img"
+                                                    aria-label={format!("{} : {} place(s) prise(s) sur {}", s.fill_label, s.seats_taken, s.capacity)}>
+                                                    <span class="fill-bar-in" style={format!("width: {pct}%")}></span>
+                                                </span>
+                                                <span class="places-text" id={format!("creneau-{id}-places")}>{ format!("{} / {}", s.seats_taken, s.capacity) }</span>
+                                                <span class="places-state">{ &s.fill_label }</span>
+                                            </td>
+                                            <td>
+                                                { if s.waiting > 0 { format!("{} en attente", s.waiting) } else { "—".to_owned() } }
+                                                if s.waiting > 0 && s.seats_taken < s.capacity {
+                                                    <span class="badge badge-info" id={format!("creneau-{id}-liberee")}>{ " Place libérée" }</span>
+                                                }
+                                                <button type="button" class="btn btn-link" id={format!("creneau-{id}-listes")}
+                                                    aria-label={format!("Listes du créneau {} de {}", s.when, course.name)}
+                                                    onclick={let open = open_slot.clone(); Callback::from(move |_: MouseEvent| open.set(Some(id)))}>
+                                                    { "Élèves et attente" }
+                                                </button>
+                                            </td>
+                                            <td>
+                                                if o.can_change {
+                                                    <form class="inline-form" {onsubmit}>
+                                                        <label class="visually-hidden" for={format!("capacite-{id}")}>{ format!("Capacité du créneau {} de {}", s.when, course.name) }</label>
+                                                        <input type="number" min="0" max="500" inputmode="numeric" id={format!("capacite-{id}")}
+                                                            value={value} {oninput} />
+                                                        <button type="submit" class="btn btn-secondary" id={format!("capacite-{id}-enregistrer")}
+                                                            disabled={saving.is_some()}>{ "Enregistrer" }</button>
+                                                    </form>
+                                                } else {
+                                                    { s.capacity }
+                                                }
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                        .collect();
+                    if rows.is_empty() {
+                        return None;
+                    }
+                    shown += rows.len();
+                    Some(html! {
+                        <section class="offer-discipline" aria-labelledby={format!("discipline-{}", d.id)}>
+                            <h2 id={format!("discipline-{}", d.id)}>{ if d.capacity > 0 { format!("{} — {} % des places prises", d.name, d.fill_rate) } else { d.name.clone() } }</h2>
+                            <table class="data-table">
+                                <thead><tr>
+                                    <th scope="col">{ "Cours" }</th><th scope="col">{ "Horaire" }</th>
+                                    <th scope="col">{ "Professeur · salle" }</th><th scope="col">{ "Places" }</th>
+                                    <th scope="col">{ "Liste d'attente" }</th><th scope="col">{ "Capacité" }</th>
+                                </tr></thead>
+                                <tbody>{ for rows }</tbody>
+                            </table>
+                        </section>
+                    })
+                })
+                .collect();
+            let set_request = {
+                let request = request.clone();
+                move |change: Box<dyn Fn(&mut GetOfferRequest)>| {
+                    let mut next = (*request).clone();
+                    change(&mut next);
+                    request.set(next);
+                }
+            };
+            html! {
+                <>
+                    <div class="filters">
+                        <SelectField id="offre-site" label="Site" placeholder="—"
+                            options={o.sites.iter().map(|(id, n)| (AttrValue::from(id.to_string()), AttrValue::from(n.clone()))).collect::<Vec<_>>()}
+                            value={Some(AttrValue::from(o.site_id.to_string()))}
+                            onchange={let set = set_request.clone(); Callback::from(move |v: Option<String>| { let site = v.and_then(|v| v.parse().ok()); set(Box::new(move |r| r.site_id = site)) })} />
+                        <SelectField id="offre-annee" label="Année scolaire" placeholder="—"
+                            options={o.school_years.iter().map(|(id, n)| (AttrValue::from(id.to_string()), AttrValue::from(n.clone()))).collect::<Vec<_>>()}
+                            value={Some(AttrValue::from(o.school_year_id.to_string()))}
+                            onchange={let set = set_request.clone(); Callback::from(move |v: Option<String>| { let year = v.and_then(|v| v.parse().ok()); set(Box::new(move |r| r.school_year_id = year)) })} />
+                        <SelectField id="offre-remplissage" label="Remplissage" placeholder="Tous les créneaux"
+                            options={FILLS.iter().map(|(c, l)| (AttrValue::from(*c), AttrValue::from(*l))).collect::<Vec<_>>()}
+                            value={(*fill_filter).clone().map(AttrValue::from)}
+                            onchange={let f = fill_filter.clone(); Callback::from(move |v: Option<String>| f.set(v))} />
+                        <label class="field-inline" for="offre-recherche">{ "Cours" }
+                            <input type="search" id="offre-recherche" placeholder="Nom du cours" value={(*search).clone()}
+                                oninput={let s = search.clone(); Callback::from(move |e: InputEvent| s.set(input_value(&e)))} />
+                        </label>
+                    </div>
+                    if !o.can_change {
+                        <p class="hint" id="offre-lecture-seule">{ "Lecture seule : seuls le responsable du site et les administrateurs changent les capacités." }</p>
+                    }
+                    if *stale {
+                        <StatusMessage kind={StatusKind::Error} id={Some(AttrValue::from("offre-perimee"))}>
+                            { "Les places affichées ne sont plus mises à jour (base de données injoignable) : elles peuvent avoir changé sur d'autres postes." }
+                        </StatusMessage>
+                    }
+                    <div aria-live="polite">
+                        if let Some(result) = &*message {
+                            <StatusMessage kind={if result.is_ok() { StatusKind::Success } else { StatusKind::Error }} id={Some(AttrValue::from("capacite-message"))}>
+                                { result.clone().unwrap_or_else(|e| e) }
+                            </StatusMessage>
+                        }
+                    </div>
+                    if let Some(slot_id) = *open_slot {
+                        <SlotPanel slot_id={slot_id}
+                            seats={o.disciplines.iter().flat_map(|d| d.courses.iter()).flat_map(|c| c.slots.iter())
+                                .find(|s| s.id == slot_id).map_or((0, 0, 0), |s| (s.capacity, s.seats_taken, s.waiting))}
+                            onclose={let open = open_slot.clone(); Callback::from(move |()| open.set(None))} />
+                    }
+                    { chart }
+                    if shown == 0 {
+                        <p class="hint" id="offre-vide">{ "Aucun cours ne correspond à ces filtres." }</p>
+                    }
+                    { for tables }
+                </>
+            }
+        }
+    };
+    html! {
+        <section class="page" aria-labelledby="titre-page">
+            <h1 id="titre-page">{ "Cours & capacités" }</h1>
+            { body }
+        </section>
+    }
+}

@@ -1,0 +1,384 @@
+//! Le panneau d'un créneau : sa liste de classe (changer un élève de
+//! créneau, le retirer avec un motif), sa liste d'attente (ajouter un
+//! élève, changer un rang avec un motif) et, quand une place se libère, la
+//! proposition au premier de la liste avec « Attribuer ».
+
+use portee_api::{
+    ApiError,
+    offer::{
+        GetSlotDetail, GiveFreedSeat, GiveFreedSeatRequest, JoinWaitingList,
+        JoinWaitingListRequest, MoveStudent, MoveStudentRequest, ReorderWaitingList,
+        ReorderWaitingListRequest, SlotDetail, SlotRequest, WithdrawStudent,
+        WithdrawStudentRequest,
+    },
+};
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::{
+    api,
+    components::{StatusKind, StatusMessage},
+    shared::{SessionEvents, session_error},
+};
+
+#[derive(Properties, PartialEq)]
+pub struct SlotPanelProps {
+    pub slot_id: i64,
+    /// The slot's seats as the offer page last read them: when they change
+    /// (a seat taken or freed on another workstation), the panel reads its
+    /// lists again.
+    pub seats: (i32, i32, i64),
+    pub onclose: Callback<()>,
+}
+
+fn input_value(e: &InputEvent) -> String {
+    e.target_unchecked_into::<web_sys::HtmlInputElement>()
+        .value()
+}
+
+/// A change of the panel's lists: sent, then the panel shows what it did
+/// (or why not) and the lists as they now are.
+enum Change {
+    Move(MoveStudentRequest),
+    Withdraw(WithdrawStudentRequest),
+    Join(JoinWaitingListRequest),
+    Reorder(ReorderWaitingListRequest),
+    Give(GiveFreedSeatRequest),
+}
+
+async fn send(change: Change) -> Result<SlotDetail, ApiError> {
+    match change {
+        Change::Move(r) => api::call::<MoveStudent>(&r).await,
+        Change::Withdraw(r) => api::call::<WithdrawStudent>(&r).await,
+        Change::Join(r) => api::call::<JoinWaitingList>(&r).await,
+        Change::Reorder(r) => api::call::<ReorderWaitingList>(&r).await,
+        Change::Give(r) => api::call::<GiveFreedSeat>(&r).await,
+    }
+}
+
+#[component]
+pub fn SlotPanel(props: &SlotPanelProps) -> Html {
+    let events = use_context::<SessionEvents>();
+    let detail = use_state(|| None::<Result<SlotDetail, ApiError>>);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    // Forms: the target slot chosen per enrolment, the withdrawal and the
+    // reordering under way, the student typed for the waiting list.
+    let targets = use_state(std::collections::HashMap::<i64, String>::new);
+    let withdrawing = use_state(|| None::<i64>);
+    let withdraw_reason = use_state(String::new);
+    let reordering = use_state(|| None::<i64>);
+    let new_rank = use_state(String::new);
+    let reorder_reason = use_state(String::new);
+    let joining = use_state(String::new);
+
+    {
+        let (detail, events) = (detail.clone(), events.clone());
+        use_effect_with((props.slot_id, props.seats), move |(slot_id, _)| {
+            let slot_id = *slot_id;
+            spawn_local(async move {
+                match api::call::<GetSlotDetail>(&SlotRequest { slot_id }).await {
+                    Ok(d) => {
+                        // A plain read keeps the notice of the last change.
+                        let notice = match &*detail {
+                            Some(Ok(old)) if old.slot.id == d.slot.id => old.notice.clone(),
+                            _ => String::new(),
+                        };
+                        detail.set(Some(Ok(SlotDetail { notice, ..d })));
+                    }
+                    Err(e) => {
+                        if let Some(e) = session_error(&events, e) {
+                            detail.set(Some(Err(e)));
+                        }
+                    }
+                }
+            });
+        });
+    }
+
+    let apply = {
+        let (detail, error, busy, events) =
+            (detail.clone(), error.clone(), busy.clone(), events.clone());
+        let (withdrawing, withdraw_reason, reordering, new_rank, reorder_reason, joining) = (
+            withdrawing.clone(),
+            withdraw_reason.clone(),
+            reordering.clone(),
+            new_rank.clone(),
+            reorder_reason.clone(),
+            joining.clone(),
+        );
+        let slot_id = props.slot_id;
+        Callback::from(move |change: Change| {
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            let (detail, error, busy, events) =
+                (detail.clone(), error.clone(), busy.clone(), events.clone());
+            let (withdrawing, withdraw_reason, reordering, new_rank, reorder_reason, joining) = (
+                withdrawing.clone(),
+                withdraw_reason.clone(),
+                reordering.clone(),
+                new_rank.clone(),
+                reorder_reason.clone(),
+                joining.clone(),
+            );
+            spawn_local(async move {
+                match send(change).await {
+                    Ok(d) => {
+                        error.set(None);
+                        withdrawing.set(None);
+                        withdraw_reason.set(String::new());
+                        reordering.set(None);
+                        new_rank.set(String::new());
+                        reorder_reason.set(String::new());
+                        joining.set(String::new());
+                        detail.set(Some(Ok(d)));
+                    }
+                    Err(e) => {
+                        if let Some(e) = session_error(&events, e) {
+                            // What was typed stays; the lists are read again
+                            // (another workstation changed them).
+                            error.set(Some(e));
+                            if let Ok(d) =
+                                api::call::<GetSlotDetail>(&SlotRequest { slot_id }).await
+                            {
+                                detail.set(Some(Ok(SlotDetail {
+                                    notice: String::new(),
+                                    ..d
+                                })));
+                            }
+                        }
+                    }
+                }
+                busy.set(false);
+            });
+        })
+    };
+
+    let onclose = {
+        let onclose = props.onclose.clone();
+        Callback::from(move |_: MouseEvent| onclose.emit(()))
+    };
+    let onkeydown = {
+        let onclose = props.onclose.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                onclose.emit(());
+            }
+        })
+    };
+
+    let body = match &*detail {
+        None => html! { <p aria-busy="true">{ "Chargement des listes du créneau…" }</p> },
+        Some(Err(e)) => {
+            html! { <StatusMessage kind={StatusKind::Error}>{ e.message.clone() }</StatusMessage> }
+        }
+        Some(Ok(d)) => {
+            let slot_id = d.slot.id;
+            let first = d.waiting.first().cloned();
+            let expected: Vec<i64> = d.waiting.iter().map(|w| w.student_id).collect();
+            let members = d.members.iter().map(|m| {
+                let enrolment = m.enrolment_id;
+                let target = targets.get(&enrolment).cloned().unwrap_or_default();
+                let on_target = {
+                    let targets = targets.clone();
+                    Callback::from(move |e: Event| {
+                        let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+                        let mut next = (*targets).clone();
+                        next.insert(enrolment, v);
+                        targets.set(next);
+                    })
+                };
+                let on_move = {
+                    let (apply, target) = (apply.clone(), target.clone());
+                    Callback::from(move |e: SubmitEvent| {
+                        e.prevent_default();
+                        if let Ok(target_slot_id) = target.parse() {
+                            apply.emit(Change::Move(MoveStudentRequest { slot_id, enrolment_id: enrolment, target_slot_id }));
+                        }
+                    })
+                };
+                let on_withdraw_open = {
+                    let withdrawing = withdrawing.clone();
+                    Callback::from(move |_: MouseEvent| withdrawing.set(Some(enrolment)))
+                };
+                html! {
+                    <tr id={format!("eleve-{}", m.student_id)}>
+                        <th scope="row">{ &m.name }</th>
+                        <td class="nowrap">{ &m.family_number }</td>
+                        <td>{ &m.dossier_status }</td>
+                        if d.can_edit {
+                            <td><div class="panel-actions">
+                                <form class="inline-form" onsubmit={on_move}>
+                                    <label class="visually-hidden" for={format!("changer-{enrolment}")}>{ format!("Nouveau créneau de {}", m.name) }</label>
+                                    <select id={format!("changer-{enrolment}")} onchange={on_target}>
+                                        <option value="" selected={target.is_empty()}>{ "Autre créneau…" }</option>
+                                        { for d.other_slots.iter().map(|(id, label, left)| html! {
+                                            <option value={id.to_string()} selected={target == id.to_string()} disabled={*left <= 0}>
+                                                { format!("{label} — {}", if *left > 0 { format!("{left} place(s)") } else { "complet".to_owned() }) }
+                                            </option>
+                                        }) }
+                                    </select>
+                                    <button type="submit" class="btn btn-secondary" id={format!("changer-{enrolment}-valider")}
+                                        disabled={target.is_empty() || *busy}>{ "Changer" }</button>
+                                </form>
+                                <button type="button" class="btn btn-secondary" id={format!("retirer-{enrolment}")}
+                                    onclick={on_withdraw_open}>{ "Retirer…" }</button>
+                            </div></td>
+                        }
+                    </tr>
+                }
+            });
+            let waiting = d.waiting.iter().map(|w| {
+                let student = w.student_id;
+                let on_reorder_open = {
+                    let (reordering, new_rank) = (reordering.clone(), new_rank.clone());
+                    Callback::from(move |_: MouseEvent| {
+                        reordering.set(Some(student));
+                        new_rank.set(String::new());
+                    })
+                };
+                html! {
+                    <tr id={format!("attente-{student}")}>
+                        <td>{ w.position }</td>
+                        <th scope="row">{ &w.name }</th>
+                        <td class="nowrap">{ &w.family_number }</td>
+                        <td>{ format!("depuis le {}", w.since) }</td>
+                        if d.can_edit {
+                            <td><button type="button" class="btn btn-secondary" id={format!("attente-{student}-rang")}
+                                onclick={on_reorder_open}>{ "Changer le rang…" }</button></td>
+                        }
+                    </tr>
+                }
+            });
+            let withdraw_form = (*withdrawing).and_then(|enrolment| {
+                let who = d.members.iter().find(|m| m.enrolment_id == enrolment)?.name.clone();
+                let onsubmit = {
+                    let (apply, reason) = (apply.clone(), withdraw_reason.clone());
+                    Callback::from(move |e: SubmitEvent| {
+                        e.prevent_default();
+                        apply.emit(Change::Withdraw(WithdrawStudentRequest { slot_id, enrolment_id: enrolment, reason: (*reason).clone() }));
+                    })
+                };
+                let oncancel = {
+                    let withdrawing = withdrawing.clone();
+                    Callback::from(move |_: MouseEvent| withdrawing.set(None))
+                };
+                Some(html! {
+                    <form class="panel-form" id="retrait" {onsubmit}>
+                        <label for="motif-retrait">{ format!("Motif du retrait de {who} (gardé au journal) *") }</label>
+                        <input id="motif-retrait" type="text" maxlength="300" required=true value={(*withdraw_reason).clone()}
+                            oninput={let r = withdraw_reason.clone(); Callback::from(move |e: InputEvent| r.set(input_value(&e)))} />
+                        <button type="submit" class="btn btn-primary" id="retrait-confirmer" disabled={*busy}>{ "Confirmer le retrait" }</button>
+                        <button type="button" class="btn btn-secondary" onclick={oncancel}>{ "Annuler" }</button>
+                    </form>
+                })
+            });
+            let reorder_form = (*reordering).and_then(|student| {
+                let who = d.waiting.iter().find(|w| w.student_id == student)?.name.clone();
+                let onsubmit = {
+                    let (apply, rank, reason, expected) = (apply.clone(), new_rank.clone(), reorder_reason.clone(), expected.clone());
+                    Callback::from(move |e: SubmitEvent| {
+                        e.prevent_default();
+                        apply.emit(Change::Reorder(ReorderWaitingListRequest {
+                            slot_id, student_id: student, position: (*rank).clone(),
+                            expected: expected.clone(), reason: (*reason).clone(),
+                        }));
+                    })
+                };
+                let oncancel = {
+                    let reordering = reordering.clone();
+                    Callback::from(move |_: MouseEvent| reordering.set(None))
+                };
+                Some(html! {
+                    <form class="panel-form" id="reordonner" {onsubmit}>
+                        <label for="attente-rang">{ format!("Nouveau rang de {who} (1 = premier) *") }</label>
+                        <input id="attente-rang" type="number" min="1" max={d.waiting.len().to_string()} required=true value={(*new_rank).clone()}
+                            oninput={let r = new_rank.clone(); Callback::from(move |e: InputEvent| r.set(input_value(&e)))} />
+                        <label for="attente-motif">{ "Motif (gardé au journal) *" }</label>
+                        <input id="attente-motif" type="text" maxlength="300" required=true value={(*reorder_reason).clone()}
+                            oninput={let r = reorder_reason.clone(); Callback::from(move |e: InputEvent| r.set(input_value(&e)))} />
+                        <button type="submit" class="btn btn-primary" id="reordonner-confirmer" disabled={*busy}>{ "Changer le rang" }</button>
+                        <button type="button" class="btn btn-secondary" onclick={oncancel}>{ "Annuler" }</button>
+                    </form>
+                })
+            });
+            let on_join = {
+                let (apply, joining) = (apply.clone(), joining.clone());
+                Callback::from(move |e: SubmitEvent| {
+                    e.prevent_default();
+                    apply.emit(Change::Join(JoinWaitingListRequest {
+                        slot_id,
+                        student: (*joining).clone(),
+                    }));
+                })
+            };
+            html! {
+                <>
+                    <h2 id="panneau-titre">{ format!("{} — {}", d.course_name, d.slot.when) }</h2>
+                    <p>{ format!("{} · {} · ", d.slot.teacher, d.slot.room) }
+                        <span id="panneau-places">{ format!("{} / {} places prises", d.slot.seats_taken, d.slot.capacity) }</span>
+                    </p>
+                    if !d.notice.is_empty() {
+                        <StatusMessage kind={StatusKind::Success} id={Some(AttrValue::from("panneau-message"))}>{ d.notice.clone() }</StatusMessage>
+                    }
+                    if let Some(e) = &*error {
+                        <StatusMessage kind={StatusKind::Error} id={Some(AttrValue::from("panneau-erreur"))}>{ e.message.clone() }</StatusMessage>
+                    }
+                    if let (true, Some(first)) = (d.freed_seat, first.as_ref()) {
+                        <div class="status status-info" id="place-liberee" role="status">
+                            <p>{ format!("Place libérée : elle revient à {} ({}), premier(ère) de la liste d'attente.", first.name, first.family_number) }</p>
+                            if d.can_edit {
+                                <button type="button" class="btn btn-primary" id="attribuer" disabled={*busy}
+                                    onclick={let (apply, student_id) = (apply.clone(), first.student_id); Callback::from(move |_: MouseEvent| apply.emit(Change::Give(GiveFreedSeatRequest { slot_id, student_id })))}>
+                                    { format!("Attribuer la place à {}", first.name) }
+                                </button>
+                            }
+                        </div>
+                    }
+                    <h3>{ format!("Liste de classe ({})", d.members.len()) }</h3>
+                    if d.members.is_empty() {
+                        <p class="hint">{ "Aucun élève dans ce créneau." }</p>
+                    } else {
+                        <table class="data-table" id="liste-classe">
+                            <thead><tr>
+                                <th scope="col">{ "Élève" }</th><th scope="col">{ "Famille" }</th><th scope="col">{ "Dossier" }</th>
+                                if d.can_edit { <th scope="col">{ "Actions" }</th> }
+                            </tr></thead>
+                            <tbody>{ for members }</tbody>
+                        </table>
+                    }
+                    { withdraw_form.unwrap_or_default() }
+                    <h3>{ format!("Liste d'attente ({})", d.waiting.len()) }</h3>
+                    if d.waiting.is_empty() {
+                        <p class="hint">{ "Personne n'attend une place dans ce créneau." }</p>
+                    } else {
+                        <table class="data-table" id="liste-attente">
+                            <thead><tr>
+                                <th scope="col">{ "Rang" }</th><th scope="col">{ "Élève" }</th><th scope="col">{ "Famille" }</th><th scope="col">{ "Inscrit(e)" }</th>
+                                if d.can_edit { <th scope="col">{ "Actions" }</th> }
+                            </tr></thead>
+                            <tbody>{ for waiting }</tbody>
+                        </table>
+                    }
+                    { reorder_form.unwrap_or_default() }
+                    if d.can_edit {
+                        <form class="inline-form" id="ajout-attente" onsubmit={on_join}>
+                            <label for="attente-eleve">{ "Ajouter un élève à la liste d'attente (n° de l'élève, comme sur sa fiche)" }</label>
+                            <input id="attente-eleve" type="text" placeholder="élève 123" value={(*joining).clone()}
+                                oninput={let j = joining.clone(); Callback::from(move |e: InputEvent| j.set(input_value(&e)))} />
+                            <button type="submit" class="btn btn-secondary" id="attente-ajouter" disabled={*busy}>{ "Ajouter" }</button>
+                        </form>
+                    }
+                </>
+            }
+        }
+    };
+    html! {
+        <section class="slot-panel" id="panneau-creneau" aria-labelledby="panneau-titre" {onkeydown}>
+            <button type="button" class="btn btn-secondary panel-close" id="panneau-fermer" onclick={onclose}>{ "Fermer ✕" }</button>
+            { body }
+        </section>
+    }
+}
