@@ -32,6 +32,72 @@ struct Current {
     serial: u64,
     last_activity: Instant,
     locked: bool,
+    /// The offer's change notifications, started by the first offer page
+    /// opened in this session (PostgreSQL only); ends with the session.
+    offer_watch: Option<OfferWatch>,
+}
+
+/// What an open offer page waits on: a counter bumped at every change of
+/// the offer PostgreSQL notifies, and whether the listening connection is
+/// up (`false`: changes may be missed, the page must poll).
+pub type OfferChanges = tokio::sync::watch::Receiver<(u64, bool)>;
+
+/// The task listening to the offer's changes as the session's member.
+struct OfferWatch {
+    rx: OfferChanges,
+    task: tauri::async_runtime::JoinHandle<()>,
+}
+
+impl Drop for OfferWatch {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts listening on `db` (the member's pool): the counter moves at each
+/// notification and at each reconnection (changes may have been missed).
+fn spawn_offer_watch(db: Database) -> OfferWatch {
+    let (tx, rx) = tokio::sync::watch::channel((0u64, false));
+    let task = tauri::async_runtime::spawn(async move {
+        loop {
+            match db.listen_offer().await {
+                Ok(Some(mut listener)) => {
+                    tx.send_modify(|(n, live)| {
+                        *n += 1;
+                        *live = true;
+                    });
+                    loop {
+                        match listener.next().await {
+                            Ok(portee_store::OfferEvent::Changed { .. }) => {
+                                tx.send_modify(|(n, _)| *n += 1);
+                            }
+                            Ok(portee_store::OfferEvent::Reconnected) => {
+                                tx.send_modify(|(n, live)| {
+                                    *n += 1;
+                                    *live = true;
+                                });
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, "offer notifications lost");
+                                break;
+                            }
+                        }
+                    }
+                }
+                Ok(None) => return,
+                Err(e) => tracing::warn!(error = %e, "offer notifications unavailable"),
+            }
+            tx.send_modify(|(n, live)| {
+                *n += 1;
+                *live = false;
+            });
+            if db.is_closed() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+    });
+    OfferWatch { rx, task }
 }
 
 /// At most one signed-in member per window.
@@ -107,6 +173,7 @@ impl Sessions {
             serial,
             last_activity: Instant::now(),
             locked: false,
+            offer_watch: None,
         });
         if let Some(previous) = previous {
             close_member_pool(previous.db);
@@ -168,6 +235,45 @@ impl Sessions {
         })
     }
 
+    /// The session if it is open and not locked, for a screen that reads
+    /// again by itself (an open offer page): does not count as activity, so
+    /// an unattended screen still locks.
+    fn open_passive(&self) -> Result<Opened, ApiError> {
+        let mut guard = self.guard();
+        let Some(current) = guard.as_mut() else {
+            return Err(unauthenticated("Veuillez vous connecter."));
+        };
+        if current.locked || current.last_activity.elapsed() >= self.lock_after {
+            current.locked = true;
+            return Err(locked());
+        }
+        if current.signed_in.must_change_password {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "Changez d'abord votre mot de passe provisoire.",
+            ));
+        }
+        Ok(Opened {
+            member: current.signed_in.clone(),
+            db: current.db.clone(),
+            serial: current.serial,
+        })
+    }
+
+    /// The offer's change notifications of `session` (started on first
+    /// use); `None` on SQLite or for a session that has ended.
+    fn offer_changes(&self, session: &Opened) -> Option<OfferChanges> {
+        if session.db.kind() != portee_store::DatabaseKind::Postgres {
+            return None;
+        }
+        let mut guard = self.guard();
+        let current = guard.as_mut().filter(|c| c.serial == session.serial)?;
+        let watch = current
+            .offer_watch
+            .get_or_insert_with(|| spawn_offer_watch(current.db.clone()));
+        Some(watch.rx.clone())
+    }
+
     /// The member's own password was changed in this window: the account is
     /// now at `version`.
     fn password_changed(&self, session: &Opened, version: i32) {
@@ -202,6 +308,24 @@ impl Sessions {
             current.last_activity = Instant::now();
         }
     }
+}
+
+/// [`require`] for a screen reading again by itself: not counted as
+/// activity (the inactivity lock still comes).
+pub async fn require_passive(state: &AppState) -> Result<(SignedIn, Database), ApiError> {
+    let session = state.sessions().open_passive()?;
+    let db = session.db.clone();
+    check_current(state, &db, &session).await?;
+    Ok((session.member, db))
+}
+
+/// The offer's change notifications of the open session (PostgreSQL), not
+/// counted as activity; `None` on SQLite.
+pub async fn offer_changes(state: &AppState) -> Result<Option<OfferChanges>, ApiError> {
+    let session = state.sessions().open_passive()?;
+    let db = session.db.clone();
+    check_current(state, &db, &session).await?;
+    Ok(state.sessions().offer_changes(&session))
 }
 
 /// Why a session whose account moved on from `session`'s version can no

@@ -575,6 +575,19 @@ struct Ids {
     meudon_student: String,
     /// A slot of Meudon and one of Vanves.
     slots: (i64, i64),
+    /// Their courses.
+    courses: (i64, i64),
+}
+
+/// The course of slot `$slot` in `$pool` (either database).
+macro_rules! course_of {
+    ($pool:expr, $slot:expr) => {
+        sqlx::query_scalar::<_, i64>("SELECT course_id FROM slots WHERE id = $1")
+            .bind($slot)
+            .fetch_one($pool)
+            .await
+            .unwrap()
+    };
 }
 
 /// The first slot of site `$site` in `$pool` (either database).
@@ -593,7 +606,7 @@ macro_rules! slot_of {
 fn ids(dir: &std::path::Path, meudon_student: String) -> Ids {
     let [meudon, vanves] = record_ids(dir);
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (guardian, agent, slots) = rt.block_on(async {
+    let (guardian, agent, slots, courses) = rt.block_on(async {
         let url = portee_config::sqlite_url(&dir.join("portee.sqlite3"));
         let db = portee_store::Database::connect(&url).await.unwrap();
         let portee_store::Database::Sqlite(pool) = &db else {
@@ -610,8 +623,9 @@ fn ids(dir: &std::path::Path, meudon_student: String) -> Ids {
             .await
             .unwrap();
         let slots = (slot_of!(pool, 5), slot_of!(pool, 7));
+        let courses = (course_of!(pool, slots.0), course_of!(pool, slots.1));
         db.close().await;
-        (guardian, agent, slots)
+        (guardian, agent, slots, courses)
     });
     Ids {
         meudon,
@@ -620,6 +634,7 @@ fn ids(dir: &std::path::Path, meudon_student: String) -> Ids {
         agent,
         meudon_student,
         slots,
+        courses,
     }
 }
 
@@ -755,6 +770,24 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
         // The slot's panel and its lists: every role on its own sites.
         // Requests that change nothing (unknown enrolment, no number typed,
         // a student who is not first of the list) once allowed.
+        // Stale version (0) / a slot refused by the domain rule: nothing
+        // written once allowed.
+        "update_slot" => {
+            let r = |slot: i64| {
+                json!({ "slot_id": slot, "expected_version": 0, "fields": { "day_of_week": "3",
+                    "starts_at": "14:00", "ends_at": "15:00", "teacher": "Mme Durand", "room": "Salle 2",
+                    "capacity": "500", "open": true } })
+            };
+            c(Manage, vec![r(ids.slots.0)], vec![r(ids.slots.1)])
+        }
+        "add_slot" => {
+            let r = |course: i64| {
+                json!({ "course_id": course, "fields": { "day_of_week": "9",
+                    "starts_at": "", "ends_at": "", "teacher": "", "room": "", "capacity": "", "open": true } })
+            };
+            c(Manage, vec![r(ids.courses.0)], vec![r(ids.courses.1)])
+        }
+        "wait_offer_change" => c(Member, vec![json!({ "seen": null })], vec![]),
         "get_slot_detail" => {
             let r = |slot: i64| json!({ "slot_id": slot });
             c(Site, vec![r(ids.slots.0)], vec![r(ids.slots.1)])
@@ -852,6 +885,7 @@ fn every_registered_command_is_invocable_and_has_a_permission_case() {
         agent: 1,
         meudon_student: String::new(),
         slots: (1, 2),
+        courses: (1, 2),
     };
     let missing: Vec<&str> = portee_app::COMMANDS
         .iter()
@@ -1276,6 +1310,7 @@ fn demo_pg() -> (portee_tests::db::TestDb, String, Ids) {
             .await
             .unwrap();
         let slots = (slot_of!(pool, 5), slot_of!(pool, 7));
+        let courses = (course_of!(pool, slots.0), course_of!(pool, slots.1));
         db.close().await;
         let name = t.url.rsplit('/').next().unwrap_or_default().to_owned();
         let workstation = format!("postgres://127.0.0.1:5432/{name}");
@@ -1286,6 +1321,7 @@ fn demo_pg() -> (portee_tests::db::TestDb, String, Ids) {
             agent,
             meudon_student: format!("{f} {l}"),
             slots,
+            courses,
         };
         (t, workstation, ids)
     })

@@ -244,3 +244,96 @@ async fn a_withdrawal_frees_a_seat_that_goes_to_the_first_of_the_waiting_list() 
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn a_responsable_changes_a_slots_hours_closes_it_and_adds_another_never_over_a_newer_change()
+{
+    scenario("cours-creneau-modifie", demo(), async |app| {
+        app.sign_in_demo(5, "resp.meudon").await?;
+        app.wait_text("#utilisateur", "Meudon", WAIT).await?;
+        let db = app.database().await?;
+        let Database::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        let (slot, course): (i64, i64) = sqlx::query_as(
+            "SELECT sl.id, sl.course_id FROM slots sl JOIN courses c ON c.id = sl.course_id \
+             WHERE c.site_id = 5 AND c.seat_mode = 'slot' \
+             AND c.school_year_id = (SELECT MAX(school_year_id) FROM courses) ORDER BY sl.id LIMIT 1",
+        )
+        .fetch_one(pool)
+        .await?;
+        app.click("#nav-cours").await?;
+        app.wait_for(&format!("#creneau-{slot}-listes"), WAIT).await?;
+        app.click(&format!("#creneau-{slot}-listes")).await?;
+        app.click("#creneau-modifier").await?;
+        app.fill("#modifier-professeur", "Mme Nouvelle").await?;
+        app.fill("#modifier-salle", "Auditorium").await?;
+        app.fill("#modifier-debut", "17h").await?;
+        app.fill("#modifier-fin", "18h15").await?;
+        app.click("#modifier-ouvert").await?;
+        // Meanwhile another workstation changes the slot: refused, saying
+        // what the slot is now; what was typed stays.
+        sqlx::query("UPDATE slots SET room = 'Salle 12', version = version + 1 WHERE id = $1")
+            .bind(slot)
+            .execute(pool)
+            .await?;
+        let enter = fantoccini::key::Key::Enter.to_string();
+        app.fill("#modifier-capacite", &format!("{}{enter}", 30)).await?;
+        app.wait_text("#panneau-erreur", "Salle 12", WAIT).await?;
+        anyhow::ensure!(
+            app.prop("#modifier-professeur", "value").await?.as_deref() == Some("Mme Nouvelle"),
+            "la saisie doit rester"
+        );
+        // Sent again over the version now shown (the panel read it again).
+        app.fill("#modifier-capacite", &format!("30{enter}")).await?;
+        app.wait_text("#panneau-message", "Créneau enregistré", WAIT).await?;
+        app.wait_for("#creneau-ferme", WAIT).await?;
+        app.wait_for(&format!("#creneau-{slot}-ferme"), WAIT).await?;
+        let (teacher, room, starts, ends, open): (String, String, String, String, bool) = sqlx::query_as(
+            "SELECT teacher, room, starts_at, ends_at, open FROM slots WHERE id = $1",
+        )
+        .bind(slot)
+        .fetch_one(pool)
+        .await?;
+        anyhow::ensure!(
+            (teacher.as_str(), room.as_str(), starts.as_str(), ends.as_str(), open)
+                == ("Mme Nouvelle", "Auditorium", "17:00", "18:15", false),
+            "{teacher} {room} {starts} {ends} {open}"
+        );
+        app.screenshot("cours-creneau-modifie").await?;
+        // A second slot for the course.
+        app.click("#creneau-ajouter").await?;
+        app.fill("#ajouter-debut", "9h30").await?;
+        app.fill("#ajouter-fin", "10h30").await?;
+        app.fill("#ajouter-capacite", &format!("10{enter}")).await?;
+        app.wait_text("#panneau-message", "Créneau ajouté", WAIT).await?;
+        let added: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM slots WHERE course_id = $1 AND starts_at = '09:30' AND ends_at = '10:30' \
+             AND capacity = 10 AND open",
+        )
+        .bind(course)
+        .fetch_one(pool)
+        .await?;
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('slot.update', 'slot.create')",
+        )
+        .fetch_one(pool)
+        .await?;
+        db.close().await;
+        anyhow::ensure!((added, audited) == (1, 2), "{added} / {audited}");
+        // An agent sees the slot's lists but cannot change the slot.
+        app.click("#deconnexion").await?;
+        app.sign_in(5, "agent.meudon", "demo-agent.meudon").await?;
+        app.wait_text("#utilisateur", "Agent", WAIT).await?;
+        app.click("#nav-cours").await?;
+        app.click(&format!("#creneau-{slot}-listes")).await?;
+        app.wait_for("#panneau-titre", WAIT).await?;
+        anyhow::ensure!(
+            app.prop("#creneau-modifier", "id").await?.is_none(),
+            "un agent ne modifie pas un créneau"
+        );
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

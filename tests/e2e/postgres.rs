@@ -154,3 +154,86 @@ async fn the_meudon_agent_signs_in_as_their_own_role_and_leaves_no_password_behi
     db.close().await;
     result.unwrap();
 }
+
+#[tokio::test]
+async fn on_postgres_a_seat_taken_elsewhere_shows_on_the_open_offer_page_within_a_second() {
+    let pg = TestDb::postgres().await.unwrap();
+    let db = Database::connect(&pg.url).await.unwrap();
+    db.migrate().await.unwrap();
+    portee_services::demo::seed(
+        &db,
+        400,
+        5,
+        chrono::Utc::now().date_naive(),
+        &Actor::system("test"),
+    )
+    .await
+    .unwrap();
+    let Database::Postgres(pool) = &db else {
+        unreachable!()
+    };
+    let slot: i64 = sqlx::query_scalar(
+        "SELECT MIN(sl.id) FROM slots sl JOIN courses c ON c.id = sl.course_id \
+         WHERE c.site_id = 5 AND c.school_year_id = (SELECT MAX(school_year_id) FROM courses)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE slots SET capacity = 12, seats_taken = 5 WHERE id = $1")
+        .bind(slot)
+        .execute(pool)
+        .await
+        .unwrap();
+    let options = LaunchOptions {
+        database_url: Some(workstation_url(&pg)),
+        ..Default::default()
+    };
+    let result = scenario("postgres-cours-notifications", options, async |app| {
+        app.sign_in_demo(5, "resp.meudon").await?;
+        app.wait_text("#utilisateur", "Meudon", WAIT).await?;
+        app.click("#nav-cours").await?;
+        let places = format!("#creneau-{slot}-places");
+        app.wait_text(&places, "5 / 12", WAIT).await?;
+        // Give the page's notifications time to be listened to.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        // Another workstation (here a direct connection) changes the seats
+        // 20 times: the page follows through PostgreSQL's notifications
+        // (its own reads come every 10 s only). Each delay is printed, not
+        // asserted.
+        let mut seen_after = Vec::new();
+        for round in 0..20u64 {
+            let taken = if round % 2 == 0 { 7 } else { 6 };
+            tokio::time::sleep(Duration::from_millis((round * 173) % 500)).await;
+            let t = std::time::Instant::now();
+            sqlx::query("UPDATE slots SET seats_taken = $1, version = version + 1 WHERE id = $2")
+                .bind(taken)
+                .bind(slot)
+                .execute(pool)
+                .await?;
+            let expected = format!("{taken} / 12");
+            loop {
+                if app.prop(&places, "textContent").await?.as_deref() == Some(expected.as_str()) {
+                    break;
+                }
+                anyhow::ensure!(
+                    t.elapsed() < Duration::from_secs(15),
+                    "la place prise ailleurs n'apparaît pas ({expected})"
+                );
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            seen_after.push(t.elapsed());
+        }
+        seen_after.sort();
+        eprintln!(
+            "postgres-cours-notifications: place prise sur un autre poste visible après p50 {} ms, p95 {} ms, max {} ms (20 changements, PostgreSQL LISTEN/NOTIFY)",
+            seen_after[9].as_millis(),
+            seen_after[18].as_millis(),
+            seen_after[19].as_millis()
+        );
+        app.screenshot("postgres-cours-notifications").await?;
+        Ok(())
+    })
+    .await;
+    db.close().await;
+    result.unwrap();
+}

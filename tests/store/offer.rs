@@ -90,3 +90,127 @@ async fn the_offer_lists_a_sites_slots_with_their_seats_and_capacity_rules_hold(
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_slot_is_changed_over_the_version_read_added_to_its_course_and_a_closed_one_takes_no_one()
+{
+    each_backend(|t: TestDb| async move {
+        let (setup, db) = demo_dbs(&t).await?;
+        let c = crate::reinscription::case(&setup).await?;
+        let actor = Actor::staff(1, "poste-test");
+        let before = db.slot(c.slot).await?;
+        let input = |capacity: &str, open: bool| portee_domain::seats::SlotInput {
+            day_of_week: "6".into(),
+            starts_at: "10h".into(),
+            ends_at: "11h30".into(),
+            teacher: "Mme Nouvelle".into(),
+            room: "Auditorium".into(),
+            capacity: capacity.into(),
+            open,
+        };
+        let fields = |capacity: &str, open: bool| {
+            portee_domain::seats::SlotFields::parse(&input(capacity, open), 0).unwrap()
+        };
+        // A stale page: refused, nothing written.
+        let err = db
+            .update_slot(c.slot, before.version - 1, &fields("20", true), &actor)
+            .await
+            .unwrap_err();
+        anyhow::ensure!(matches!(err, StoreError::Conflict), "{err:?}");
+        // Below the seats taken: refused with the count.
+        if before.seats_taken > 0 {
+            let err = db
+                .update_slot(
+                    c.slot,
+                    before.version,
+                    &fields(&(before.seats_taken - 1).to_string(), true),
+                    &actor,
+                )
+                .await
+                .unwrap_err();
+            anyhow::ensure!(err.to_string().contains("places déjà prises"), "{err}");
+        }
+        // Closed, with new hours, teacher and room: saved and audited.
+        let capacity = (before.seats_taken + 3).to_string();
+        let after = db
+            .update_slot(c.slot, before.version, &fields(&capacity, false), &actor)
+            .await?;
+        anyhow::ensure!(
+            (
+                after.day_of_week,
+                after.starts_at.as_str(),
+                after.ends_at.as_str(),
+                after.teacher.as_str(),
+                after.room.as_str(),
+                after.open
+            ) == (6, "10:00", "11:30", "Mme Nouvelle", "Auditorium", false),
+            "{after:?}"
+        );
+        anyhow::ensure!(
+            after.version == before.version + 1 && after.seats_taken == before.seats_taken
+        );
+        let audited = scalar(
+            &setup,
+            &format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'slot.update' AND entity_id = '{}'",
+                c.slot
+            ),
+        )
+        .await?;
+        anyhow::ensure!(audited == 1, "{audited}");
+        // A closed slot takes no one: the réinscription is refused, nothing
+        // written.
+        let err = db
+            .validate_reinscription(
+                &crate::reinscription::validation(&c, c.version, c.slot),
+                &actor,
+            )
+            .await
+            .unwrap_err();
+        anyhow::ensure!(err.to_string().contains("fermé"), "{err}");
+        anyhow::ensure!(db.slot(c.slot).await?.seats_taken == before.seats_taken);
+        // Opened again: it takes them.
+        let reopened = db
+            .update_slot(c.slot, after.version, &fields(&capacity, true), &actor)
+            .await?;
+        anyhow::ensure!(reopened.open);
+        db.validate_reinscription(
+            &crate::reinscription::validation(&c, c.version, c.slot),
+            &actor,
+        )
+        .await?;
+        anyhow::ensure!(db.slot(c.slot).await?.seats_taken == before.seats_taken + 1);
+
+        // A slot added to the course; none to a course without slots.
+        let added = db
+            .add_slot(before.course_id, &fields("8", true), &actor)
+            .await?;
+        anyhow::ensure!(
+            added.course_id == before.course_id
+                && added.capacity == 8
+                && added.seats_taken == 0
+                && added.open
+        );
+        let teacher_course = scalar(
+            &setup,
+            "SELECT MIN(id) FROM courses WHERE seat_mode = 'teacher'",
+        )
+        .await?;
+        let err = db
+            .add_slot(teacher_course, &fields("8", true), &actor)
+            .await
+            .unwrap_err();
+        anyhow::ensure!(
+            err.to_string().contains("ne se choisit pas par créneau"),
+            "{err}"
+        );
+        let created = scalar(
+            &setup,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'slot.create'",
+        )
+        .await?;
+        anyhow::ensure!(created == 1, "{created}");
+        Ok(())
+    })
+    .await;
+}

@@ -15,6 +15,10 @@ pub struct GetOfferRequest {
     /// None: the newest school year with an offer (next year's during a
     /// campaign).
     pub school_year_id: Option<i64>,
+    /// Read again by the open page itself (not the member's action): does
+    /// not count as activity for the inactivity lock.
+    #[serde(default)]
+    pub refresh: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +71,8 @@ pub struct OfferSlot {
     pub seats_taken: i32,
     pub version: i32,
     pub waiting: i64,
+    /// A closed slot keeps its pupils but gives no new seat.
+    pub open: bool,
     /// `complet`, `presque_complet`, `places` (portee_domain::seats::FillState).
     pub fill: String,
     pub fill_label: String,
@@ -105,6 +111,10 @@ pub struct SlotDetail {
     /// The member may move, withdraw and give seats on this slot's site
     /// (agents too: this is secretariat work); the backend checks again.
     pub can_edit: bool,
+    /// The member may change the slot itself and add slots to its course
+    /// (responsable or administrateur of the site).
+    pub can_manage: bool,
+    pub course_id: i64,
     pub members: Vec<ClassMemberView>,
     pub waiting: Vec<WaitingView>,
     /// A seat is free and someone waits: « place libérée », the first of
@@ -236,4 +246,62 @@ impl Command for GiveFreedSeat {
     const NAME: &'static str = "give_freed_seat";
     type Request = GiveFreedSeatRequest;
     type Response = SlotDetail;
+}
+
+/// Waits for the offer to change on another workstation (PostgreSQL
+/// LISTEN/NOTIFY): answers at once if the counter moved past `seen`, else
+/// at the next change or after about 20 seconds. `None`: no notifications
+/// on this database (SQLite): the page polls.
+pub struct WaitOfferChange;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WaitOfferChangeRequest {
+    /// The counter last seen; `None` on the first call.
+    pub seen: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferChange {
+    pub seen: u64,
+    /// The listening connection is up; `false`: changes may be missed, the
+    /// page polls until it is back.
+    pub live: bool,
+}
+
+impl Command for WaitOfferChange {
+    const NAME: &'static str = "wait_offer_change";
+    type Request = WaitOfferChangeRequest;
+    type Response = Option<OfferChange>;
+}
+
+/// A slot's day, hours, teacher, room, capacity and opening changed, over
+/// the version the page read (responsable or administrateur of the site).
+pub struct UpdateSlot;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateSlotRequest {
+    pub slot_id: i64,
+    pub expected_version: i32,
+    pub fields: portee_domain::seats::SlotInput,
+}
+
+impl Command for UpdateSlot {
+    const NAME: &'static str = "update_slot";
+    type Request = UpdateSlotRequest;
+    type Response = OfferSlot;
+}
+
+/// A new slot for a course given by slot.
+pub struct AddSlot;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddSlotRequest {
+    pub course_id: i64,
+    pub fields: portee_domain::seats::SlotInput,
+}
+
+impl Command for AddSlot {
+    const NAME: &'static str = "add_slot";
+    type Request = AddSlotRequest;
+    type Response = OfferSlot;
 }

@@ -166,6 +166,7 @@ const SLOT_FIELDS: &[&str] = &[
     "capacity",
     "seats_taken",
     "version",
+    "open",
 ];
 const DOSSIER_FIELDS: &[&str] = &[
     "id",
@@ -442,6 +443,16 @@ pub const ACTIONS: &[ActionKind] = &[
         fields: SLOT_FIELDS,
     },
     ActionKind {
+        code: "slot.update",
+        label: "Modification d'un créneau (jour, horaire, professeur, salle, ouverture)",
+        fields: SLOT_FIELDS,
+    },
+    ActionKind {
+        code: "slot.create",
+        label: "Ajout d'un créneau",
+        fields: SLOT_FIELDS,
+    },
+    ActionKind {
         code: "waiting.join",
         label: "Inscription sur une liste d'attente",
         fields: &["slot_id", "student_id", "rank", "course"],
@@ -632,6 +643,7 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("course", "Cours"),
     ("when", "Horaire"),
     ("notified", "Famille prévenue par courriel"),
+    ("open", "Ouvert aux inscriptions"),
     ("last_name", "Nom de famille"),
     ("first_name", "Prénom"),
     ("relationship", "Lien"),

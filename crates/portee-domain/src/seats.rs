@@ -160,3 +160,211 @@ mod tests {
         assert!(Capacity::new(5, -2).is_err());
     }
 }
+
+/// A slot's day, hours, teacher, room and capacity as typed on the offer
+/// page (a new slot, or a slot's change).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotInput {
+    /// 1 (lundi) to 7 (dimanche), as typed.
+    pub day_of_week: String,
+    /// « 14:00 » or « 14h00 » or « 14h ».
+    pub starts_at: String,
+    pub ends_at: String,
+    pub teacher: String,
+    pub room: String,
+    pub capacity: String,
+    pub open: bool,
+}
+
+/// A slot's valid fields: hours as `HH:MM`, ending after they start, on
+/// one day, teacher and room named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotFields {
+    pub day_of_week: i16,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub teacher: String,
+    pub room: String,
+    pub capacity: i64,
+    pub open: bool,
+}
+
+/// « 14:00 », « 14h00 », « 14h », « 9h30 » → `14:00`, `09:30`.
+pub fn parse_hour(typed: &str) -> Option<String> {
+    let t = typed.trim().to_lowercase().replace('h', ":");
+    let (h, m) = match t.split_once(':') {
+        Some((h, m)) => (h.trim(), if m.trim().is_empty() { "0" } else { m.trim() }),
+        None => (t.as_str(), "0"),
+    };
+    if h.is_empty()
+        || h.len() > 2
+        || m.len() > 2
+        || !h.chars().chain(m.chars()).all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+}
+
+impl SlotFields {
+    /// The longest teacher or room name kept.
+    pub const MAX_NAME_CHARS: usize = 80;
+
+    /// Checks every field; each refusal names its field (`jour`, `debut`,
+    /// `fin`, `professeur`, `salle`, `capacite`) with a French sentence.
+    /// `taken`: the seats already taken (0 for a new slot).
+    pub fn parse(input: &SlotInput, taken: i64) -> Result<Self, Vec<crate::family::FieldError>> {
+        use crate::family::FieldError;
+        let mut errors = Vec::new();
+        let day = input
+            .day_of_week
+            .trim()
+            .parse::<i16>()
+            .ok()
+            .filter(|d| (1..=7).contains(d));
+        if day.is_none() {
+            errors.push(FieldError {
+                field: "jour".into(),
+                message: "Choisissez le jour du créneau.".into(),
+            });
+        }
+        let starts = parse_hour(&input.starts_at);
+        if starts.is_none() {
+            errors.push(FieldError {
+                field: "debut".into(),
+                message: "Indiquez l'heure de début, par exemple 14:00.".into(),
+            });
+        }
+        let ends = parse_hour(&input.ends_at);
+        match (&starts, &ends) {
+            (_, None) => errors.push(FieldError {
+                field: "fin".into(),
+                message: "Indiquez l'heure de fin, par exemple 15:00.".into(),
+            }),
+            (Some(s), Some(e)) if e <= s => errors.push(FieldError {
+                field: "fin".into(),
+                message: format!("L'heure de fin ({e}) doit venir après l'heure de début ({s})."),
+            }),
+            _ => {}
+        }
+        let name = |typed: &str, field: &str, what: &str, errors: &mut Vec<FieldError>| {
+            let t = typed.split_whitespace().collect::<Vec<_>>().join(" ");
+            if t.is_empty() {
+                errors.push(FieldError {
+                    field: field.into(),
+                    message: format!("Indiquez {what}."),
+                });
+            } else if t.chars().count() > Self::MAX_NAME_CHARS {
+                errors.push(FieldError {
+                    field: field.into(),
+                    message: format!("Ce nom dépasse {} caractères.", Self::MAX_NAME_CHARS),
+                });
+            }
+            t
+        };
+        let teacher = name(&input.teacher, "professeur", "le professeur", &mut errors);
+        let room = name(&input.room, "salle", "la salle", &mut errors);
+        let capacity = match input.capacity.trim().parse::<i64>() {
+            Ok(c) => match Capacity::new(c, taken) {
+                Ok(_) => Some(c),
+                Err(e) => {
+                    errors.push(FieldError {
+                        field: "capacite".into(),
+                        message: e.message().to_owned(),
+                    });
+                    None
+                }
+            },
+            Err(_) => {
+                errors.push(FieldError {
+                    field: "capacite".into(),
+                    message: "Indiquez la capacité en nombre entier de places (0 à 500).".into(),
+                });
+                None
+            }
+        };
+        match (day, starts, ends, capacity) {
+            (Some(day_of_week), Some(starts_at), Some(ends_at), Some(capacity))
+                if errors.is_empty() =>
+            {
+                Ok(Self {
+                    day_of_week,
+                    starts_at,
+                    ends_at,
+                    teacher,
+                    room,
+                    capacity,
+                    open: input.open,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod slot_tests {
+    use super::*;
+
+    fn input(day: &str, starts: &str, ends: &str, capacity: &str) -> SlotInput {
+        SlotInput {
+            day_of_week: day.into(),
+            starts_at: starts.into(),
+            ends_at: ends.into(),
+            teacher: "  Mme   Durand ".into(),
+            room: "Salle 2".into(),
+            capacity: capacity.into(),
+            open: true,
+        }
+    }
+
+    #[test]
+    fn hours_are_read_as_secretaries_type_them() {
+        assert_eq!(parse_hour("14:00").as_deref(), Some("14:00"));
+        assert_eq!(parse_hour("9h30").as_deref(), Some("09:30"));
+        assert_eq!(parse_hour("14h").as_deref(), Some("14:00"));
+        assert_eq!(parse_hour(" 8 ").as_deref(), Some("08:00"));
+        for bad in [
+            "",
+            "24:00",
+            "12:60",
+            "midi",
+            "1:2:3",
+            "123",
+            "-1",
+            "１４:00",
+        ] {
+            assert_eq!(parse_hour(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_slot_is_refused_field_by_field() {
+        let ok = SlotFields::parse(&input("3", "14h", "15h30", "12"), 0).unwrap();
+        assert_eq!(
+            (ok.day_of_week, ok.starts_at.as_str(), ok.ends_at.as_str()),
+            (3, "14:00", "15:30")
+        );
+        assert_eq!(ok.teacher, "Mme Durand");
+        let errors = SlotFields::parse(&input("8", "15:00", "14:00", "3"), 5).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["jour", "fin", "capacite"]);
+        assert!(
+            errors[2].message.contains("places déjà prises (5)"),
+            "{}",
+            errors[2].message
+        );
+        let errors = SlotFields::parse(
+            &SlotInput {
+                teacher: " ".into(),
+                room: "x".repeat(81),
+                ..input("1", "10:00", "11:00", "abc")
+            },
+            0,
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["professeur", "salle", "capacite"]);
+    }
+}

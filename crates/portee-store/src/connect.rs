@@ -312,6 +312,14 @@ impl Database {
         }
     }
 
+    /// True once [`Database::close`] was called on any clone of this pool.
+    pub fn is_closed(&self) -> bool {
+        match self {
+            Database::Postgres(pool) => pool.is_closed(),
+            Database::Sqlite(pool) => pool.is_closed(),
+        }
+    }
+
     pub async fn close(&self) {
         match self {
             Database::Postgres(pool) => pool.close().await,

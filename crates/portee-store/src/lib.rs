@@ -16,6 +16,7 @@ mod dossiers;
 mod drafts;
 mod error;
 mod journal;
+mod notify;
 mod offer;
 mod pool;
 pub use pool::SQLITE_WRITE_ATTEMPTS;
@@ -37,6 +38,7 @@ pub use dossiers::{DossierChanges, DossierRow, NewDossier};
 pub use drafts::{DraftRow, DraftSave, MAX_DRAFT_BYTES};
 pub use error::StoreError;
 pub use journal::{AuditFilter, AuditRow, OTHER_SITE_CHILD};
+pub use notify::{OFFER_CHANNEL, OfferEvent, OfferListener};
 pub use offer::{OfferRow, SchoolYearRow};
 pub use records::{
     DocumentFile, DocumentRow, EnrolmentRow, FamilyRow, GuardianRow, SiblingRow, StudentRecord,

@@ -24,6 +24,7 @@ pub struct OfferRow {
     pub capacity: Option<i32>,
     pub seats_taken: Option<i32>,
     pub version: Option<i32>,
+    pub open: Option<bool>,
     /// Students waiting for a seat of this slot (as far as the connection
     /// may see them: on PostgreSQL, those of the member's sites).
     pub waiting: i64,
@@ -50,7 +51,7 @@ impl Database {
             Ok(sqlx::query_as(
                 "SELECT d.id AS discipline_id, d.name AS discipline, c.id AS course_id, c.name AS course, \
                  c.cycle, c.level, c.seat_mode, sl.id AS slot_id, sl.day_of_week, sl.starts_at, sl.ends_at, \
-                 sl.teacher, sl.room, sl.capacity, sl.seats_taken, sl.version, \
+                 sl.teacher, sl.room, sl.capacity, sl.seats_taken, sl.version, sl.open, \
                  (SELECT COUNT(*) FROM waiting_list w WHERE w.slot_id = sl.id) AS waiting \
                  FROM courses c JOIN disciplines d ON d.id = c.discipline_id \
                  LEFT JOIN slots sl ON sl.course_id = c.id \

@@ -289,11 +289,13 @@ impl Database {
                 courses.extend(rows.into_iter().map(|(id, site, year, mode, name)| (id, (site, year, mode, name))));
             }
             let mut slot_course: HashMap<i64, i64> = HashMap::new();
+            let mut closed: BTreeSet<i64> = BTreeSet::new();
             if !slot_ids.is_empty() {
-                let mut qb = QueryBuilder::new("SELECT id, course_id FROM slots WHERE id IN (");
+                let mut qb = QueryBuilder::new("SELECT id, course_id, open FROM slots WHERE id IN (");
                 push_ids(&mut qb, slot_ids.iter().copied());
-                let rows: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut *tx).await?;
-                slot_course.extend(rows);
+                let rows: Vec<(i64, i64, bool)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+                closed.extend(rows.iter().filter(|r| !r.2).map(|r| r.0));
+                slot_course.extend(rows.into_iter().map(|(id, course, _)| (id, course)));
             }
             // Next year's enrolments the children hold now: what changes.
             let mut held_all: Vec<Held> = Vec::new();
@@ -396,6 +398,17 @@ impl Database {
                         new_enrolments.push((state.student_id, c.course_id, c.slot_id, ctx.school_year_id));
                         take.extend(c.slot_id);
                     }
+                }
+                // A closed slot keeps its pupils but takes no one new.
+                if let Some(slot) = take.iter().find(|s| closed.contains(s)) {
+                    let name = slot_course
+                        .get(slot)
+                        .and_then(|c| courses.get(c))
+                        .map(|c| c.3.clone())
+                        .unwrap_or_default();
+                    return Err(invalid(format!(
+                        "Le créneau choisi pour « {name} » est fermé : choisissez-en un autre."
+                    )));
                 }
                 plans.push(Planned {
                     validation: v,
@@ -950,7 +963,7 @@ impl Database {
                 .await?;
                 let mut s: Vec<crate::SlotRow> = sqlx::query_as(
                     "SELECT sl.id, sl.course_id, sl.day_of_week, sl.starts_at, sl.ends_at, sl.teacher, sl.room, \
-                     sl.capacity, sl.seats_taken, sl.version FROM slots sl JOIN courses co ON co.id = sl.course_id \
+                     sl.capacity, sl.seats_taken, sl.version, sl.open FROM slots sl JOIN courses co ON co.id = sl.course_id \
                      WHERE co.site_id = $1 AND co.school_year_id = $2 ORDER BY sl.day_of_week, sl.starts_at, sl.id",
                 )
                 .bind(site)

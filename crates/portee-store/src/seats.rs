@@ -2,13 +2,13 @@
 //! race-free on both databases, in the same transaction as the enrolment
 //! and its audit entry.
 
-use portee_domain::Capacity;
+use portee_domain::{Capacity, seats::SlotFields};
 use serde::Serialize;
 
 use crate::{
     Database, StoreError,
     audit::{Actor, AuditEntry, append_audit, now, to_json},
-    pool::{WritePool, on_pool},
+    pool::{WritePool, for_update, on_pool},
 };
 
 /// A slot as stored.
@@ -24,6 +24,8 @@ pub struct SlotRow {
     pub capacity: i32,
     pub seats_taken: i32,
     pub version: i32,
+    /// A closed slot keeps its pupils but gives no new seat.
+    pub open: bool,
 }
 
 /// What asking for a seat gave.
@@ -45,7 +47,7 @@ pub struct SeatRequest {
 }
 
 const SELECT_SLOT: &str = "SELECT id, course_id, day_of_week, starts_at, ends_at, teacher, room, \
-     capacity, seats_taken, version FROM slots WHERE id = $1";
+     capacity, seats_taken, version, open FROM slots WHERE id = $1";
 
 impl Database {
     pub async fn slot(&self, id: i64) -> Result<SlotRow, StoreError> {
@@ -100,7 +102,7 @@ impl Database {
             })?;
             let updated = sqlx::query(
                 "UPDATE slots SET seats_taken = seats_taken + 1, version = version + 1 \
-                 WHERE id = $1 AND course_id = $2 AND seats_taken < capacity",
+                 WHERE id = $1 AND course_id = $2 AND seats_taken < capacity AND open",
             )
             .bind(request.slot_id)
             .bind(request.course_id)
@@ -169,6 +171,125 @@ impl Database {
             })?;
             tx.commit().await?;
             Ok(after)
+        })
+    }
+
+    /// Changes a slot's day, hours, teacher, room, capacity and opening if
+    /// nobody changed it since `expected_version` was read (`Conflict`
+    /// otherwise, nothing written), never below the seats taken; audited
+    /// with its before and after.
+    #[tracing::instrument(skip(self, fields, actor), err)]
+    pub async fn update_slot(
+        &self,
+        slot_id: i64,
+        expected_version: i32,
+        fields: &SlotFields,
+        actor: &Actor,
+    ) -> Result<SlotRow, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let before = sqlx::query_as::<_, SlotRow>(sqlx::AssertSqlSafe(format!("{SELECT_SLOT}{}", for_update(pool))))
+                .bind(slot_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            if before.version != expected_version {
+                return Err(StoreError::Conflict);
+            }
+            Capacity::new(fields.capacity, i64::from(before.seats_taken))
+                .map_err(|e| StoreError::Invalid { message: e.message().to_owned() })?;
+            StoreError::expect_one_row(
+                sqlx::query(
+                    "UPDATE slots SET day_of_week = $1, starts_at = $2, ends_at = $3, teacher = $4, room = $5, \
+                     capacity = $6, open = $7, version = version + 1 \
+                     WHERE id = $8 AND version = $9 AND seats_taken <= $6",
+                )
+                .bind(fields.day_of_week)
+                .bind(&fields.starts_at)
+                .bind(&fields.ends_at)
+                .bind(&fields.teacher)
+                .bind(&fields.room)
+                .bind(fields.capacity as i32)
+                .bind(fields.open)
+                .bind(slot_id)
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+            )?;
+            let after = sqlx::query_as::<_, SlotRow>(SELECT_SLOT).bind(slot_id).fetch_one(&mut *tx).await?;
+            append_audit!(&mut *tx, actor, now(), AuditEntry {
+                action: "slot.update",
+                entity_type: "slot",
+                entity_id: slot_id.to_string(),
+                before: to_json(&before),
+                after: to_json(&after),
+                ..Default::default()
+            })?;
+            tx.commit().await?;
+            Ok(after)
+        })
+    }
+
+    /// Adds a slot to a course given by slot (`Invalid` for a course whose
+    /// time is set with the teacher or by level); audited.
+    #[tracing::instrument(skip(self, fields, actor), err)]
+    pub async fn add_slot(
+        &self,
+        course_id: i64,
+        fields: &SlotFields,
+        actor: &Actor,
+    ) -> Result<SlotRow, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let mode: String = sqlx::query_scalar("SELECT seat_mode FROM courses WHERE id = $1")
+                .bind(course_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            if mode != "slot" {
+                return Err(StoreError::Invalid {
+                    message: "Ce cours ne se choisit pas par créneau (horaire fixé avec le professeur \
+                              ou selon le niveau) : il n'a pas de créneaux."
+                        .into(),
+                });
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO slots (course_id, day_of_week, starts_at, ends_at, teacher, room, capacity, seats_taken, version, open) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 1, $8) RETURNING id",
+            )
+            .bind(course_id)
+            .bind(fields.day_of_week)
+            .bind(&fields.starts_at)
+            .bind(&fields.ends_at)
+            .bind(&fields.teacher)
+            .bind(&fields.room)
+            .bind(fields.capacity as i32)
+            .bind(fields.open)
+            .fetch_one(&mut *tx)
+            .await?;
+            let after = sqlx::query_as::<_, SlotRow>(SELECT_SLOT).bind(id).fetch_one(&mut *tx).await?;
+            append_audit!(&mut *tx, actor, now(), AuditEntry {
+                action: "slot.create",
+                entity_type: "slot",
+                entity_id: id.to_string(),
+                before: None,
+                after: to_json(&after),
+                ..Default::default()
+            })?;
+            tx.commit().await?;
+            Ok(after)
+        })
+    }
+
+    /// The site a course belongs to, if it exists.
+    pub async fn course_site(&self, course_id: i64) -> Result<i16, StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT site_id FROM courses WHERE id = $1")
+                .bind(course_id)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(StoreError::NotFound)
         })
     }
 }

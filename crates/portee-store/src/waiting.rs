@@ -154,8 +154,8 @@ impl Database {
             .fetch_all(pool)
             .await?;
             let others: Vec<crate::SlotRow> = sqlx::query_as(
-                "SELECT id, course_id, day_of_week, starts_at, ends_at, teacher, room, capacity, seats_taken, version \
-                 FROM slots WHERE course_id = $1 AND id <> $2 ORDER BY day_of_week, starts_at, id",
+                "SELECT id, course_id, day_of_week, starts_at, ends_at, teacher, room, capacity, seats_taken, version, \
+                 open FROM slots WHERE course_id = $1 AND id <> $2 ORDER BY day_of_week, starts_at, id",
             )
             .bind(slot.course_id)
             .bind(slot_id)
@@ -477,7 +477,7 @@ impl Database {
                 if change > 0 {
                     let updated = sqlx::query(
                         "UPDATE slots SET seats_taken = seats_taken + 1, version = version + 1 \
-                         WHERE id = $1 AND seats_taken < capacity",
+                         WHERE id = $1 AND seats_taken < capacity AND open",
                     )
                     .bind(id)
                     .execute(&mut *tx)
@@ -573,7 +573,7 @@ impl Database {
                 if change > 0 {
                     let updated = sqlx::query(
                         "UPDATE slots SET seats_taken = seats_taken + 1, version = version + 1 \
-                         WHERE id = $1 AND seats_taken < capacity",
+                         WHERE id = $1 AND seats_taken < capacity AND open",
                     )
                     .bind(id)
                     .execute(&mut *tx)

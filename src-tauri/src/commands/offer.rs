@@ -5,9 +5,9 @@ use portee_api::{
     ApiError, ErrorCode,
     offer::{
         ClassMemberView, GetOfferRequest, GiveFreedSeatRequest, JoinWaitingListRequest,
-        MoveStudentRequest, Offer, OfferCourse, OfferDiscipline, OfferSlot,
-        ReorderWaitingListRequest, SetSlotCapacityRequest, SlotDetail, SlotRequest, WaitingView,
-        WithdrawStudentRequest,
+        MoveStudentRequest, Offer, OfferChange, OfferCourse, OfferDiscipline, OfferSlot,
+        ReorderWaitingListRequest, SetSlotCapacityRequest, SlotDetail, SlotRequest,
+        WaitOfferChangeRequest, WaitingView, WithdrawStudentRequest,
     },
 };
 use portee_domain::{
@@ -40,7 +40,7 @@ fn offer_slot(
     teacher: String,
     room: String,
     (capacity, seats_taken, version): (i32, i32, i32),
-    waiting: i64,
+    (waiting, open): (i64, bool),
 ) -> OfferSlot {
     let fill = FillState::of(i64::from(capacity), i64::from(seats_taken));
     OfferSlot {
@@ -53,6 +53,7 @@ fn offer_slot(
         seats_taken,
         version,
         waiting,
+        open,
         fill: fill.code().to_owned(),
         fill_label: fill.label().to_owned(),
     }
@@ -107,7 +108,7 @@ fn offer_tree(rows: Vec<OfferRow>) -> Vec<OfferDiscipline> {
                 r.teacher.unwrap_or_default(),
                 r.room.unwrap_or_default(),
                 (capacity, taken, r.version.unwrap_or(1)),
-                r.waiting,
+                (r.waiting, r.open.unwrap_or(true)),
             );
             if let Some(course) = discipline.courses.last_mut() {
                 course.slots.push(slot);
@@ -128,7 +129,11 @@ pub async fn get_offer(
     state: State<'_, AppState>,
     request: GetOfferRequest,
 ) -> Result<Offer, ApiError> {
-    let (member, db) = crate::session::require(&state).await?;
+    let (member, db) = if request.refresh {
+        crate::session::require_passive(&state).await?
+    } else {
+        crate::session::require(&state).await?
+    };
     member
         .scope
         .authorize(Action::ViewFamilies, None)
@@ -227,8 +232,176 @@ pub async fn set_slot_capacity(
         slot.teacher,
         slot.room,
         (slot.capacity, slot.seats_taken, slot.version),
-        waiting,
+        (waiting, slot.open),
     ))
+}
+
+/// The member must manage courses on `site`.
+fn authorize_manage(
+    member: &portee_services::session::SignedIn,
+    site: i16,
+) -> Result<(), ApiError> {
+    member
+        .scope
+        .authorize(Action::ManageCourses, None)
+        .map_err(forbidden)?;
+    member
+        .scope
+        .authorize(Action::ManageCourses, Some(site))
+        .map_err(forbidden)
+}
+
+/// The slot's fields checked by the domain rule; the first refusal named
+/// by its field.
+fn slot_fields(
+    input: &portee_domain::seats::SlotInput,
+    taken: i64,
+) -> Result<portee_domain::seats::SlotFields, ApiError> {
+    portee_domain::seats::SlotFields::parse(input, taken).map_err(|errors| {
+        match errors.into_iter().next() {
+            Some(e) => ApiError::validation(e.field, e.message),
+            None => ApiError::validation("creneau", "Ce créneau est invalide."),
+        }
+    })
+}
+
+/// The slot as stored now, in French, for a change refused because the
+/// slot moved on (« what changed »).
+fn slot_now(slot: &SlotRow) -> String {
+    format!(
+        "{} {}–{}, {}, {}, {} place(s) dont {} prise(s){}",
+        labels::day(slot.day_of_week),
+        slot.starts_at,
+        slot.ends_at,
+        slot.teacher,
+        slot.room,
+        slot.capacity,
+        slot.seats_taken,
+        if slot.open { "" } else { ", fermé" }
+    )
+}
+
+/// Changes a slot's day, hours, teacher, room, capacity and opening
+/// (responsable or administrateur of its site), over the version read.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(slot_id = request.slot_id), err)]
+pub async fn update_slot(
+    state: State<'_, AppState>,
+    request: portee_api::offer::UpdateSlotRequest,
+) -> Result<OfferSlot, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    member
+        .scope
+        .authorize(Action::ManageCourses, None)
+        .map_err(forbidden)?;
+    let site = db.slot_site(request.slot_id).await.map_err(store_error)?;
+    authorize_manage(&member, site)?;
+    // Checked against the seats taken now; the store checks again in its
+    // transaction.
+    let current = db.slot(request.slot_id).await.map_err(store_error)?;
+    let fields = slot_fields(&request.fields, i64::from(current.seats_taken))?;
+    let actor = portee_store::Actor::staff(member.staff_id, workstation());
+    let slot = match db
+        .update_slot(request.slot_id, request.expected_version, &fields, &actor)
+        .await
+    {
+        Ok(slot) => slot,
+        Err(StoreError::Invalid { message }) => {
+            return Err(ApiError::validation("capacite", message));
+        }
+        Err(StoreError::Conflict) => {
+            let now = db.slot(request.slot_id).await.map_err(store_error)?;
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "Ce créneau a été modifié sur un autre poste depuis l'ouverture de la page : il est \
+                     maintenant {}. Rien n'a été enregistré ; vérifiez puis recommencez.",
+                    slot_now(&now)
+                ),
+            ));
+        }
+        Err(other) => return Err(store_error(other)),
+    };
+    let waiting = db.waiting_count(slot.id).await.map_err(store_error)?;
+    Ok(offer_slot(
+        slot.id,
+        slot.day_of_week,
+        (&slot.starts_at, &slot.ends_at),
+        slot.teacher,
+        slot.room,
+        (slot.capacity, slot.seats_taken, slot.version),
+        (waiting, slot.open),
+    ))
+}
+
+/// Adds a slot to a course given by slot (responsable or administrateur of
+/// its site).
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(course_id = request.course_id), err)]
+pub async fn add_slot(
+    state: State<'_, AppState>,
+    request: portee_api::offer::AddSlotRequest,
+) -> Result<OfferSlot, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    member
+        .scope
+        .authorize(Action::ManageCourses, None)
+        .map_err(forbidden)?;
+    let site = db
+        .course_site(request.course_id)
+        .await
+        .map_err(store_error)?;
+    authorize_manage(&member, site)?;
+    let fields = slot_fields(&request.fields, 0)?;
+    let actor = portee_store::Actor::staff(member.staff_id, workstation());
+    let slot = db
+        .add_slot(request.course_id, &fields, &actor)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid { message } => ApiError::validation("creneau", message),
+            other => store_error(other),
+        })?;
+    Ok(offer_slot(
+        slot.id,
+        slot.day_of_week,
+        (&slot.starts_at, &slot.ends_at),
+        slot.teacher,
+        slot.room,
+        (slot.capacity, slot.seats_taken, slot.version),
+        (0, slot.open),
+    ))
+}
+
+/// How long a wait for the offer's change lasts at most before answering
+/// (the page then asks again).
+const OFFER_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Waits until PostgreSQL notifies a change of the offer past `seen` (or
+/// `OFFER_WAIT` elapses); `None` on SQLite, where the page polls. Not
+/// counted as activity.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub async fn wait_offer_change(
+    state: State<'_, AppState>,
+    request: WaitOfferChangeRequest,
+) -> Result<Option<OfferChange>, ApiError> {
+    let Some(mut rx) = crate::session::offer_changes(&state).await? else {
+        return Ok(None);
+    };
+    let current = *rx.borrow_and_update();
+    if request.seen.is_none_or(|seen| seen != current.0) {
+        return Ok(Some(OfferChange {
+            seen: current.0,
+            live: current.1,
+        }));
+    }
+    // The session ending drops the sender: `changed` then fails at once.
+    let _ = tokio::time::timeout(OFFER_WAIT, rx.changed()).await;
+    let now = *rx.borrow();
+    Ok(Some(OfferChange {
+        seen: now.0,
+        live: now.1,
+    }))
 }
 
 /// The slot's panel: its seats, class list, waiting list and the other
@@ -252,16 +425,21 @@ async fn slot_detail(
         s.teacher.clone(),
         s.room.clone(),
         (s.capacity, s.seats_taken, s.version),
-        lists.waiting.len() as i64,
+        (lists.waiting.len() as i64, s.open),
     );
     Ok(SlotDetail {
-        freed_seat: s.seats_taken < s.capacity && !lists.waiting.is_empty(),
+        freed_seat: s.open && s.seats_taken < s.capacity && !lists.waiting.is_empty(),
         slot,
         course_name: lists.course_name.clone(),
         can_edit: member
             .scope
             .authorize(Action::EditFamilies, Some(lists.site_id))
             .is_ok(),
+        can_manage: member
+            .scope
+            .authorize(Action::ManageCourses, Some(lists.site_id))
+            .is_ok(),
+        course_id: s.course_id,
         members: lists
             .members
             .iter()
@@ -568,6 +746,7 @@ mod tests {
             capacity: slot.map(|s| s.1),
             seats_taken: slot.map(|s| s.2),
             version: slot.map(|_| 1),
+            open: slot.map(|_| true),
             waiting: 0,
         }
     }

@@ -124,7 +124,8 @@ fn view(f: &FamilyReinscription, refusal: Option<String>) -> FamilyReinscription
                                 .iter()
                                 .filter(|s| {
                                     s.course_id == id
-                                        && (s.seats_taken < s.capacity || Some(s.id) == held_slot)
+                                        && ((s.open && s.seats_taken < s.capacity)
+                                            || Some(s.id) == held_slot)
                                 })
                                 .map(|s| SlotChoice {
                                     slot_id: s.id,

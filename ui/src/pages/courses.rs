@@ -3,11 +3,18 @@
 //! le taux de remplissage par discipline ; le responsable du site change la
 //! capacité d'un créneau (jamais sous les places prises).
 
-use std::collections::HashMap;
+use std::{
+    cell::{Cell, RefCell},
+    collections::HashMap,
+    rc::Rc,
+};
 
 use portee_api::{
     ApiError,
-    offer::{GetOffer, GetOfferRequest, Offer, OfferSlot, SetSlotCapacity, SetSlotCapacityRequest},
+    offer::{
+        GetOffer, GetOfferRequest, Offer, OfferSlot, SetSlotCapacity, SetSlotCapacityRequest,
+        WaitOfferChange, WaitOfferChangeRequest,
+    },
 };
 use portee_domain::seats::fill_rate;
 use wasm_bindgen_futures::spawn_local;
@@ -20,8 +27,11 @@ use crate::{
     shared::{SessionEvents, session_error},
 };
 
-/// How often an open offer page reads the seats again, in milliseconds.
+/// How often an open offer page reads the seats again when the database
+/// does not notify changes (SQLite), in milliseconds.
 const REFRESH_MS: u32 = 500;
+/// How often it reads them all the same when it does (PostgreSQL).
+const SAFETY_MS: u32 = 10_000;
 
 const FILLS: [(&str, &str); 3] = [
     ("complet", "Complet"),
@@ -65,11 +75,14 @@ pub fn CoursesPage() -> Html {
             });
         });
     }
-    // Seats taken on other workstations show within about a second: the
-    // offer is read again every REFRESH_MS (one statement, a few
-    // milliseconds), for the site and year shown; a refresh still running
-    // is never doubled. What is being typed is
-    // kept apart (`edits`) and is not touched.
+    // Seats taken on other workstations show within about a second,
+    // without a reload. On PostgreSQL the backend waits on the database's
+    // notifications (`wait_offer_change`, LISTEN/NOTIFY) and the page reads
+    // the offer again as soon as one comes, with a slow safety read every
+    // SAFETY_MS; on SQLite (no notifications), or while the notifications'
+    // connection is down, the page reads it every REFRESH_MS. One read at a
+    // time; what is being typed is kept apart (`edits`) and not touched.
+    // These reads do not count as activity: an unattended page still locks.
     {
         let (offer, stale, events) = (offer.clone(), stale.clone(), events.clone());
         let shown = match &*offer {
@@ -77,12 +90,13 @@ pub fn CoursesPage() -> Html {
             _ => None,
         };
         use_effect_with(shown, move |shown| {
-            let interval = shown.map(|(site, year)| {
-                let in_flight = std::rc::Rc::new(std::cell::Cell::new(false));
+            let alive = Rc::new(Cell::new(true));
+            let parts = shown.map(|(site, year)| {
+                let in_flight = Rc::new(Cell::new(false));
                 // The last offer read here: the page is drawn again only
                 // when the seats changed.
-                let previous = std::rc::Rc::new(std::cell::RefCell::new(None::<Offer>));
-                gloo_timers::callback::Interval::new(REFRESH_MS, move || {
+                let previous = Rc::new(RefCell::new(None::<Offer>));
+                let refresh: Rc<dyn Fn()> = Rc::new(move || {
                     if in_flight.get() {
                         return;
                     }
@@ -98,6 +112,7 @@ pub fn CoursesPage() -> Html {
                         let request = GetOfferRequest {
                             site_id: Some(site),
                             school_year_id: Some(year),
+                            refresh: true,
                         };
                         match api::call::<GetOffer>(&request).await {
                             Ok(o) => {
@@ -116,9 +131,52 @@ pub fn CoursesPage() -> Html {
                         }
                         in_flight.set(false);
                     });
+                });
+                // Whether the database's notifications are live (then the
+                // timer only makes the safety read).
+                let notified = Rc::new(Cell::new(false));
+                {
+                    let (refresh, notified, alive) =
+                        (refresh.clone(), notified.clone(), alive.clone());
+                    spawn_local(async move {
+                        let mut seen = None;
+                        while alive.get() {
+                            match api::call::<WaitOfferChange>(&WaitOfferChangeRequest { seen })
+                                .await
+                            {
+                                Ok(Some(change)) => {
+                                    if seen.is_some_and(|s| s != change.seen) && alive.get() {
+                                        refresh();
+                                    }
+                                    seen = Some(change.seen);
+                                    notified.set(change.live);
+                                }
+                                // SQLite: the timer polls.
+                                Ok(None) => {
+                                    notified.set(false);
+                                    break;
+                                }
+                                Err(_) => {
+                                    notified.set(false);
+                                    gloo_timers::future::TimeoutFuture::new(2_000).await;
+                                }
+                            }
+                        }
+                    });
+                }
+                let ticks = Rc::new(Cell::new(0u32));
+                gloo_timers::callback::Interval::new(REFRESH_MS, move || {
+                    let n = ticks.get().wrapping_add(1);
+                    ticks.set(n);
+                    if !notified.get() || n.is_multiple_of(SAFETY_MS / REFRESH_MS) {
+                        refresh();
+                    }
                 })
             });
-            move || drop(interval)
+            move || {
+                alive.set(false);
+                drop(parts);
+            }
         });
     }
     let save = {
@@ -271,6 +329,9 @@ pub fn CoursesPage() -> Html {
                                                 </span>
                                                 <span class="places-text" id={format!("creneau-{id}-places")}>{ format!("{} / {}", s.seats_taken, s.capacity) }</span>
                                                 <span class="places-state">{ &s.fill_label }</span>
+                                                if !s.open {
+                                                    <span class="badge badge-closed" id={format!("creneau-{id}-ferme")}>{ "Fermé" }</span>
+                                                }
                                             </td>
                                             <td>
                                                 { if s.waiting > 0 { format!("{} en attente", s.waiting) } else { "—".to_owned() } }

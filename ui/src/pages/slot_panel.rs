@@ -6,12 +6,13 @@
 use portee_api::{
     ApiError,
     offer::{
-        GetSlotDetail, GiveFreedSeat, GiveFreedSeatRequest, JoinWaitingList,
-        JoinWaitingListRequest, MoveStudent, MoveStudentRequest, ReorderWaitingList,
-        ReorderWaitingListRequest, SlotDetail, SlotRequest, WithdrawStudent,
-        WithdrawStudentRequest,
+        AddSlot, AddSlotRequest, GetSlotDetail, GiveFreedSeat, GiveFreedSeatRequest,
+        JoinWaitingList, JoinWaitingListRequest, MoveStudent, MoveStudentRequest,
+        ReorderWaitingList, ReorderWaitingListRequest, SlotDetail, SlotRequest, UpdateSlot,
+        UpdateSlotRequest, WithdrawStudent, WithdrawStudentRequest,
     },
 };
+use portee_domain::seats::SlotInput;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -44,6 +45,9 @@ enum Change {
     Join(JoinWaitingListRequest),
     Reorder(ReorderWaitingListRequest),
     Give(GiveFreedSeatRequest),
+    Update(UpdateSlotRequest),
+    /// A slot added to the course of the panel's slot (the second).
+    Add(AddSlotRequest, i64),
 }
 
 async fn send(change: Change) -> Result<SlotDetail, ApiError> {
@@ -53,6 +57,29 @@ async fn send(change: Change) -> Result<SlotDetail, ApiError> {
         Change::Join(r) => api::call::<JoinWaitingList>(&r).await,
         Change::Reorder(r) => api::call::<ReorderWaitingList>(&r).await,
         Change::Give(r) => api::call::<GiveFreedSeat>(&r).await,
+        Change::Update(r) => {
+            let slot_id = r.slot_id;
+            let s = api::call::<UpdateSlot>(&r).await?;
+            let d = api::call::<GetSlotDetail>(&SlotRequest { slot_id }).await?;
+            Ok(SlotDetail {
+                notice: format!(
+                    "Créneau enregistré : {}, {} · {}.",
+                    s.when, s.teacher, s.room
+                ),
+                ..d
+            })
+        }
+        Change::Add(r, shown) => {
+            let s = api::call::<AddSlot>(&r).await?;
+            let d = api::call::<GetSlotDetail>(&SlotRequest { slot_id: shown }).await?;
+            Ok(SlotDetail {
+                notice: format!(
+                    "Créneau ajouté : {}, {} · {}, {} place(s).",
+                    s.when, s.teacher, s.room, s.capacity
+                ),
+                ..d
+            })
+        }
     }
 }
 
@@ -71,6 +98,9 @@ pub fn SlotPanel(props: &SlotPanelProps) -> Html {
     let new_rank = use_state(String::new);
     let reorder_reason = use_state(String::new);
     let joining = use_state(String::new);
+    // The slot's form open: changing this slot, or adding one to its course.
+    let editing = use_state(|| None::<SlotInput>);
+    let adding = use_state(|| None::<SlotInput>);
 
     {
         let (detail, events) = (detail.clone(), events.clone());
@@ -107,6 +137,7 @@ pub fn SlotPanel(props: &SlotPanelProps) -> Html {
             reorder_reason.clone(),
             joining.clone(),
         );
+        let (editing, adding) = (editing.clone(), adding.clone());
         let slot_id = props.slot_id;
         Callback::from(move |change: Change| {
             if *busy {
@@ -123,6 +154,7 @@ pub fn SlotPanel(props: &SlotPanelProps) -> Html {
                 reorder_reason.clone(),
                 joining.clone(),
             );
+            let (editing, adding) = (editing.clone(), adding.clone());
             spawn_local(async move {
                 match send(change).await {
                     Ok(d) => {
@@ -133,6 +165,8 @@ pub fn SlotPanel(props: &SlotPanelProps) -> Html {
                         new_rank.set(String::new());
                         reorder_reason.set(String::new());
                         joining.set(String::new());
+                        editing.set(None);
+                        adding.set(None);
                         detail.set(Some(Ok(d)));
                     }
                     Err(e) => {
@@ -320,6 +354,43 @@ pub fn SlotPanel(props: &SlotPanelProps) -> Html {
                     <p>{ format!("{} · {} · ", d.slot.teacher, d.slot.room) }
                         <span id="panneau-places">{ format!("{} / {} places prises", d.slot.seats_taken, d.slot.capacity) }</span>
                     </p>
+                    if d.can_manage && editing.is_none() && adding.is_none() {
+                        <p class="panel-buttons">
+                            <button type="button" class="btn btn-secondary" id="creneau-modifier"
+                                onclick={let (editing, s) = (editing.clone(), d.slot.clone()); Callback::from(move |_: MouseEvent| editing.set(Some(SlotInput {
+                                    day_of_week: s.day_of_week.to_string(),
+                                    starts_at: s.when.rsplit(' ').next().and_then(|h| h.split_once('–')).map(|h| h.0.to_owned()).unwrap_or_default(),
+                                    ends_at: s.when.rsplit(' ').next().and_then(|h| h.split_once('–')).map(|h| h.1.to_owned()).unwrap_or_default(),
+                                    teacher: s.teacher.clone(), room: s.room.clone(), capacity: s.capacity.to_string(), open: s.open,
+                                })))}>{ "Modifier le créneau…" }</button>
+                            <button type="button" class="btn btn-secondary" id="creneau-ajouter"
+                                onclick={let (adding, s) = (adding.clone(), d.slot.clone()); Callback::from(move |_: MouseEvent| adding.set(Some(SlotInput {
+                                    day_of_week: s.day_of_week.to_string(), starts_at: String::new(), ends_at: String::new(),
+                                    teacher: s.teacher.clone(), room: s.room.clone(), capacity: s.capacity.to_string(), open: true,
+                                })))}>{ "Ajouter un créneau à ce cours…" }</button>
+                        </p>
+                    }
+                    if let Some(value) = (*editing).clone() {
+                        <SlotForm prefix="modifier" legend={format!("Modifier le créneau ({} place(s) prise(s) : la capacité ne peut pas descendre en dessous)", d.slot.seats_taken)}
+                            value={value} busy={*busy} submit_label="Enregistrer le créneau"
+                            onchange={let e = editing.clone(); Callback::from(move |v| e.set(Some(v)))}
+                            oncancel={let e = editing.clone(); Callback::from(move |()| e.set(None))}
+                            onsubmit={let (apply, e, version) = (apply.clone(), editing.clone(), d.slot.version); Callback::from(move |()| if let Some(fields) = (*e).clone() {
+                                apply.emit(Change::Update(UpdateSlotRequest { slot_id, expected_version: version, fields }));
+                            })} />
+                    }
+                    if let Some(value) = (*adding).clone() {
+                        <SlotForm prefix="ajouter" legend={format!("Nouveau créneau de « {} »", d.course_name)}
+                            value={value} busy={*busy} submit_label="Ajouter le créneau"
+                            onchange={let a = adding.clone(); Callback::from(move |v| a.set(Some(v)))}
+                            oncancel={let a = adding.clone(); Callback::from(move |()| a.set(None))}
+                            onsubmit={let (apply, a, course_id) = (apply.clone(), adding.clone(), d.course_id); Callback::from(move |()| if let Some(fields) = (*a).clone() {
+                                apply.emit(Change::Add(AddSlotRequest { course_id, fields }, slot_id));
+                            })} />
+                    }
+                    if !d.slot.open {
+                        <p class="status status-info" id="creneau-ferme">{ "Créneau fermé : il garde ses élèves mais ne donne plus de nouvelle place." }</p>
+                    }
                     if !d.notice.is_empty() {
                         <StatusMessage kind={StatusKind::Success} id={Some(AttrValue::from("panneau-message"))}>{ d.notice.clone() }</StatusMessage>
                     }
@@ -380,5 +451,99 @@ pub fn SlotPanel(props: &SlotPanelProps) -> Html {
             <button type="button" class="btn btn-secondary panel-close" id="panneau-fermer" onclick={onclose}>{ "Fermer ✕" }</button>
             { body }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SlotFormProps {
+    /// Prefix of the fields' ids (`modifier`, `ajouter`).
+    prefix: AttrValue,
+    legend: AttrValue,
+    value: SlotInput,
+    onchange: Callback<SlotInput>,
+    onsubmit: Callback<()>,
+    oncancel: Callback<()>,
+    busy: bool,
+    submit_label: AttrValue,
+}
+
+/// A slot's day, hours, teacher, room, capacity and opening.
+#[component]
+fn SlotForm(props: &SlotFormProps) -> Html {
+    let p = props.prefix.clone();
+    let field = |name: &str| format!("{p}-{name}");
+    let set = |apply: fn(&mut SlotInput, String)| {
+        let (value, onchange) = (props.value.clone(), props.onchange.clone());
+        Callback::from(move |e: InputEvent| {
+            let mut next = value.clone();
+            apply(&mut next, input_value(&e));
+            onchange.emit(next);
+        })
+    };
+    let on_day = {
+        let (value, onchange) = (props.value.clone(), props.onchange.clone());
+        Callback::from(move |e: Event| {
+            let mut next = value.clone();
+            next.day_of_week = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            onchange.emit(next);
+        })
+    };
+    let on_open = {
+        let (value, onchange) = (props.value.clone(), props.onchange.clone());
+        Callback::from(move |e: Event| {
+            let mut next = value.clone();
+            next.open = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .checked();
+            onchange.emit(next);
+        })
+    };
+    let onsubmit = {
+        let onsubmit = props.onsubmit.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            onsubmit.emit(());
+        })
+    };
+    let oncancel = {
+        let oncancel = props.oncancel.clone();
+        Callback::from(move |_: MouseEvent| oncancel.emit(()))
+    };
+    let v = &props.value;
+    html! {
+        <form class="panel-form slot-form" id={field("formulaire")} {onsubmit}>
+            <fieldset>
+                <legend>{ props.legend.clone() }</legend>
+                <label for={field("jour")}>{ "Jour" }</label>
+                <select id={field("jour")} onchange={on_day}>
+                    { for (1..=7i16).map(|d| html! {
+                        <option value={d.to_string()} selected={v.day_of_week == d.to_string()}>{ portee_domain::labels::day(d) }</option>
+                    }) }
+                </select>
+                <label for={field("debut")}>{ "Début" }</label>
+                <input id={field("debut")} type="text" inputmode="numeric" placeholder="14:00" size="5" value={v.starts_at.clone()}
+                    oninput={set(|s, v| s.starts_at = v)} />
+                <label for={field("fin")}>{ "Fin" }</label>
+                <input id={field("fin")} type="text" inputmode="numeric" placeholder="15:00" size="5" value={v.ends_at.clone()}
+                    oninput={set(|s, v| s.ends_at = v)} />
+                <label for={field("professeur")}>{ "Professeur" }</label>
+                <input id={field("professeur")} type="text" maxlength="80" value={v.teacher.clone()}
+                    oninput={set(|s, v| s.teacher = v)} />
+                <label for={field("salle")}>{ "Salle" }</label>
+                <input id={field("salle")} type="text" maxlength="80" value={v.room.clone()}
+                    oninput={set(|s, v| s.room = v)} />
+                <label for={field("capacite")}>{ "Capacité" }</label>
+                <input id={field("capacite")} type="number" min="0" max="500" value={v.capacity.clone()}
+                    oninput={set(|s, v| s.capacity = v)} />
+                <label class="field-inline" for={field("ouvert")}>
+                    <input id={field("ouvert")} type="checkbox" checked={v.open} onchange={on_open} />
+                    { " Ouvert aux inscriptions" }
+                </label>
+            </fieldset>
+            <button type="submit" class="btn btn-primary" id={field("enregistrer")} disabled={props.busy}>{ props.submit_label.clone() }</button>
+            <button type="button" class="btn btn-secondary" onclick={oncancel}>{ "Annuler" }</button>
+        </form>
     }
 }
