@@ -68,6 +68,7 @@ commands![
     offer::wait_offer_change,
     offer::update_slot,
     offer::add_slot,
+    offer::prepare_next_year,
     journal::history,
     journal::audit_log,
     journal::audit_log_options,

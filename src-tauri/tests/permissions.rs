@@ -787,6 +787,12 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
             };
             c(Manage, vec![r(ids.courses.0)], vec![r(ids.courses.1)])
         }
+        // An unknown school year: nothing copied once allowed.
+        "prepare_next_year" => c(
+            Manage,
+            vec![json!({ "site_id": 5, "school_year_id": 0 })],
+            vec![json!({ "site_id": 7, "school_year_id": 0 })],
+        ),
         "wait_offer_change" => c(Member, vec![json!({ "seen": null })], vec![]),
         "get_slot_detail" => {
             let r = |slot: i64| json!({ "slot_id": slot });

@@ -337,3 +337,64 @@ async fn a_responsable_changes_a_slots_hours_closes_it_and_adds_another_never_ov
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn an_administrator_prepares_next_years_offer_once() {
+    scenario("cours-annee-suivante", demo(), async |app| {
+        app.sign_in_demo(5, "admin.demo").await?;
+        // The newest offer (next year's during the campaign) and the year
+        // after it, as the demo's dates make them.
+        let db = app.database().await?;
+        let Database::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        let (label, start): (String, i64) = sqlx::query_as(
+            "SELECT label, start_year FROM school_years WHERE id = (SELECT MAX(school_year_id) FROM courses)",
+        )
+        .fetch_one(pool)
+        .await?;
+        let next = format!("{}-{}", start + 1, start + 2);
+        app.click("#nav-cours").await?;
+        app.wait_for("#remplissage-disciplines", WAIT).await?;
+        let shown = app.prop("#offre-annee", "value").await?.unwrap_or_default();
+        app.click("#preparer-annee").await?;
+        app.wait_for("#preparer-confirmation", WAIT).await?;
+        app.click("#preparer-confirmer").await?;
+        app.wait_text("#capacite-message", "préparée", WAIT).await?;
+        // The page now shows the new year, its slots copied with no seat
+        // taken.
+        app.wait_text("#remplissage-disciplines", &next, WAIT).await?;
+        anyhow::ensure!(
+            app.prop("#offre-annee", "value").await?.unwrap_or_default() != shown,
+            "l'année affichée doit être la nouvelle"
+        );
+        app.screenshot("cours-annee-suivante").await?;
+        let (slots, taken): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(sl.seats_taken), 0) FROM slots sl JOIN courses c ON c.id = sl.course_id \
+             JOIN school_years y ON y.id = c.school_year_id WHERE y.label = $1 AND c.site_id = 5",
+        )
+        .bind(&next)
+        .fetch_one(pool)
+        .await?;
+        anyhow::ensure!(slots > 0 && taken == 0, "{slots} / {taken}");
+        // Prepared again from the year before: nothing copied twice.
+        app.click("#offre-annee").await?;
+        app.click(&format!("#offre-annee option[value='{shown}']")).await?;
+        app.wait_text("#remplissage-disciplines", &label, WAIT).await?;
+        app.click("#preparer-annee").await?;
+        app.click("#preparer-confirmer").await?;
+        app.wait_text("#capacite-message", "déjà prête", WAIT).await?;
+        let again: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM slots sl JOIN courses c ON c.id = sl.course_id \
+             JOIN school_years y ON y.id = c.school_year_id WHERE y.label = $1 AND c.site_id = 5",
+        )
+        .bind(&next)
+        .fetch_one(pool)
+        .await?;
+        db.close().await;
+        anyhow::ensure!(again == slots, "{again} / {slots}");
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

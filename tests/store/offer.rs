@@ -214,3 +214,111 @@ async fn a_slot_is_changed_over_the_version_read_added_to_its_course_and_a_close
     })
     .await;
 }
+
+#[tokio::test]
+async fn next_years_offer_is_prepared_once_whatever_the_number_of_copies() {
+    each_backend(|t: TestDb| async move {
+        let (setup, db) = demo_dbs(&t).await?;
+        let actor = Actor::staff(1, "poste-test");
+        let newest = scalar(&setup, "SELECT MAX(school_year_id) FROM courses").await?;
+        let site = scalar(
+            &setup,
+            &format!("SELECT CAST(MIN(site_id) AS BIGINT) FROM courses WHERE school_year_id = {newest}"),
+        )
+        .await? as i16;
+        let source_courses = scalar(
+            &setup,
+            &format!("SELECT COUNT(*) FROM courses WHERE site_id = {site} AND school_year_id = {newest}"),
+        )
+        .await?;
+        let source_slots = scalar(
+            &setup,
+            &format!(
+                "SELECT COUNT(*) FROM slots sl JOIN courses c ON c.id = sl.course_id \
+                 WHERE c.site_id = {site} AND c.school_year_id = {newest} AND c.seat_mode = 'slot'"
+            ),
+        )
+        .await?;
+        let years = scalar(&setup, "SELECT COUNT(*) FROM school_years").await?;
+        if t.kind == portee_tests::db::Kind::Postgres {
+            // A responsable cannot create the school year on PostgreSQL.
+            let resp: String = match &setup {
+                portee_store::Database::Postgres(p) => sqlx::query_scalar(
+                    "SELECT s.login FROM staff s JOIN staff_sites x ON x.staff_id = s.id \
+                     WHERE s.role = 'responsable' AND x.site_id = $1 ORDER BY s.login LIMIT 1",
+                )
+                .bind(site)
+                .fetch_one(p)
+                .await?,
+                portee_store::Database::Sqlite(_) => unreachable!(),
+            };
+            let as_resp =
+                portee_store::Database::connect_member(&t.url, &resp, &format!("demo-{resp}"), "poste-test").await?;
+            let err = as_resp.prepare_next_year(site, newest, &actor).await.unwrap_err();
+            anyhow::ensure!(matches!(err, StoreError::Forbidden), "{err:?}");
+            as_resp.close().await;
+            anyhow::ensure!(scalar(&setup, "SELECT COUNT(*) FROM school_years").await? == years);
+        }
+        // First copy: next year created, every course and slot copied,
+        // seats empty and slots open.
+        let first = db.prepare_next_year(site, newest, &actor).await?;
+        anyhow::ensure!(first.year_created, "{first:?}");
+        anyhow::ensure!(first.courses_created as i64 == source_courses && first.courses_kept == 0, "{first:?}");
+        anyhow::ensure!(first.slots_created as i64 == source_slots, "{first:?} vs {source_slots}");
+        let to = first.to_year_id;
+        let label: String = match &setup {
+            portee_store::Database::Postgres(p) => {
+                sqlx::query_scalar("SELECT label FROM school_years WHERE id = $1").bind(to).fetch_one(p).await?
+            }
+            portee_store::Database::Sqlite(p) => {
+                sqlx::query_scalar("SELECT label FROM school_years WHERE id = $1").bind(to).fetch_one(p).await?
+            }
+        };
+        anyhow::ensure!(label == first.to_label);
+        let busy = scalar(
+            &setup,
+            &format!(
+                "SELECT COUNT(*) FROM slots sl JOIN courses c ON c.id = sl.course_id \
+                 WHERE c.school_year_id = {to} AND (sl.seats_taken <> 0 OR NOT sl.open)"
+            ),
+        )
+        .await?;
+        anyhow::ensure!(busy == 0, "{busy}");
+        // Same capacities, teachers and rooms.
+        let differ = scalar(
+            &setup,
+            &format!(
+                "SELECT COUNT(*) FROM slots s JOIN courses c ON c.id = s.course_id \
+                 WHERE c.site_id = {site} AND c.school_year_id = {newest} AND c.seat_mode = 'slot' AND NOT EXISTS \
+                 (SELECT 1 FROM slots n JOIN courses nc ON nc.id = n.course_id WHERE nc.school_year_id = {to} \
+                  AND nc.site_id = c.site_id AND nc.name = c.name AND nc.discipline_id = c.discipline_id \
+                  AND n.day_of_week = s.day_of_week AND n.starts_at = s.starts_at AND n.teacher = s.teacher \
+                  AND n.room = s.room AND n.capacity = s.capacity)"
+            ),
+        )
+        .await?;
+        anyhow::ensure!(differ == 0, "{differ}");
+        // A slot adjusted after the copy survives a second copy, which
+        // creates nothing.
+        execute(
+            &setup,
+            &format!(
+                "UPDATE slots SET capacity = 33 WHERE id = (SELECT MIN(sl.id) FROM slots sl JOIN courses c \
+                 ON c.id = sl.course_id WHERE c.school_year_id = {to})"
+            ),
+        )
+        .await?;
+        let again = db.prepare_next_year(site, newest, &actor).await?;
+        anyhow::ensure!(
+            !again.year_created && again.courses_created == 0 && again.slots_created == 0
+                && again.courses_kept as i64 == source_courses && again.to_year_id == to,
+            "{again:?}"
+        );
+        anyhow::ensure!(scalar(&setup, &format!("SELECT COUNT(*) FROM slots sl JOIN courses c ON c.id = sl.course_id WHERE c.school_year_id = {to} AND sl.capacity = 33")).await? == 1);
+        anyhow::ensure!(scalar(&setup, "SELECT COUNT(*) FROM school_years").await? == years + 1);
+        let audited = scalar(&setup, "SELECT COUNT(*) FROM audit_log WHERE action = 'offer.rollover'").await?;
+        anyhow::ensure!(audited == 2, "{audited}");
+        Ok(())
+    })
+    .await;
+}

@@ -21,7 +21,9 @@
 //! Options: `--scales 8000,80000`, `--pg-admin-url URL` (default
 //! postgres://postgres:postgres@127.0.0.1:5432/postgres), `--skip-sqlite`,
 //! `--skip-postgres`, `--search-only` (seed and search, nothing else),
-//! `--validation-only` (PostgreSQL: seed and the validation, nothing else).
+//! `--validation-only` (PostgreSQL: seed and the validation, nothing else),
+//! `--offer-only` (seed, the offer page and the rollover of next year's
+//! offer for the whole network, both databases).
 
 #[path = "bench_common.rs"]
 mod bench_common;
@@ -44,6 +46,7 @@ struct Args {
     postgres: bool,
     search_only: bool,
     validation_only: bool,
+    offer_only: bool,
 }
 
 fn args() -> Args {
@@ -55,6 +58,7 @@ fn args() -> Args {
         postgres: true,
         search_only: false,
         validation_only: false,
+        offer_only: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -71,6 +75,7 @@ fn args() -> Args {
             "--skip-sqlite" => a.sqlite = false,
             "--skip-postgres" => a.postgres = false,
             "--search-only" => a.search_only = true,
+            "--offer-only" => a.offer_only = true,
             "--validation-only" => {
                 a.validation_only = true;
                 a.sqlite = false;
@@ -233,6 +238,32 @@ async fn bench_search(db: &Database, label: &str, scale: usize) -> anyhow_lite::
 /// most slots, for the newest year with an offer, as its agent reads it (on
 /// PostgreSQL connected as that agent's own role, under row-level
 /// security). Target: p95 under 50 ms.
+/// « Préparer l'année suivante » for the whole network: every site's offer
+/// of the newest year copied into the following one (created), then the
+/// same again (nothing to copy: idempotent), as an administrator does.
+async fn bench_rollover(db: &Database, label: &str, scale: usize) -> anyhow_lite::Result<()> {
+    let sql = "SELECT MAX(school_year_id) FROM courses";
+    let year: i64 = match db {
+        Database::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await?,
+        Database::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await?,
+    };
+    let actor = Actor::system("portee-bench");
+    for pass in ["copy", "again"] {
+        let t = Instant::now();
+        let (mut courses, mut slots) = (0, 0);
+        for site in 1..=8i16 {
+            let done = db.prepare_next_year(site, year, &actor).await?;
+            courses += done.courses_created;
+            slots += done.slots_created;
+        }
+        println!(
+            "{label:<10} {scale:>6} students  rollover of the network's offer ({pass}): {:.0} ms, {courses} courses and {slots} slots created",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    Ok(())
+}
+
 async fn bench_offer(
     url: &str,
     db: &Database,
@@ -746,6 +777,13 @@ async fn main() -> anyhow_lite::Result<()> {
                 // (index-only scans) and statistics fresh.
                 sqlx::query("VACUUM ANALYZE").execute(p).await?;
             }
+            if args.offer_only {
+                bench_offer(&fresh.url, &db, kind, scale).await?;
+                bench_rollover(&db, kind, scale).await?;
+                db.close().await;
+                fresh.drop_now().await;
+                continue;
+            }
             if !args.validation_only {
                 bench_search(&db, kind, scale).await?;
             }
@@ -768,6 +806,10 @@ async fn main() -> anyhow_lite::Result<()> {
                     .filter(|&ms| ms >= 1)
                     .unwrap_or(250);
                 bench_validation(&fresh.url, &db, Some(Duration::from_millis(pace))).await?;
+            }
+            if !args.search_only && !args.validation_only {
+                // Last: it adds a school year with an offer to the database.
+                bench_rollover(&db, kind, scale).await?;
             }
             db.close().await;
             fresh.drop_now().await;

@@ -305,3 +305,29 @@ impl Command for AddSlot {
     type Request = AddSlotRequest;
     type Response = OfferSlot;
 }
+
+/// « Préparer l'année suivante »: a site's offer of a school year copied
+/// into the next (responsable or administrateur of the site).
+pub struct PrepareNextYear;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrepareNextYearRequest {
+    pub site_id: i16,
+    /// The year copied (the one the page shows).
+    pub school_year_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextYearPrepared {
+    pub school_year_id: i64,
+    pub school_year_label: String,
+    /// « 12 cours et 20 créneaux créés pour 2028-2029 ; 3 cours y étaient
+    /// déjà (gardés tels quels). »
+    pub message: String,
+}
+
+impl Command for PrepareNextYear {
+    const NAME: &'static str = "prepare_next_year";
+    type Request = PrepareNextYearRequest;
+    type Response = NextYearPrepared;
+}

@@ -453,6 +453,19 @@ pub const ACTIONS: &[ActionKind] = &[
         fields: SLOT_FIELDS,
     },
     ActionKind {
+        code: "offer.rollover",
+        label: "Offre de l'année suivante préparée (copie des cours et créneaux)",
+        fields: &[
+            "school_year_id",
+            "to_year_id",
+            "to_label",
+            "year_created",
+            "courses_created",
+            "courses_kept",
+            "slots_created",
+        ],
+    },
+    ActionKind {
         code: "waiting.join",
         label: "Inscription sur une liste d'attente",
         fields: &["slot_id", "student_id", "rank", "course"],
@@ -531,7 +544,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// The families of actions an administrator filters the log by.
-pub const ACTION_GROUPS: [(&str, &str); 12] = [
+pub const ACTION_GROUPS: [(&str, &str); 13] = [
     ("auth.", "Connexions"),
     ("staff.", "Comptes du personnel"),
     ("family.", "Familles et coordonnées"),
@@ -541,6 +554,7 @@ pub const ACTION_GROUPS: [(&str, &str); 12] = [
     ("seat.", "Places dans les créneaux"),
     ("slot.", "Capacités des créneaux"),
     ("waiting.", "Listes d'attente"),
+    ("offer.", "Offre de cours de l'année suivante"),
     ("enrolment.", "Changements et retraits de créneau"),
     ("journal.", "Exports du journal"),
     ("row.", "Modifications faites directement dans la base"),
@@ -644,6 +658,12 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("when", "Horaire"),
     ("notified", "Famille prévenue par courriel"),
     ("open", "Ouvert aux inscriptions"),
+    ("to_year_id", "Année scolaire préparée"),
+    ("to_label", "Année préparée"),
+    ("year_created", "Année scolaire créée"),
+    ("courses_created", "Cours créés"),
+    ("courses_kept", "Cours déjà présents"),
+    ("slots_created", "Créneaux créés"),
     ("last_name", "Nom de famille"),
     ("first_name", "Prénom"),
     ("relationship", "Lien"),

@@ -22,6 +22,7 @@ mod pool;
 pub use pool::SQLITE_WRITE_ATTEMPTS;
 mod records;
 mod reinscription;
+mod rollover;
 mod schema;
 mod search;
 mod seats;
@@ -48,6 +49,7 @@ pub use reinscription::{
     CampaignRow, Channel, Child, ChildDossier, ChosenCourse, CurrentCourse, DeclineOutcome,
     FamilyReinscription, OfferedCourse, Validated, Validation,
 };
+pub use rollover::Rollover;
 pub use schema::{SchemaVersion, expected_schema_version};
 pub use search::SearchHit;
 pub use seats::{SeatOutcome, SeatRequest, SlotRow};

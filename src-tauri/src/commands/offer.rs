@@ -372,6 +372,65 @@ pub async fn add_slot(
     ))
 }
 
+/// Copies a site's offer of a school year into the next (responsable or
+/// administrateur of the site); twice creates nothing twice.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(site_id = request.site_id, school_year_id = request.school_year_id), err)]
+pub async fn prepare_next_year(
+    state: State<'_, AppState>,
+    request: portee_api::offer::PrepareNextYearRequest,
+) -> Result<portee_api::offer::NextYearPrepared, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    authorize_manage(&member, request.site_id)?;
+    let actor = portee_store::Actor::staff(member.staff_id, workstation());
+    let done = db
+        .prepare_next_year(request.site_id, request.school_year_id, &actor)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid { message } => ApiError::validation("offre-annee", message),
+            StoreError::Forbidden => ApiError::new(
+                ErrorCode::Forbidden,
+                "L'année scolaire suivante n'existe pas encore : seul un administrateur peut la \
+                 créer en préparant l'offre.",
+            ),
+            other => store_error(other),
+        })?;
+    let message = if done.courses_created == 0 && done.slots_created == 0 {
+        format!(
+            "L'offre {} de {} était déjà prête ({} cours) : rien n'a été copié deux fois.",
+            done.to_label,
+            Site::name_of(request.site_id),
+            done.courses_kept
+        )
+    } else {
+        format!(
+            "Offre {} de {} préparée : {} cours et {} créneau(x) créés{}{}. Ajustez-la avant l'ouverture de la campagne.",
+            done.to_label,
+            Site::name_of(request.site_id),
+            done.courses_created,
+            done.slots_created,
+            if done.courses_kept > 0 {
+                format!(
+                    " ; {} cours y étaient déjà (gardés tels quels)",
+                    done.courses_kept
+                )
+            } else {
+                String::new()
+            },
+            if done.year_created {
+                ", l'année scolaire a été créée"
+            } else {
+                ""
+            }
+        )
+    };
+    Ok(portee_api::offer::NextYearPrepared {
+        school_year_id: done.to_year_id,
+        school_year_label: done.to_label,
+        message,
+    })
+}
+
 /// How long a wait for the offer's change lasts at most before answering
 /// (the page then asks again).
 const OFFER_WAIT: std::time::Duration = std::time::Duration::from_secs(20);

@@ -12,8 +12,8 @@ use std::{
 use portee_api::{
     ApiError,
     offer::{
-        GetOffer, GetOfferRequest, Offer, OfferSlot, SetSlotCapacity, SetSlotCapacityRequest,
-        WaitOfferChange, WaitOfferChangeRequest,
+        GetOffer, GetOfferRequest, Offer, OfferSlot, PrepareNextYear, PrepareNextYearRequest,
+        SetSlotCapacity, SetSlotCapacityRequest, WaitOfferChange, WaitOfferChangeRequest,
     },
 };
 use portee_domain::seats::fill_rate;
@@ -59,6 +59,9 @@ pub fn CoursesPage() -> Html {
     let stale = use_state_eq(|| false);
     // The slot whose class list and waiting list are shown.
     let open_slot = use_state(|| None::<i64>);
+    // « Préparer l'année suivante »: asked, then under way.
+    let confirm_prepare = use_state(|| false);
+    let preparing = use_state(|| false);
     {
         let (offer, events) = (offer.clone(), events.clone());
         use_effect_with((*request).clone(), move |request| {
@@ -410,6 +413,41 @@ pub fn CoursesPage() -> Html {
                                 oninput={let s = search.clone(); Callback::from(move |e: InputEvent| s.set(input_value(&e)))} />
                         </label>
                     </div>
+                    if o.can_change {
+                        if *confirm_prepare {
+                            <div class="panel-form" id="preparer-confirmation" role="group" aria-label="Préparer l'année suivante">
+                                <p>{ format!("Copier les cours et créneaux de {} {} dans l'année suivante (capacités, professeurs, salles ; aucune place prise) ? Les cours déjà présents l'an prochain restent tels quels.", o.site_name, o.school_year_label) }</p>
+                                <button type="button" class="btn btn-primary" id="preparer-confirmer" disabled={*preparing}
+                                    onclick={
+                                        let (request, message, preparing, confirm, events, site, year) = (request.clone(), message.clone(), preparing.clone(), confirm_prepare.clone(), events.clone(), o.site_id, o.school_year_id);
+                                        Callback::from(move |_: MouseEvent| {
+                                            let (request, message, preparing, confirm, events) = (request.clone(), message.clone(), preparing.clone(), confirm.clone(), events.clone());
+                                            preparing.set(true);
+                                            spawn_local(async move {
+                                                match api::call::<PrepareNextYear>(&PrepareNextYearRequest { site_id: site, school_year_id: year }).await {
+                                                    Ok(done) => {
+                                                        message.set(Some(Ok(done.message)));
+                                                        request.set(GetOfferRequest { site_id: Some(site), school_year_id: Some(done.school_year_id), refresh: false });
+                                                    }
+                                                    Err(e) => {
+                                                        if let Some(e) = session_error(&events, e) {
+                                                            message.set(Some(Err(e.message)));
+                                                        }
+                                                    }
+                                                }
+                                                preparing.set(false);
+                                                confirm.set(false);
+                                            });
+                                        })
+                                    }>{ if *preparing { "Copie en cours…" } else { "Copier dans l'année suivante" } }</button>
+                                <button type="button" class="btn btn-secondary" id="preparer-annuler"
+                                    onclick={let c = confirm_prepare.clone(); Callback::from(move |_: MouseEvent| c.set(false))}>{ "Annuler" }</button>
+                            </div>
+                        } else {
+                            <p><button type="button" class="btn btn-secondary" id="preparer-annee"
+                                onclick={let c = confirm_prepare.clone(); Callback::from(move |_: MouseEvent| c.set(true))}>{ "Préparer l'année suivante…" }</button></p>
+                        }
+                    }
                     if !o.can_change {
                         <p class="hint" id="offre-lecture-seule">{ "Lecture seule : seuls le responsable du site et les administrateurs changent les capacités." }</p>
                     }
