@@ -57,6 +57,7 @@ commands![
     reinscription::open_acknowledgement,
     reinscription::save_acknowledgement,
     reinscription::attach_document,
+    reinscription::get_dashboard,
     offer::get_offer,
     offer::set_slot_capacity,
     offer::get_slot_detail,

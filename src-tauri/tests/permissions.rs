@@ -793,6 +793,7 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
             vec![json!({ "site_id": 5, "school_year_id": 0 })],
             vec![json!({ "site_id": 7, "school_year_id": 0 })],
         ),
+        "get_dashboard" => c(Member, vec![json!({ "refresh": false })], vec![]),
         "wait_offer_change" => c(Member, vec![json!({ "seen": null })], vec![]),
         "get_slot_detail" => {
             let r = |slot: i64| json!({ "slot_id": slot });

@@ -8,6 +8,7 @@ use portee_store::{Database, expected_schema_version};
 mod auth;
 mod courses;
 mod drafts;
+mod home;
 mod keyboard;
 mod paths;
 mod postgres;

@@ -149,3 +149,38 @@ async fn on_postgres_an_agent_records_the_export_of_their_list_in_the_audit_log(
     .unwrap();
     assert_eq!(recorded, 1);
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_documents_to_review_and_slots_of_the_sites_only() {
+    crate::each_backend_as_member(|t: portee_tests::db::TestDb| async move {
+        let (setup, db) = crate::demo_dbs(&t).await?;
+        let figures = db.dashboard_figures(Some(&[5])).await?;
+        let campaign = figures.campaign.id;
+        let documents = crate::scalar(
+            &setup,
+            &format!(
+                "SELECT COUNT(*) FROM documents d WHERE d.campaign_id = {campaign} AND d.status = 'received' \
+                 AND EXISTS (SELECT 1 FROM students s WHERE s.family_id = d.family_id AND s.site_id = 5)"
+            ),
+        )
+        .await?;
+        anyhow::ensure!(figures.documents_to_review == documents, "{} ≠ {documents}", figures.documents_to_review);
+        let slots = crate::scalar(
+            &setup,
+            &format!(
+                "SELECT COUNT(*) FROM slots sl JOIN courses c ON c.id = sl.course_id \
+                 WHERE c.site_id = 5 AND c.school_year_id = {}",
+                figures.campaign.school_year_id
+            ),
+        )
+        .await?;
+        anyhow::ensure!(figures.slots.len() as i64 == slots, "{} ≠ {slots}", figures.slots.len());
+        // Every site: at least as much; no site: nothing.
+        let all = db.dashboard_figures(None).await?;
+        anyhow::ensure!(all.slots.len() >= figures.slots.len() && all.documents_to_review >= documents);
+        let none = db.dashboard_figures(Some(&[])).await?;
+        anyhow::ensure!(none.slots.is_empty() && none.documents_to_review == 0);
+        Ok(())
+    })
+    .await;
+}

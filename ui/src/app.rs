@@ -42,6 +42,9 @@ pub fn App() -> Html {
     // Bumped by a click on the menu entry of the area shown: the area
     // starts again from its first screen (the search, the list).
     let nav_key = use_state(|| 0u32);
+    // A list opened from a figure of the Accueil dashboard: the state of
+    // dossier or the fill state it shows first.
+    let list_filter = use_state(|| None::<String>);
     // The keyboard listener below is registered once: it reads these
     // mirrors, never a state handle captured at its first render.
     let search_count = use_mut_ref(|| 0u32);
@@ -203,13 +206,14 @@ pub fn App() -> Html {
     let nav = Area::ALL.iter().map(|&a| {
         let current = *area == a;
         let onclick = {
-            let (area, nav_key) = (area.clone(), nav_key.clone());
+            let (area, nav_key, list_filter) = (area.clone(), nav_key.clone(), list_filter.clone());
             Callback::from(move |_: MouseEvent| {
                 if *area == a {
                     nav_key.set(*nav_key + 1);
                 } else {
                     area.set(a);
                 }
+                list_filter.set(None);
             })
         };
         html! {
@@ -277,15 +281,26 @@ pub fn App() -> Html {
     }
 
     let page = match *area {
-        Area::Home => html! { <HomePage db={(*db).clone()} info={(*info).clone()} /> },
+        Area::Home => {
+            let on_open_list = {
+                let (area, nav_key, list_filter) =
+                    (area.clone(), nav_key.clone(), list_filter.clone());
+                Callback::from(move |(to, filter): (Area, Option<String>)| {
+                    list_filter.set(filter);
+                    nav_key.set(*nav_key + 1);
+                    area.set(to);
+                })
+            };
+            html! { <HomePage db={(*db).clone()} info={(*info).clone()} {on_open_list} /> }
+        }
         Area::Families => {
             html! { <FamiliesPage key={format!("{}-{}", *search_key, *nav_key)} focus_search={*search_key > 0} /> }
         }
         Area::Reinscriptions => {
-            html! { <crate::pages::reinscriptions::ReinscriptionsPage key={nav_key.to_string()} /> }
+            html! { <crate::pages::reinscriptions::ReinscriptionsPage key={nav_key.to_string()} initial_status={(*list_filter).clone()} /> }
         }
         Area::Courses => {
-            html! { <crate::pages::courses::CoursesPage key={nav_key.to_string()} /> }
+            html! { <crate::pages::courses::CoursesPage key={nav_key.to_string()} initial_fill={(*list_filter).clone()} /> }
         }
         Area::Administration => html! {
             <AdministrationPage info={(*info).clone()} is_admin={session.is_admin} sites={status.sites.clone()} />

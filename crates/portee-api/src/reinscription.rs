@@ -519,3 +519,42 @@ impl Command for ExportReinscriptions {
     type Request = ListReinscriptionsRequest;
     type Response = ExportedList;
 }
+
+/// The Accueil dashboard: the campaign's dates and progress on the
+/// member's sites.
+pub struct GetDashboard;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// « Meudon », « Meudon et Vanves », « tout le réseau ».
+    pub sites_label: String,
+    pub campaign_label: String,
+    /// JJ/MM/AAAA.
+    pub opens_on: String,
+    pub closes_on: String,
+    pub documents_deadline: String,
+    /// « Campagne ouverte : 23 jours restants », « ouvre dans 5 jours »,
+    /// « close depuis le … ».
+    pub campaign_state: String,
+    pub days_left: Option<i64>,
+    /// Dossiers by state, in the Réinscriptions list's order and codes.
+    pub counts: Vec<StatusCount>,
+    pub total: i64,
+    pub documents_to_review: i64,
+    pub slots_total: i64,
+    pub slots_full: i64,
+    pub slots_nearly_full: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DashboardRequest {
+    /// Read again by the open Accueil itself (not counted as activity).
+    #[serde(default)]
+    pub refresh: bool,
+}
+
+impl Command for GetDashboard {
+    const NAME: &'static str = "get_dashboard";
+    type Request = DashboardRequest;
+    type Response = Dashboard;
+}

@@ -196,3 +196,66 @@ impl Database {
         })
     }
 }
+
+/// What the Accueil dashboard shows beside the dossiers' counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DashboardFigures {
+    pub campaign: crate::CampaignRow,
+    /// Documents received and not reviewed yet, on the sites.
+    pub documents_to_review: i64,
+    /// The campaign year's slots on the sites: (capacity, seats taken,
+    /// open), classified by the domain's fill rule.
+    pub slots: Vec<(i32, i32, bool)>,
+}
+
+impl Database {
+    /// The current campaign and the figures of `sites` (`None`: every
+    /// site) for the Accueil dashboard, in three statements.
+    #[tracing::instrument(skip(self, sites), err)]
+    pub async fn dashboard_figures(
+        &self,
+        sites: Option<&[i16]>,
+    ) -> Result<DashboardFigures, StoreError> {
+        // Site ids are numbers formatted here, never text.
+        let in_sites = |column: &str| match sites {
+            None => String::from("TRUE"),
+            Some([]) => String::from("FALSE"),
+            Some(list) => format!(
+                "{column} IN ({})",
+                list.iter()
+                    .map(i16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let documents_sql = format!(
+            "SELECT COUNT(*) FROM documents d WHERE d.campaign_id = $1 AND d.status = 'received' \
+             AND EXISTS (SELECT 1 FROM students s WHERE s.family_id = d.family_id AND {})",
+            in_sites("s.site_id")
+        );
+        let slots_sql = format!(
+            "SELECT sl.capacity, sl.seats_taken, sl.open FROM slots sl JOIN courses c ON c.id = sl.course_id \
+             WHERE c.school_year_id = $1 AND {}",
+            in_sites("c.site_id")
+        );
+        on_pool!(self, pool => {
+            let campaign: crate::CampaignRow = sqlx::query_as(
+                "SELECT c.id, c.label, c.school_year_id, y.label AS school_year_label, y.start_year, \
+                 c.opens_at, c.closes_at, c.documents_deadline, c.status \
+                 FROM campaigns c JOIN school_years y ON y.id = c.school_year_id \
+                 ORDER BY (c.status = 'open') DESC, c.opens_at DESC LIMIT 1",
+            )
+            .fetch_one(pool)
+            .await?;
+            let documents_to_review: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(documents_sql))
+                .bind(campaign.id)
+                .fetch_one(pool)
+                .await?;
+            let slots: Vec<(i32, i32, bool)> = sqlx::query_as(sqlx::AssertSqlSafe(slots_sql))
+                .bind(campaign.school_year_id)
+                .fetch_all(pool)
+                .await?;
+            Ok(DashboardFigures { campaign, documents_to_review, slots })
+        })
+    }
+}

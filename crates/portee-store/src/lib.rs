@@ -32,7 +32,7 @@ mod stats;
 mod waiting;
 
 pub use audit::{Actor, ActorKind};
-pub use campaign_list::{CampaignList, ListFilter, ListRow, ListStatus};
+pub use campaign_list::{CampaignList, DashboardFigures, ListFilter, ListRow, ListStatus};
 pub use connect::{Database, DatabaseKind, GUEST_ROLE, Location, describe_url};
 pub use documents::NewDocument;
 pub use dossiers::{DossierChanges, DossierRow, NewDossier};

@@ -1057,3 +1057,149 @@ pub async fn export_reinscriptions(
         rows: written,
     })
 }
+
+/// « Meudon », « Meudon et Vanves », « Meudon, Vanves et Sèvres », « tout
+/// le réseau ».
+fn sites_label(visible: Option<&[i16]>) -> String {
+    let Some(sites) = visible else {
+        return "tout le réseau".to_owned();
+    };
+    let names: Vec<&str> = sites.iter().map(|s| Site::name_of(*s)).collect();
+    match names.as_slice() {
+        [] => "aucun site".to_owned(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} et {last}", rest.join(", ")),
+    }
+}
+
+/// Where a campaign stands on `today`: its state in French and the days
+/// left before it closes (while open or to come).
+fn campaign_state(
+    opens: chrono::NaiveDate,
+    closes: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> (String, Option<i64>) {
+    let fr = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    if today < opens {
+        let days = (opens - today).num_days();
+        (
+            format!(
+                "Campagne pas encore ouverte : elle ouvre dans {days} jour{}",
+                if days > 1 { "s" } else { "" }
+            ),
+            Some((closes - today).num_days()),
+        )
+    } else if today <= closes {
+        let days = (closes - today).num_days();
+        let state = match days {
+            0 => "Campagne ouverte : dernier jour".to_owned(),
+            1 => "Campagne ouverte : 1 jour restant".to_owned(),
+            n => format!("Campagne ouverte : {n} jours restants"),
+        };
+        (state, Some(days))
+    } else {
+        (format!("Campagne close depuis le {}", fr(closes)), None)
+    }
+}
+
+/// The Accueil dashboard of the member's sites: the campaign's dates and
+/// days left, dossiers by state, documents awaiting review, slots full
+/// and nearly full.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub async fn get_dashboard(
+    state: State<'_, AppState>,
+    request: portee_api::reinscription::DashboardRequest,
+) -> Result<portee_api::reinscription::Dashboard, ApiError> {
+    use portee_api::reinscription::{Dashboard, StatusCount};
+    use portee_domain::seats::FillState;
+    use portee_store::{ListFilter, ListStatus};
+    let (member, db) = if request.refresh {
+        crate::session::require_passive(&state).await?
+    } else {
+        crate::session::require(&state).await?
+    };
+    member
+        .scope
+        .authorize(Action::ViewFamilies, None)
+        .map_err(forbidden)?;
+    let visible = member.scope.visible_sites();
+    let figures = db.dashboard_figures(visible).await.map_err(store_error)?;
+    let list = db
+        .campaign_list(figures.campaign.id, visible, &ListFilter::default(), 1)
+        .await
+        .map_err(store_error)?;
+    let counts: Vec<StatusCount> = ListStatus::ALL
+        .iter()
+        .map(|s| StatusCount {
+            code: s.code().to_owned(),
+            label: s.label().to_owned(),
+            count: list
+                .counts
+                .iter()
+                .find(|c| c.0 == s.code())
+                .map_or(0, |c| c.1),
+        })
+        .collect();
+    let c = &figures.campaign;
+    let (opens, closes) = (local_day(c.opens_at), local_day(c.closes_at));
+    let (campaign_state, days_left) =
+        campaign_state(opens, closes, chrono::Local::now().date_naive());
+    let fill = |want: FillState| {
+        figures
+            .slots
+            .iter()
+            .filter(|(capacity, taken, _)| {
+                FillState::of(i64::from(*capacity), i64::from(*taken)) == want
+            })
+            .count() as i64
+    };
+    Ok(Dashboard {
+        sites_label: sites_label(visible),
+        campaign_label: c.label.clone(),
+        opens_on: opens.format("%d/%m/%Y").to_string(),
+        closes_on: closes.format("%d/%m/%Y").to_string(),
+        documents_deadline: c.documents_deadline.format("%d/%m/%Y").to_string(),
+        campaign_state,
+        days_left,
+        total: counts.iter().map(|c| c.count).sum(),
+        counts,
+        documents_to_review: figures.documents_to_review,
+        slots_total: figures.slots.len() as i64,
+        slots_full: fill(FillState::Full),
+        slots_nearly_full: fill(FillState::NearlyFull),
+    })
+}
+
+#[cfg(test)]
+mod dashboard_tests {
+    use super::*;
+
+    #[test]
+    fn the_campaigns_state_counts_the_days_in_french() {
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2027, m, day).unwrap();
+        assert_eq!(
+            campaign_state(d(3, 1), d(4, 30), d(2, 26)),
+            (
+                "Campagne pas encore ouverte : elle ouvre dans 3 jours".to_owned(),
+                Some(63)
+            )
+        );
+        assert_eq!(
+            campaign_state(d(3, 1), d(4, 30), d(4, 7)).0,
+            "Campagne ouverte : 23 jours restants"
+        );
+        assert_eq!(campaign_state(d(3, 1), d(4, 30), d(4, 29)).1, Some(1));
+        assert_eq!(
+            campaign_state(d(3, 1), d(4, 30), d(4, 30)).0,
+            "Campagne ouverte : dernier jour"
+        );
+        assert_eq!(
+            campaign_state(d(3, 1), d(4, 30), d(5, 2)),
+            ("Campagne close depuis le 30/04/2027".to_owned(), None)
+        );
+        assert_eq!(sites_label(None), "tout le réseau");
+        assert_eq!(sites_label(Some(&[5])), "Meudon");
+        assert_eq!(sites_label(Some(&[5, 7])), "Meudon et Vanves");
+    }
+}

@@ -44,12 +44,19 @@ fn input_value(e: &InputEvent) -> String {
         .value()
 }
 
+#[derive(Properties, PartialEq)]
+pub struct CoursesProps {
+    /// The fill state shown first (a figure of the Accueil dashboard).
+    #[prop_or_default]
+    pub initial_fill: Option<String>,
+}
+
 #[component]
-pub fn CoursesPage() -> Html {
+pub fn CoursesPage(props: &CoursesProps) -> Html {
     let events = use_context::<SessionEvents>();
     let request = use_state(GetOfferRequest::default);
     let offer = use_state(|| None::<Result<Offer, ApiError>>);
-    let fill_filter = use_state(|| None::<String>);
+    let fill_filter = use_state(|| props.initial_fill.clone());
     let search = use_state(String::new);
     // Capacities being typed, by slot; the save under way; its outcome.
     let edits = use_state(HashMap::<i64, String>::new);

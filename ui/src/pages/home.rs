@@ -1,14 +1,144 @@
-//! Accueil: where this workstation stands (database, schema, folders).
+//! Accueil: the campaign's dashboard of the member's sites (dates and days
+//! left, dossiers by state as a chart and as numbers, documents awaiting
+//! review, slots full and nearly full — each figure opens its list), then
+//! where this workstation stands (database, schema, folders).
 
-use portee_api::system::{AppInfoResponse, Backend};
+use portee_api::{
+    reinscription::{Dashboard, DashboardRequest, GetDashboard},
+    system::{AppInfoResponse, Backend},
+};
+use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::{shared::DbState, text::Area};
+use crate::{
+    api,
+    shared::{DbState, SessionEvents, session_error},
+    text::Area,
+};
 
 #[derive(Properties, PartialEq)]
 pub struct HomeProps {
     pub db: DbState,
     pub info: Option<AppInfoResponse>,
+    /// Opens a list from a figure: the area and the filter it starts with
+    /// (a state of dossier, a fill state).
+    #[prop_or_default]
+    pub on_open_list: Callback<(Area, Option<String>)>,
+}
+
+#[derive(Properties, PartialEq)]
+struct DashboardProps {
+    on_open_list: Callback<(Area, Option<String>)>,
+}
+
+/// How often an open Accueil reads the campaign's figures again.
+const REFRESH_MS: u32 = 2_000;
+
+/// The campaign's progress on the member's sites.
+#[component]
+fn CampaignDashboard(props: &DashboardProps) -> Html {
+    let events = use_context::<SessionEvents>();
+    // Equal figures read again draw nothing.
+    let dashboard = use_state_eq(|| None::<Result<Dashboard, String>>);
+    let stale = use_state_eq(|| false);
+    {
+        let (dashboard, stale, events) = (dashboard.clone(), stale.clone(), events.clone());
+        // Read at once, then every REFRESH_MS while Accueil is open (what
+        // other workstations do shows without a reload; these reads do not
+        // count as activity). A failed refresh keeps the figures and says
+        // they may be stale.
+        use_effect_with((), move |()| {
+            let load = move |refresh: bool| {
+                let (dashboard, stale, events) = (dashboard.clone(), stale.clone(), events.clone());
+                spawn_local(async move {
+                    match api::call::<GetDashboard>(&DashboardRequest { refresh }).await {
+                        Ok(d) => {
+                            stale.set(false);
+                            dashboard.set(Some(Ok(d)));
+                        }
+                        Err(e) => {
+                            if let Some(e) = session_error(&events, e) {
+                                if refresh {
+                                    stale.set(true);
+                                } else {
+                                    dashboard.set(Some(Err(e.message)));
+                                }
+                            }
+                        }
+                    }
+                });
+            };
+            load(false);
+            let interval = gloo_timers::callback::Interval::new(REFRESH_MS, move || load(true));
+            move || drop(interval)
+        });
+    }
+    let d = match &*dashboard {
+        None => return html! { <p aria-busy="true">{ "Lecture de la campagne…" }</p> },
+        Some(Err(e)) => return html! { <p class="status status-error">{ e.clone() }</p> },
+        Some(Ok(d)) => d,
+    };
+    let open = |area: Area, filter: Option<&str>| {
+        let (on, filter) = (props.on_open_list.clone(), filter.map(str::to_owned));
+        Callback::from(move |_: MouseEvent| on.emit((area, filter.clone())))
+    };
+    let total = d.total.max(1);
+    html! {
+        <section class="dashboard" aria-labelledby="titre-campagne" id="tableau-de-bord">
+            <h2 id="titre-campagne">{ format!("{} — {}", d.campaign_label, d.sites_label) }</h2>
+            <p class="campaign-dates" id="campagne-dates">
+                { format!("Du {} au {} · documents à fournir avant le {}", d.opens_on, d.closes_on, d.documents_deadline) }
+            </p>
+            <p class="campaign-state" id="campagne-etat"><strong>{ &d.campaign_state }</strong></p>
+            if *stale {
+                <p class="status status-error" id="tableau-perime" role="alert">
+                    { "Ces chiffres ne sont plus mis à jour (base de données injoignable) : ils peuvent avoir changé sur d'autres postes." }
+                </p>
+            }
+            <figure class="status-chart" id="dossiers-par-etat">
+                <figcaption>{ format!("Dossiers par état ({} élèves concernés)", d.total) }</figcaption>
+                <div class="stacked-bar" role="img"
+                    aria-label={d.counts.iter().map(|c| format!("{} : {}", c.label, c.count)).collect::<Vec<_>>().join(", ")}>
+                    { for d.counts.iter().filter(|c| c.count > 0).map(|c| html! {
+                        <span class={classes!("stacked-part", format!("etat-{}", c.code))}
+                            style={format!("width: {:.2}%", c.count as f64 * 100.0 / total as f64)}></span>
+                    }) }
+                </div>
+                <ul class="figures">
+                    { for d.counts.iter().map(|c| html! {
+                        <li>
+                            <button type="button" class="figure" id={format!("chiffre-{}", c.code)}
+                                onclick={open(Area::Reinscriptions, Some(c.code.as_str()))}>
+                                <span class={classes!("figure-swatch", format!("etat-{}", c.code))} aria-hidden="true"></span>
+                                <span class="figure-value">{ c.count }</span>
+                                <span class="figure-label">{ &c.label }</span>
+                            </button>
+                        </li>
+                    }) }
+                </ul>
+            </figure>
+            <ul class="figures">
+                <li>
+                    <div class="figure" id="chiffre-documents">
+                        <span class="figure-value">{ d.documents_to_review }</span>
+                        <span class="figure-label">{ "document(s) à examiner" }</span>
+                    </div>
+                </li>
+                <li>
+                    <button type="button" class="figure" id="chiffre-complets" onclick={open(Area::Courses, Some("complet"))}>
+                        <span class="figure-value">{ d.slots_full }</span>
+                        <span class="figure-label">{ format!("créneau(x) complet(s) sur {}", d.slots_total) }</span>
+                    </button>
+                </li>
+                <li>
+                    <button type="button" class="figure" id="chiffre-presque-complets" onclick={open(Area::Courses, Some("presque_complet"))}>
+                        <span class="figure-value">{ d.slots_nearly_full }</span>
+                        <span class="figure-label">{ "créneau(x) presque complet(s)" }</span>
+                    </button>
+                </li>
+            </ul>
+        </section>
+    }
 }
 
 #[component]
@@ -55,6 +185,9 @@ pub fn HomePage(props: &HomeProps) -> Html {
             <p class="lead">
                 { "Portée est le poste du secrétariat pour les réinscriptions : effectuer ou corriger une réinscription pour le compte d'une famille, examiner les documents déposés, gérer les capacités des cours et imprimer accusés de réception et récapitulatifs." }
             </p>
+            if let DbState::Ready(_) = &props.db {
+                <CampaignDashboard on_open_list={props.on_open_list.clone()} />
+            }
             if let DbState::Ready(i) = &props.db {
                 if i.demo {
                     <div class="notice notice-demo" id="bandeau-demo" role="note">

@@ -18,10 +18,21 @@ use crate::{
     shared::{SessionEvents, session_error},
 };
 
+#[derive(Properties, PartialEq)]
+pub struct ReinscriptionsProps {
+    /// The state of dossier shown first (a figure of the Accueil
+    /// dashboard), as a list code.
+    #[prop_or_default]
+    pub initial_status: Option<String>,
+}
+
 #[component]
-pub fn ReinscriptionsPage() -> Html {
+pub fn ReinscriptionsPage(props: &ReinscriptionsProps) -> Html {
     let events = use_context::<SessionEvents>();
-    let filter = use_state(ListReinscriptionsRequest::default);
+    let filter = use_state(|| ListReinscriptionsRequest {
+        status: props.initial_status.clone(),
+        ..Default::default()
+    });
     let list = use_state(|| None::<Result<ReinscriptionList, ApiError>>);
     let open = use_state(|| None::<i64>);
     // Bumped when a réinscription is closed: the counts are read again.
