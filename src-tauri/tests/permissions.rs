@@ -793,6 +793,23 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
             vec![json!({ "site_id": 5, "school_year_id": 0 })],
             vec![json!({ "site_id": 7, "school_year_id": 0 })],
         ),
+        // The Meudon family / the Vanves family: allowed callers queue a
+        // reminder (an outbox row, no mail sent).
+        "queue_reminders" => c(
+            Site,
+            vec![json!({ "family_ids": [ids.meudon.1] })],
+            vec![json!({ "family_ids": [ids.vanves.1] })],
+        ),
+        "list_campaigns" => c(Admin, vec![json!(null)], vec![]),
+        // Fields refused by the domain rule: nothing written once allowed.
+        "save_campaign" => c(
+            Admin,
+            vec![
+                json!({ "id": null, "school_year_id": null, "expected_version": 0, "status": "draft",
+                "fields": { "label": "", "opens_on": "", "closes_on": "", "documents_deadline": "" } }),
+            ],
+            vec![],
+        ),
         "get_dashboard" => c(Member, vec![json!({ "refresh": false })], vec![]),
         "wait_offer_change" => c(Member, vec![json!({ "seen": null })], vec![]),
         "get_slot_detail" => {

@@ -84,3 +84,104 @@ async fn the_dashboard_shows_the_campaign_of_the_site_and_each_figure_opens_its_
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn families_without_an_answer_are_reminded_by_email_from_the_list() {
+    let options = LaunchOptions {
+        env: vec![("PORTEE_DEMO_STUDENTS".to_owned(), "400".to_owned())],
+        ..Default::default()
+    };
+    scenario("relances", options, async |app| {
+        app.sign_in_demo(5, "agent.meudon").await?;
+        app.click("#chiffre-pas_de_reponse").await?;
+        app.wait_for("#relances", WAIT).await?;
+        let boxes = app
+            .client
+            .find_all(Locator::Css("#dossiers input[type='checkbox']"))
+            .await?;
+        anyhow::ensure!(boxes.len() >= 2, "{} élèves sans réponse", boxes.len());
+        for b in boxes.iter().take(2) {
+            b.click().await?;
+        }
+        // Two pupils of one family make one family ticked.
+        app.wait_for("#relancer:not([disabled])", WAIT).await?;
+        app.click("#relancer").await?;
+        let message = app
+            .wait_text("#relance-message", "file d'envoi", WAIT)
+            .await?;
+        app.screenshot("relances").await?;
+        let db = app.database().await?;
+        let portee_store::Database::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'reminder'")
+            .fetch_one(pool)
+            .await?;
+        db.close().await;
+        anyhow::ensure!((1..=2).contains(&queued), "{queued} : {message}");
+        anyhow::ensure!(message.contains(&queued.to_string()), "{message}");
+        Ok(())
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn an_administrator_creates_a_campaign_and_cannot_open_two_at_once() {
+    let options = LaunchOptions {
+        env: vec![("PORTEE_DEMO_STUDENTS".to_owned(), "200".to_owned())],
+        ..Default::default()
+    };
+    scenario("campagnes", options, async |app| {
+        app.sign_in_demo(5, "admin.demo").await?;
+        app.click("#nav-administration").await?;
+        app.click("#admin-onglet-campagnes").await?;
+        app.wait_for("#campagnes", WAIT).await?;
+        app.click("#campagne-nouvelle").await?;
+        let year = app
+            .client
+            .find(Locator::Css("#campagne-annee option:nth-child(2)"))
+            .await?;
+        year.click().await?;
+        app.fill("#campagne-libelle", "Réinscriptions d'essai")
+            .await?;
+        app.fill("#campagne-ouverture", "01/03/2028").await?;
+        app.fill("#campagne-cloture", "30/03/2028").await?;
+        // A deadline before the opening: refused, said by its field.
+        let enter = fantoccini::key::Key::Enter.to_string();
+        app.fill("#campagne-date-limite", &format!("28/02/2028{enter}"))
+            .await?;
+        app.wait_text("#campagne-erreur", "précéder l'ouverture", WAIT)
+            .await?;
+        app.fill("#campagne-date-limite", &format!("15/04/2028{enter}"))
+            .await?;
+        app.wait_text("#campagne-message", "créée", WAIT).await?;
+        let row = app
+            .wait_text("#campagnes", "Réinscriptions d'essai", WAIT)
+            .await?;
+        anyhow::ensure!(row.contains("01/03/2028 → 30/03/2028"), "{row}");
+        // Opened while the demo's campaign is open: refused.
+        let id: i64 = {
+            let db = app.database().await?;
+            let portee_store::Database::Sqlite(pool) = &db else {
+                unreachable!()
+            };
+            let id = sqlx::query_scalar(
+                "SELECT id FROM campaigns WHERE label = 'Réinscriptions d''essai'",
+            )
+            .fetch_one(pool)
+            .await?;
+            db.close().await;
+            id
+        };
+        app.click(&format!("#campagne-{id}-modifier")).await?;
+        app.click("#campagne-etat option[value='open']").await?;
+        app.click("#campagne-enregistrer").await?;
+        app.wait_text("#campagne-erreur", "déjà ouverte", WAIT)
+            .await?;
+        app.screenshot("campagnes").await?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

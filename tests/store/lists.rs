@@ -184,3 +184,140 @@ async fn the_dashboard_counts_documents_to_review_and_slots_of_the_sites_only() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn reminders_go_once_per_family_to_those_with_an_email_and_never_across_sites() {
+    each_backend(|t: TestDb| async move {
+        let (setup, db) = demo_dbs(&t).await?;
+        let campaign = db.current_campaign_id().await?;
+        let site = scalar(&setup, "SELECT CAST(site_id AS BIGINT) FROM students GROUP BY site_id ORDER BY COUNT(*) DESC, site_id LIMIT 1").await?;
+        let mut families = Vec::new();
+        let mut after = 0;
+        for _ in 0..3 {
+            let f = scalar(
+                &setup,
+                &format!("SELECT MIN(family_id) FROM students WHERE site_id = {site} AND family_id > {after}"),
+            )
+            .await?;
+            families.push(f);
+            after = f;
+        }
+        // The third family has no e-mail at all.
+        execute_sql(&setup, &format!("UPDATE guardians SET email = NULL WHERE family_id = {}", families[2])).await?;
+        execute_sql(&setup, &format!("UPDATE guardians SET email = 'parent{}@exemple.fr' WHERE family_id IN ({}, {})", site, families[0], families[1])).await?;
+        let actor = portee_store::Actor::staff(1, "poste-test");
+        let first = db.queue_reminders(campaign, &families, &actor).await?;
+        anyhow::ensure!(first.queued == vec![families[0], families[1]], "{first:?}");
+        anyhow::ensure!(first.without_email.len() == 1 && first.without_email[0].0 == families[2], "{first:?}");
+        let again = db.queue_reminders(campaign, &families, &actor).await?;
+        anyhow::ensure!(again.queued.is_empty() && again.already_pending == vec![families[0], families[1]], "{again:?}");
+        let rows = scalar(&setup, "SELECT COUNT(*) FROM outbox WHERE kind = 'reminder' AND status = 'pending' AND student_id IS NOT NULL").await?;
+        anyhow::ensure!(rows == 2, "{rows}");
+        let audited = scalar(&setup, "SELECT COUNT(*) FROM audit_log WHERE action = 'reminder.queue'").await?;
+        anyhow::ensure!(audited == 2, "{audited}");
+        // Nothing or too much: refused.
+        anyhow::ensure!(db.queue_reminders(campaign, &[], &actor).await.is_err());
+        if t.kind == Kind::Postgres {
+            // A member of another site sees none of these families:
+            // nothing queued for them.
+            let outsider: String = match &setup {
+                Database::Postgres(p) => sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT s.login FROM staff s WHERE s.role = 'agent' AND s.login LIKE 'agent.%' \
+                     AND NOT EXISTS (SELECT 1 FROM staff_sites x WHERE x.staff_id = s.id AND x.site_id = {site}) \
+                     ORDER BY s.login LIMIT 1"
+                )))
+                .fetch_one(p)
+                .await?,
+                Database::Sqlite(_) => unreachable!(),
+            };
+            let other = Database::connect_member(&t.url, &outsider, &format!("demo-{outsider}"), "poste-test").await?;
+            let err = other.queue_reminders(campaign, &[families[2]], &actor).await.unwrap_err();
+            anyhow::ensure!(matches!(err, portee_store::StoreError::NotFound | portee_store::StoreError::Forbidden), "{err:?}");
+            // Nor read the outbox rows of that site.
+            let seen = match &other {
+                Database::Postgres(p) => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE kind = 'reminder'").fetch_one(p).await?,
+                Database::Sqlite(_) => unreachable!(),
+            };
+            anyhow::ensure!(seen == 0, "{seen}");
+            other.close().await;
+        }
+        Ok(())
+    })
+    .await;
+}
+
+async fn execute_sql(db: &Database, sql: &str) -> anyhow::Result<()> {
+    crate::execute(db, sql).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn administrators_create_and_change_campaigns_one_open_at_a_time() {
+    each_backend(|t: TestDb| async move {
+        let (setup, db) = demo_dbs(&t).await?;
+        let actor = portee_store::Actor::staff(1, "poste-test");
+        let before = db.campaigns().await?;
+        anyhow::ensure!(
+            before.iter().filter(|c| c.status == "open").count() == 1,
+            "{before:?}"
+        );
+        let year = db.school_years().await?[0].id;
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2028, 3, d).unwrap();
+        let at = |d: u32| day(d).and_hms_opt(8, 0, 0).unwrap().and_utc();
+        let values = |status: &str| portee_store::CampaignValues {
+            label: "Réinscriptions d'essai".into(),
+            opens_at: at(1),
+            closes_at: at(30),
+            documents_deadline: day(31),
+            status: status.into(),
+        };
+        let id = db.create_campaign(year, &values("draft"), &actor).await?;
+        let err = db
+            .create_campaign(year, &values("draft"), &actor)
+            .await
+            .unwrap_err();
+        anyhow::ensure!(err.to_string().contains("existe déjà"), "{err}");
+        // Opening it while the demo's campaign is open: refused.
+        let err = db
+            .update_campaign(id, 1, &values("open"), &actor)
+            .await
+            .unwrap_err();
+        anyhow::ensure!(err.to_string().contains("déjà ouverte"), "{err}");
+        let err = db
+            .update_campaign(id, 0, &values("closed"), &actor)
+            .await
+            .unwrap_err();
+        anyhow::ensure!(matches!(err, portee_store::StoreError::Conflict), "{err:?}");
+        let after = db.update_campaign(id, 1, &values("closed"), &actor).await?;
+        anyhow::ensure!(after.status == "closed" && after.version == 2);
+        let audited = scalar(
+            &setup,
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('campaign.create', 'campaign.update')",
+        )
+        .await?;
+        anyhow::ensure!(audited == 2, "{audited}");
+        if t.kind == Kind::Postgres {
+            let agent =
+                Database::connect_member(&t.url, "agent.meudon", "demo-agent.meudon", "poste-test")
+                    .await?;
+            let err = agent
+                .create_campaign(
+                    year,
+                    &portee_store::CampaignValues {
+                        label: "Pirate".into(),
+                        ..values("draft")
+                    },
+                    &actor,
+                )
+                .await
+                .unwrap_err();
+            anyhow::ensure!(
+                matches!(err, portee_store::StoreError::Forbidden),
+                "{err:?}"
+            );
+            agent.close().await;
+        }
+        Ok(())
+    })
+    .await;
+}

@@ -487,6 +487,7 @@ pub struct StatusCount {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DossierLine {
     pub student_id: i64,
+    pub family_id: i64,
     /// « NOM Prénom ».
     pub name: String,
     pub site_name: String,
@@ -557,4 +558,80 @@ impl Command for GetDashboard {
     const NAME: &'static str = "get_dashboard";
     type Request = DashboardRequest;
     type Response = Dashboard;
+}
+
+/// A reminder e-mail queued in the outbox for each chosen family (from the
+/// « Pas de réponse » list).
+pub struct QueueReminders;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueRemindersRequest {
+    pub family_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemindersQueued {
+    pub queued: usize,
+    /// « 3 relances placées dans la file d'envoi ; 1 famille sans adresse
+    /// électronique (F-000123) ; 2 avaient déjà une relance en attente. »
+    pub message: String,
+}
+
+impl Command for QueueReminders {
+    const NAME: &'static str = "queue_reminders";
+    type Request = QueueRemindersRequest;
+    type Response = RemindersQueued;
+}
+
+/// The campaigns, for administrators.
+pub struct ListCampaigns;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignView {
+    pub id: i64,
+    pub label: String,
+    pub school_year_label: String,
+    /// JJ/MM/AAAA, in the workstation's time zone.
+    pub opens_on: String,
+    pub closes_on: String,
+    pub documents_deadline: String,
+    /// `draft`, `open`, `closed`.
+    pub status: String,
+    pub status_label: String,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignsView {
+    pub campaigns: Vec<CampaignView>,
+    /// The school years a campaign may be created for (id, 2028-2029).
+    pub school_years: Vec<(i64, String)>,
+    /// What the last change did (empty on a plain read).
+    pub notice: String,
+}
+
+impl Command for ListCampaigns {
+    const NAME: &'static str = "list_campaigns";
+    type Request = ();
+    type Response = CampaignsView;
+}
+
+/// A campaign created (`id` none: for `school_year_id`, in preparation) or
+/// changed over the version read (its dates, name and state).
+pub struct SaveCampaign;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveCampaignRequest {
+    pub id: Option<i64>,
+    pub school_year_id: Option<i64>,
+    pub expected_version: i32,
+    pub fields: portee_domain::campaign::CampaignInput,
+    /// `draft`, `open`, `closed` (ignored at creation).
+    pub status: String,
+}
+
+impl Command for SaveCampaign {
+    const NAME: &'static str = "save_campaign";
+    type Request = SaveCampaignRequest;
+    type Response = CampaignsView;
 }

@@ -168,6 +168,15 @@ const SLOT_FIELDS: &[&str] = &[
     "version",
     "open",
 ];
+const CAMPAIGN_FIELDS: &[&str] = &[
+    "label",
+    "school_year_id",
+    "opens_at",
+    "closes_at",
+    "documents_deadline",
+    "status",
+    "version",
+];
 const DOSSIER_FIELDS: &[&str] = &[
     "id",
     "student_id",
@@ -466,6 +475,21 @@ pub const ACTIONS: &[ActionKind] = &[
         ],
     },
     ActionKind {
+        code: "reminder.queue",
+        label: "Relance des familles sans réponse (courriels placés dans la file d'envoi)",
+        fields: &["families", "without_email", "already_pending"],
+    },
+    ActionKind {
+        code: "campaign.create",
+        label: "Création d'une campagne",
+        fields: CAMPAIGN_FIELDS,
+    },
+    ActionKind {
+        code: "campaign.update",
+        label: "Modification d'une campagne (dates, ouverture, clôture)",
+        fields: CAMPAIGN_FIELDS,
+    },
+    ActionKind {
         code: "waiting.join",
         label: "Inscription sur une liste d'attente",
         fields: &["slot_id", "student_id", "rank", "course"],
@@ -544,7 +568,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// The families of actions an administrator filters the log by.
-pub const ACTION_GROUPS: [(&str, &str); 13] = [
+pub const ACTION_GROUPS: [(&str, &str); 15] = [
     ("auth.", "Connexions"),
     ("staff.", "Comptes du personnel"),
     ("family.", "Familles et coordonnées"),
@@ -555,6 +579,8 @@ pub const ACTION_GROUPS: [(&str, &str); 13] = [
     ("slot.", "Capacités des créneaux"),
     ("waiting.", "Listes d'attente"),
     ("offer.", "Offre de cours de l'année suivante"),
+    ("reminder.", "Relances des familles"),
+    ("campaign.", "Campagnes"),
     ("enrolment.", "Changements et retraits de créneau"),
     ("journal.", "Exports du journal"),
     ("row.", "Modifications faites directement dans la base"),
@@ -664,6 +690,11 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("courses_created", "Cours créés"),
     ("courses_kept", "Cours déjà présents"),
     ("slots_created", "Créneaux créés"),
+    ("without_email", "Familles sans adresse électronique"),
+    (
+        "already_pending",
+        "Familles déjà relancées (en attente d'envoi)",
+    ),
     ("last_name", "Nom de famille"),
     ("first_name", "Prénom"),
     ("relationship", "Lien"),

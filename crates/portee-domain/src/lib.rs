@@ -6,6 +6,7 @@
 //! typed as JJ/MM/AAAA is checked by the same code on both sides).
 
 pub mod auth;
+pub mod campaign;
 pub mod contact;
 pub mod date;
 pub mod error;

@@ -6,7 +6,10 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::{Database, StoreError, pool::on_pool};
+use crate::{
+    Database, StoreError,
+    pool::{WritePool, on_pool},
+};
 
 /// A dossier's state in the lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -78,6 +81,7 @@ pub struct ListFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ListRow {
     pub student_id: i64,
+    pub family_id: i64,
     pub last_name: String,
     pub first_name: String,
     pub site_id: i16,
@@ -143,7 +147,7 @@ impl Database {
             "SELECT {STATUS_SQL} AS st, COUNT(*) AS n {from} WHERE {wh} GROUP BY 1 ORDER BY 1"
         );
         let rows_sql = format!(
-            "SELECT * FROM (SELECT s.id AS student_id, s.last_name, s.first_name, s.site_id, f.family_number, \
+            "SELECT * FROM (SELECT s.id AS student_id, s.family_id, s.last_name, s.first_name, s.site_id, f.family_number, \
              {STATUS_SQL} AS status, r.acknowledgement_number, r.validation_channel, r.updated_at, \
              {owed} AS documents_owed {from} WHERE {wh}) x \
              WHERE ($5 = '' OR x.status = $5) ORDER BY x.last_name, x.first_name, x.student_id LIMIT $6"
@@ -256,6 +260,105 @@ impl Database {
                 .fetch_all(pool)
                 .await?;
             Ok(DashboardFigures { campaign, documents_to_review, slots })
+        })
+    }
+}
+
+/// What queuing reminders did, family by family.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Reminders {
+    pub queued: Vec<i64>,
+    /// Families with no guardian e-mail: (id, family number).
+    pub without_email: Vec<(i64, String)>,
+    /// Families that already had a reminder waiting to be sent.
+    pub already_pending: Vec<i64>,
+}
+
+/// At most this many families per call.
+pub const MAX_REMINDERS: usize = 500;
+
+impl Database {
+    /// Queues one reminder e-mail per family (to its first guardian with an
+    /// e-mail) for `campaign_id`, in one transaction with its audit entry;
+    /// a family already holding a pending reminder gets no second one. A
+    /// family the connection cannot see: `NotFound`, nothing queued.
+    #[tracing::instrument(skip(self, family_ids, actor), fields(families = family_ids.len()), err)]
+    pub async fn queue_reminders(
+        &self,
+        campaign_id: i64,
+        family_ids: &[i64],
+        actor: &crate::Actor,
+    ) -> Result<Reminders, StoreError> {
+        let mut families: Vec<i64> = family_ids.to_vec();
+        families.sort_unstable();
+        families.dedup();
+        if families.is_empty() || families.len() > MAX_REMINDERS {
+            return Err(StoreError::Invalid {
+                message: format!("Choisissez de 1 à {MAX_REMINDERS} familles à relancer."),
+            });
+        }
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let at = crate::audit::now();
+            let mut out = Reminders::default();
+            for family in &families {
+                let found: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT s.id, f.family_number FROM students s JOIN families f ON f.id = s.family_id \
+                     WHERE s.family_id = $1 ORDER BY s.id LIMIT 1",
+                )
+                .bind(family)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((student, number)) = found else {
+                    return Err(StoreError::NotFound);
+                };
+                let pending: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM outbox o JOIN students s ON s.id = o.student_id \
+                     WHERE o.kind = 'reminder' AND o.status = 'pending' AND s.family_id = $1",
+                )
+                .bind(family)
+                .fetch_one(&mut *tx)
+                .await?;
+                if pending > 0 {
+                    out.already_pending.push(*family);
+                    continue;
+                }
+                let email: Option<String> = sqlx::query_scalar(
+                    "SELECT email FROM guardians WHERE family_id = $1 AND email IS NOT NULL AND email <> '' \
+                     ORDER BY rank LIMIT 1",
+                )
+                .bind(family)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(email) = email else {
+                    out.without_email.push((*family, number));
+                    continue;
+                };
+                sqlx::query(
+                    "INSERT INTO outbox (kind, reinscription_id, student_id, recipient, payload, status, attempts, created_at) \
+                     VALUES ('reminder', NULL, $1, $2, $3, 'pending', 0, $4)",
+                )
+                .bind(student)
+                .bind(&email)
+                .bind(serde_json::json!({ "campaign_id": campaign_id, "family_number": number }).to_string())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                out.queued.push(*family);
+            }
+            crate::audit::append_audit!(&mut *tx, actor, at, crate::audit::AuditEntry {
+                action: "reminder.queue",
+                entity_type: "campaign",
+                entity_id: campaign_id.to_string(),
+                before: None,
+                after: crate::audit::to_json(&serde_json::json!({
+                    "families": out.queued, "without_email": out.without_email.iter().map(|f| f.0).collect::<Vec<_>>(),
+                    "already_pending": out.already_pending,
+                })),
+                ..Default::default()
+            })?;
+            tx.commit().await?;
+            Ok(out)
         })
     }
 }

@@ -10,6 +10,7 @@
 
 mod audit;
 mod campaign_list;
+mod campaigns;
 mod connect;
 mod documents;
 mod dossiers;
@@ -32,7 +33,10 @@ mod stats;
 mod waiting;
 
 pub use audit::{Actor, ActorKind};
-pub use campaign_list::{CampaignList, DashboardFigures, ListFilter, ListRow, ListStatus};
+pub use campaign_list::{
+    CampaignList, DashboardFigures, ListFilter, ListRow, ListStatus, MAX_REMINDERS, Reminders,
+};
+pub use campaigns::{CampaignAdminRow, CampaignValues};
 pub use connect::{Database, DatabaseKind, GUEST_ROLE, Location, describe_url};
 pub use documents::NewDocument;
 pub use dossiers::{DossierChanges, DossierRow, NewDossier};

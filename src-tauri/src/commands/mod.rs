@@ -3,6 +3,7 @@
 //! (a `pub` command at the crate root clashes with its generated macro).
 
 pub mod auth;
+pub mod campaigns;
 pub mod families;
 pub mod journal;
 pub mod offer;

@@ -919,6 +919,7 @@ fn dossier_line(r: portee_store::ListRow) -> portee_api::reinscription::DossierL
         .map_or("Annulé", portee_store::ListStatus::label);
     portee_api::reinscription::DossierLine {
         student_id: r.student_id,
+        family_id: r.family_id,
         name: format!("{} {}", r.last_name.to_uppercase(), r.first_name),
         site_name: Site::name_of(r.site_id).to_owned(),
         family_number: r.family_number,
@@ -1202,4 +1203,79 @@ mod dashboard_tests {
         assert_eq!(sites_label(Some(&[5])), "Meudon");
         assert_eq!(sites_label(Some(&[5, 7])), "Meudon et Vanves");
     }
+}
+
+/// Queues a reminder e-mail for each chosen family (the « Pas de réponse »
+/// list): each family must have a student on the member's sites.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(families = request.family_ids.len()), err)]
+pub async fn queue_reminders(
+    state: State<'_, AppState>,
+    request: portee_api::reinscription::QueueRemindersRequest,
+) -> Result<portee_api::reinscription::RemindersQueued, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    member
+        .scope
+        .authorize(Action::EditFamilies, None)
+        .map_err(forbidden)?;
+    if request.family_ids.is_empty() || request.family_ids.len() > portee_store::MAX_REMINDERS {
+        return Err(validation_error(
+            "relance",
+            format!(
+                "Cochez de 1 à {} familles à relancer.",
+                portee_store::MAX_REMINDERS
+            ),
+        ));
+    }
+    for family in &request.family_ids {
+        let students = db.family_students(*family).await.map_err(store_error)?;
+        if !students.iter().any(|(_, site)| {
+            member
+                .scope
+                .authorize(Action::EditFamilies, Some(*site))
+                .is_ok()
+        }) {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "Une des familles choisies n'a pas d'élève sur vos sites : rien n'a été envoyé.",
+            ));
+        }
+    }
+    let campaign = db.current_campaign_id().await.map_err(store_error)?;
+    let actor = Actor::staff(member.staff_id, workstation());
+    let done = db
+        .queue_reminders(campaign, &request.family_ids, &actor)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid { message } => validation_error("relance", message),
+            StoreError::NotFound => ApiError::new(
+                ErrorCode::Forbidden,
+                "Une des familles choisies n'a pas d'élève sur vos sites : rien n'a été envoyé.",
+            ),
+            other => store_error(other),
+        })?;
+    let mut message = match done.queued.len() {
+        0 => "Aucune relance placée dans la file d'envoi".to_owned(),
+        1 => "1 relance placée dans la file d'envoi".to_owned(),
+        n => format!("{n} relances placées dans la file d'envoi"),
+    };
+    if !done.without_email.is_empty() {
+        let numbers: Vec<&str> = done.without_email.iter().map(|f| f.1.as_str()).collect();
+        message.push_str(&format!(
+            " ; {} famille(s) sans adresse électronique, à appeler : {}",
+            numbers.len(),
+            numbers.join(", ")
+        ));
+    }
+    if !done.already_pending.is_empty() {
+        message.push_str(&format!(
+            " ; {} famille(s) avaient déjà une relance en attente d'envoi",
+            done.already_pending.len()
+        ));
+    }
+    message.push('.');
+    Ok(portee_api::reinscription::RemindersQueued {
+        queued: done.queued.len(),
+        message,
+    })
 }

@@ -22,6 +22,7 @@ pub struct AdministrationProps {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
     Accounts,
+    Campaigns,
     Journal,
     Workstation,
 }
@@ -53,6 +54,7 @@ pub fn AdministrationPage(props: &AdministrationProps) -> Html {
             <div class="tabs" role="tablist" aria-label="Administration">
                 if props.is_admin {
                     { tab(Section::Accounts, "comptes", "Comptes du personnel") }
+                    { tab(Section::Campaigns, "campagnes", "Campagnes") }
                     { tab(Section::Journal, "journal", "Journal des modifications") }
                 }
                 { tab(Section::Workstation, "poste", "Ce poste") }
@@ -60,6 +62,7 @@ pub fn AdministrationPage(props: &AdministrationProps) -> Html {
             <div class="tab-panel" role="tabpanel">
             { match *section {
                 Section::Accounts if props.is_admin => html! { <crate::pages::staff_admin::StaffAdmin sites={props.sites.clone()} /> },
+                Section::Campaigns if props.is_admin => html! { <crate::pages::campaigns_admin::CampaignsAdmin /> },
                 Section::Journal if props.is_admin => html! { <crate::pages::audit_log::AuditLogPanel /> },
                 _ => html! {
                     <>
@@ -67,7 +70,7 @@ pub fn AdministrationPage(props: &AdministrationProps) -> Html {
                             <div class="notice"><p>{ "La gestion des comptes et le journal des modifications sont réservés aux administrateurs." }</p></div>
                         }
                         <div class="notice">
-                            <p><strong>{ "Les années scolaires, les campagnes et la conservation des données ne sont pas encore disponibles dans cette version." }</strong></p>
+                            <p><strong>{ "La conservation des données n'est pas encore réglable dans cette version." }</strong></p>
                         </div>
                         <h2>{ "Ce poste" }</h2>
                         if let Some(info) = &props.info {

@@ -2,6 +2,7 @@
 
 pub mod administration;
 pub mod audit_log;
+pub mod campaigns_admin;
 pub mod change_password;
 pub mod courses;
 pub mod families;

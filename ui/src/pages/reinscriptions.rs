@@ -5,7 +5,8 @@
 use portee_api::{
     ApiError,
     reinscription::{
-        ExportReinscriptions, ListReinscriptions, ListReinscriptionsRequest, ReinscriptionList,
+        ExportReinscriptions, ListReinscriptions, ListReinscriptionsRequest, QueueReminders,
+        QueueRemindersRequest, ReinscriptionList,
     },
 };
 use wasm_bindgen_futures::spawn_local;
@@ -40,6 +41,11 @@ pub fn ReinscriptionsPage(props: &ReinscriptionsProps) -> Html {
     // The CSV export under way, and what became of the last one.
     let exporting = use_state(|| false);
     let exported = use_state(|| None::<Result<String, String>>);
+    // « Pas de réponse »: the families ticked for a reminder, the sending
+    // under way and what it did.
+    let selected = use_state(std::collections::BTreeSet::<i64>::new);
+    let reminding = use_state(|| false);
+    let reminded = use_state(|| None::<Result<String, String>>);
     {
         let (list, events) = (list.clone(), events.clone());
         use_effect_with(((*filter).clone(), *generation), move |(request, _)| {
@@ -112,12 +118,53 @@ pub fn ReinscriptionsPage(props: &ReinscriptionsProps) -> Html {
             });
         })
     };
+    let remind = {
+        let (selected, reminding, reminded, events, generation) = (
+            selected.clone(),
+            reminding.clone(),
+            reminded.clone(),
+            events.clone(),
+            generation.clone(),
+        );
+        Callback::from(move |()| {
+            if *reminding || selected.is_empty() {
+                return;
+            }
+            let request = QueueRemindersRequest {
+                family_ids: selected.iter().copied().collect(),
+            };
+            let (selected, reminding, reminded, events, generation) = (
+                selected.clone(),
+                reminding.clone(),
+                reminded.clone(),
+                events.clone(),
+                generation.clone(),
+            );
+            reminding.set(true);
+            spawn_local(async move {
+                match api::call::<QueueReminders>(&request).await {
+                    Ok(done) => {
+                        reminded.set(Some(Ok(done.message)));
+                        selected.set(Default::default());
+                        generation.set(*generation + 1);
+                    }
+                    Err(e) => {
+                        if let Some(e) = session_error(&events, e) {
+                            reminded.set(Some(Err(e.message)));
+                        }
+                    }
+                }
+                reminding.set(false);
+            });
+        })
+    };
     let body = match &*list {
         None => html! { <p aria-busy="true">{ "Chargement des dossiers…" }</p> },
         Some(Err(e)) => {
             html! { <StatusMessage kind={StatusKind::Error}>{ e.message.clone() }</StatusMessage> }
         }
         Some(Ok(l)) => {
+            let choosing = filter.status.as_deref() == Some("pas_de_reponse");
             let rows: Vec<Vec<Html>> = l
                 .rows
                 .iter()
@@ -126,7 +173,25 @@ pub fn ReinscriptionsPage(props: &ReinscriptionsProps) -> Html {
                         let (open, id) = (open.clone(), r.student_id);
                         Callback::from(move |_: MouseEvent| open.set(Some(id)))
                     };
-                    vec![
+                    let mut cells = Vec::new();
+                    if choosing {
+                        let family = r.family_id;
+                        let onchange = {
+                            let selected = selected.clone();
+                            Callback::from(move |_: Event| {
+                                let mut next = (*selected).clone();
+                                if !next.remove(&family) {
+                                    next.insert(family);
+                                }
+                                selected.set(next);
+                            })
+                        };
+                        cells.push(html! {
+                            <input type="checkbox" id={format!("relance-{}", r.student_id)} checked={selected.contains(&family)}
+                                aria-label={format!("Relancer la famille {} ({})", r.family_number, r.name)} {onchange} />
+                        });
+                    }
+                    cells.extend(vec![
                         html! { <button type="button" class="btn-link" id={format!("dossier-{}", r.student_id)} {onclick}>{ &r.name }</button> },
                         html! { <span class="cell-site">{ &r.site_name }</span> },
                         html! { <code>{ &r.family_number }</code> },
@@ -134,9 +199,24 @@ pub fn ReinscriptionsPage(props: &ReinscriptionsProps) -> Html {
                         html! { { r.acknowledgement_number.clone().map(|n| format!("{n} · {}", r.channel_label.clone().unwrap_or_default())).unwrap_or_default() } },
                         html! { { if r.documents_owed > 0 { format!("{} pièce(s) due(s)", r.documents_owed) } else { "—".to_owned() } } },
                         html! { { r.updated_on.clone().unwrap_or_default() } },
-                    ]
+                    ]);
+                    cells
                 })
                 .collect();
+            let mut columns = vec![
+                AttrValue::from("Élève"),
+                AttrValue::from("Site"),
+                AttrValue::from("N° de famille"),
+                AttrValue::from("État"),
+                AttrValue::from("Accusé"),
+                AttrValue::from("Pièces"),
+                AttrValue::from("Mis à jour le"),
+            ];
+            if choosing {
+                columns.insert(0, AttrValue::from("Relancer"));
+            }
+            let families_shown: std::collections::BTreeSet<i64> =
+                l.rows.iter().map(|r| r.family_id).collect();
             let count_buttons = {
                 let all: i64 = l.counts.iter().map(|c| c.count).sum();
                 let mut items = vec![(String::new(), "Tous".to_owned(), all)];
@@ -197,8 +277,25 @@ pub fn ReinscriptionsPage(props: &ReinscriptionsProps) -> Html {
                             { result.clone().unwrap_or_else(|e| e) }
                         </StatusMessage>
                     }
+                    if choosing {
+                        <div class="form-actions" id="relances">
+                            <button type="button" class="btn btn-secondary" id="relance-tout"
+                                onclick={let (selected, all) = (selected.clone(), families_shown.clone()); Callback::from(move |_: MouseEvent| selected.set(all.clone()))}>
+                                { format!("Tout cocher ({} familles)", families_shown.len()) }
+                            </button>
+                            <Button kind={ButtonKind::Primary} id={Some(AttrValue::from("relancer"))} busy={*reminding}
+                                disabled={selected.is_empty()} onclick={remind.clone()}>
+                                { format!("Relancer les familles cochées ({}) par courriel", selected.len()) }
+                            </Button>
+                        </div>
+                        if let Some(result) = &*reminded {
+                            <StatusMessage kind={if result.is_ok() { StatusKind::Success } else { StatusKind::Error }} id={Some(AttrValue::from("relance-message"))}>
+                                { result.clone().unwrap_or_else(|e| e) }
+                            </StatusMessage>
+                        }
+                    }
                     <DataTable id={Some(AttrValue::from("dossiers"))} caption="Dossiers de réinscription" caption_hidden=true
-                        columns={vec![AttrValue::from("Élève"), AttrValue::from("Site"), AttrValue::from("N° de famille"), AttrValue::from("État"), AttrValue::from("Accusé"), AttrValue::from("Pièces"), AttrValue::from("Mis à jour le")]}
+                        {columns}
                         {rows} empty="Aucun dossier ne correspond à ces filtres." />
                 </>
             }
