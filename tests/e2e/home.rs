@@ -100,6 +100,18 @@ async fn families_without_an_answer_are_reminded_by_email_from_the_list() {
             .find_all(Locator::Css("#dossiers input[type='checkbox']"))
             .await?;
         anyhow::ensure!(boxes.len() >= 2, "{} élèves sans réponse", boxes.len());
+        // Whom to call, beside each pupil without an answer.
+        let details = app
+            .client
+            .find_all(Locator::Css("#dossiers .cell-detail"))
+            .await?;
+        let mut reachable = 0;
+        for d in &details {
+            if !d.text().await?.trim().is_empty() {
+                reachable += 1;
+            }
+        }
+        anyhow::ensure!(reachable > 0, "aucun téléphone ni courriel affiché");
         for b in boxes.iter().take(2) {
             b.click().await?;
         }

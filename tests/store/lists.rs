@@ -321,3 +321,43 @@ async fn administrators_create_and_change_campaigns_one_open_at_a_time() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_lists_say_next_years_courses_the_reason_given_and_whom_to_call() {
+    each_backend(|t: TestDb| async move {
+        let (setup, db) = demo_dbs(&t).await?;
+        let campaign = db.current_campaign_id().await?;
+        let list = db.campaign_list(campaign, None, &ListFilter::default(), 100_000).await?;
+        // A child who does not re-enrol: the reason as the dossier holds it.
+        for r in list.rows.iter().filter(|r| r.status == "ne_se_reinscrit_pas") {
+            let stored: Option<String> = match &setup {
+                Database::Postgres(p) => sqlx::query_scalar("SELECT no_reason FROM reinscriptions WHERE student_id = $1 AND campaign_id = $2")
+                    .bind(r.student_id).bind(campaign).fetch_one(p).await?,
+                Database::Sqlite(p) => sqlx::query_scalar("SELECT no_reason FROM reinscriptions WHERE student_id = $1 AND campaign_id = $2")
+                    .bind(r.student_id).bind(campaign).fetch_one(p).await?,
+            };
+            anyhow::ensure!(r.no_reason == stored, "{:?} ≠ {stored:?}", r.no_reason);
+        }
+        // Whom to call: the first guardian's phone when there is one.
+        let with_phone = list.rows.iter().filter(|r| r.phone.is_some()).count();
+        anyhow::ensure!(with_phone * 2 > list.rows.len(), "{with_phone} / {}", list.rows.len());
+        // Next year's courses: exactly the active enrolments of that year.
+        let ids: Vec<i64> = list.rows.iter().filter(|r| r.status == "valide").map(|r| r.student_id).collect();
+        anyhow::ensure!(!ids.is_empty());
+        let courses = db.next_year_courses(campaign, &ids).await?;
+        let expected = scalar(
+            &setup,
+            &format!(
+                "SELECT COUNT(*) FROM enrolments e WHERE e.status = 'active' AND e.student_id IN ({}) \
+                 AND e.school_year_id = (SELECT school_year_id FROM campaigns WHERE id = {campaign})",
+                ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+            ),
+        )
+        .await?;
+        anyhow::ensure!(courses.len() as i64 == expected && expected > 0, "{} ≠ {expected}", courses.len());
+        anyhow::ensure!(courses.iter().any(|c| c.day_of_week.is_some() && c.teacher.is_some()));
+        anyhow::ensure!(db.next_year_courses(campaign, &[]).await?.is_empty());
+        Ok(())
+    })
+    .await;
+}

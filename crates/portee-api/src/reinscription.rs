@@ -500,6 +500,14 @@ pub struct DossierLine {
     /// JJ/MM/AAAA.
     pub updated_on: Option<String>,
     pub documents_owed: i64,
+    /// « Tarif : … » for a child who does not re-enrol.
+    pub no_reason: Option<String>,
+    /// The family's first phone and e-mail.
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Next year's courses held: « Formation Musicale 1C2 (Mercredi
+    /// 14:00–15:00, M. Martin) ; Violon — 2e cycle ».
+    pub next_courses: Option<String>,
 }
 
 impl Command for ListReinscriptions {

@@ -94,6 +94,13 @@ pub struct ListRow {
     /// The family's documents of the campaign still owed (missing or
     /// refused).
     pub documents_owed: i64,
+    /// Why the child does not re-enrol (« Tarif : … »), for a dossier
+    /// that says so.
+    pub no_reason: Option<String>,
+    /// The family's first guardian's phone (mobile, else home, else work)
+    /// and first e-mail, to call or write to a family without an answer.
+    pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
 /// The list and its counts.
@@ -149,7 +156,12 @@ impl Database {
         let rows_sql = format!(
             "SELECT * FROM (SELECT s.id AS student_id, s.family_id, s.last_name, s.first_name, s.site_id, f.family_number, \
              {STATUS_SQL} AS status, r.acknowledgement_number, r.validation_channel, r.updated_at, \
-             {owed} AS documents_owed {from} WHERE {wh}) x \
+             {owed} AS documents_owed, r.no_reason, \
+             (SELECT COALESCE(g.phone_mobile, g.phone_home, g.phone_work) FROM guardians g \
+              WHERE g.family_id = s.family_id ORDER BY g.rank LIMIT 1) AS phone, \
+             (SELECT g.email FROM guardians g WHERE g.family_id = s.family_id AND g.email IS NOT NULL \
+              AND g.email <> '' ORDER BY g.rank LIMIT 1) AS email \
+             {from} WHERE {wh}) x \
              WHERE ($5 = '' OR x.status = $5) ORDER BY x.last_name, x.first_name, x.student_id LIMIT $6"
         );
         let site = filter.site.map_or(-1, i64::from);
@@ -359,6 +371,43 @@ impl Database {
             })?;
             tx.commit().await?;
             Ok(out)
+        })
+    }
+}
+
+/// One of next year's courses a student holds (for the lists).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct NextCourseRow {
+    pub student_id: i64,
+    pub course: String,
+    pub day_of_week: Option<i16>,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub teacher: Option<String>,
+}
+
+impl Database {
+    /// The courses (and slots) the students hold for the campaign's school
+    /// year, by student and course name, in one statement.
+    pub async fn next_year_courses(
+        &self,
+        campaign_id: i64,
+        student_ids: &[i64],
+    ) -> Result<Vec<NextCourseRow>, StoreError> {
+        if student_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        on_pool!(self, pool => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT e.student_id, c.name AS course, sl.day_of_week, sl.starts_at, sl.ends_at, sl.teacher \
+                 FROM enrolments e JOIN courses c ON c.id = e.course_id LEFT JOIN slots sl ON sl.id = e.slot_id \
+                 WHERE e.status = 'active' AND e.school_year_id = (SELECT school_year_id FROM campaigns WHERE id = ",
+            );
+            qb.push_bind(campaign_id);
+            qb.push(") AND e.student_id IN (");
+            crate::reinscription::push_ids(&mut qb, student_ids.iter().copied());
+            qb.push(" ORDER BY e.student_id, c.name");
+            Ok(qb.build_query_as().fetch_all(pool).await?)
         })
     }
 }

@@ -34,7 +34,8 @@ mod waiting;
 
 pub use audit::{Actor, ActorKind};
 pub use campaign_list::{
-    CampaignList, DashboardFigures, ListFilter, ListRow, ListStatus, MAX_REMINDERS, Reminders,
+    CampaignList, DashboardFigures, ListFilter, ListRow, ListStatus, MAX_REMINDERS, NextCourseRow,
+    Reminders,
 };
 pub use campaigns::{CampaignAdminRow, CampaignValues};
 pub use connect::{Database, DatabaseKind, GUEST_ROLE, Location, describe_url};

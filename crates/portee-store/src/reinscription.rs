@@ -134,8 +134,10 @@ const DELETE_DRAFT: &str = "DELETE FROM reinscription_drafts WHERE campaign_id =
      AND family_id = (SELECT family_id FROM students WHERE id = $2)";
 
 /// Closes an `IN (` list of `qb` with `ids`, bound.
-fn push_ids<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, ids: impl IntoIterator<Item = i64>)
-where
+pub(crate) fn push_ids<DB: sqlx::Database>(
+    qb: &mut QueryBuilder<DB>,
+    ids: impl IntoIterator<Item = i64>,
+) where
     for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
 {
     let mut list = qb.separated(", ");

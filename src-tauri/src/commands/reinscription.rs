@@ -932,7 +932,47 @@ fn dossier_line(r: portee_store::ListRow) -> portee_api::reinscription::DossierL
             .map(|c| channel_label(c).to_owned()),
         updated_on: r.updated_at.map(|t| date(local_day(t))),
         documents_owed: r.documents_owed,
+        no_reason: r.no_reason,
+        phone: r.phone,
+        email: r.email,
+        next_courses: None,
     }
+}
+
+/// The lines of `rows`, each with next year's courses its student holds
+/// (read in one statement).
+async fn dossier_lines(
+    db: &portee_store::Database,
+    campaign: i64,
+    rows: Vec<portee_store::ListRow>,
+) -> Result<Vec<portee_api::reinscription::DossierLine>, ApiError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.student_id).collect();
+    let courses = db
+        .next_year_courses(campaign, &ids)
+        .await
+        .map_err(store_error)?;
+    let mut by_student: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for c in courses {
+        let text = match (c.day_of_week, c.starts_at, c.ends_at) {
+            (Some(day), Some(starts), Some(ends)) => format!(
+                "{} ({} {starts}–{ends}{})",
+                c.course,
+                labels::day(day),
+                c.teacher.map(|t| format!(", {t}")).unwrap_or_default()
+            ),
+            _ => c.course,
+        };
+        by_student.entry(c.student_id).or_default().push(text);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let courses = by_student.remove(&r.student_id);
+            let mut line = dossier_line(r);
+            line.next_courses = courses.map(|c| c.join(" ; "));
+            line
+        })
+        .collect())
 }
 
 /// The Réinscriptions menu: the campaign's dossiers of the member's sites,
@@ -964,7 +1004,7 @@ pub async fn list_reinscriptions(
                 .map_or(0, |c| c.1),
         })
         .collect();
-    let rows = list.rows.into_iter().map(dossier_line).collect();
+    let rows = dossier_lines(&db, campaign, list.rows).await?;
     let campaign_label = db.campaign_label(campaign).await.map_err(store_error)?;
     Ok(ReinscriptionList {
         campaign_label,
@@ -1019,8 +1059,13 @@ pub async fn export_reinscriptions(
         "canal",
         "mis à jour le",
         "documents dus",
+        "cours l'an prochain",
+        "motif de non-réinscription",
+        "téléphone",
+        "courriel",
     ];
-    let rows = list.rows.into_iter().map(dossier_line).map(|l| {
+    let lines = dossier_lines(&db, campaign, list.rows).await?;
+    let rows = lines.into_iter().map(|l| {
         vec![
             l.name,
             l.site_name,
@@ -1030,6 +1075,10 @@ pub async fn export_reinscriptions(
             l.channel_label.unwrap_or_default(),
             l.updated_on.unwrap_or_default(),
             l.documents_owed.to_string(),
+            l.next_courses.unwrap_or_default(),
+            l.no_reason.unwrap_or_default(),
+            l.phone.unwrap_or_default(),
+            l.email.unwrap_or_default(),
         ]
     });
     let written = portee_services::export::write_csv_file(&path, &header, rows)

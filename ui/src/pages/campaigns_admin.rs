@@ -16,20 +16,13 @@ use crate::{
     shared::{SessionEvents, session_error},
 };
 
-fn input_value(e: &InputEvent) -> String {
-    e.target_unchecked_into::<web_sys::HtmlInputElement>()
-        .value()
-}
-
-fn select_value(e: &Event) -> String {
-    e.target_unchecked_into::<web_sys::HtmlSelectElement>()
-        .value()
-}
-
 /// The form under way: a new campaign or one being changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Editing {
     request: SaveCampaignRequest,
+    /// Which opening of the form this is: its fields are filled once per
+    /// opening.
+    opening: u32,
 }
 
 #[component]
@@ -54,6 +47,38 @@ pub fn CampaignsAdmin() -> Html {
             });
         });
     }
+    // The form's fields keep what is typed themselves; they are read when
+    // it is sent (a keystroke never overwrites a field typed just before).
+    let year_ref = use_node_ref();
+    let label_ref = use_node_ref();
+    let opens_ref = use_node_ref();
+    let closes_ref = use_node_ref();
+    let deadline_ref = use_node_ref();
+    let status_ref = use_node_ref();
+    let openings = use_mut_ref(|| 0u32);
+    {
+        let refs = (
+            label_ref.clone(),
+            opens_ref.clone(),
+            closes_ref.clone(),
+            deadline_ref.clone(),
+        );
+        let opened = (*editing).clone().map(|e| (e.opening, e.request.fields));
+        use_effect_with(opened.as_ref().map(|o| o.0), move |_| {
+            if let Some((_, f)) = opened {
+                for (node, value) in [
+                    (&refs.0, f.label),
+                    (&refs.1, f.opens_on),
+                    (&refs.2, f.closes_on),
+                    (&refs.3, f.documents_deadline),
+                ] {
+                    if let Some(input) = node.cast::<web_sys::HtmlInputElement>() {
+                        input.set_value(&value);
+                    }
+                }
+            }
+        });
+    }
     let save = {
         let (view, editing, error, busy, events) = (
             view.clone(),
@@ -61,6 +86,14 @@ pub fn CampaignsAdmin() -> Html {
             error.clone(),
             busy.clone(),
             events.clone(),
+        );
+        let refs = (
+            year_ref.clone(),
+            label_ref.clone(),
+            opens_ref.clone(),
+            closes_ref.clone(),
+            deadline_ref.clone(),
+            status_ref.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -70,6 +103,29 @@ pub fn CampaignsAdmin() -> Html {
             if *busy {
                 return;
             }
+            let text = |r: &NodeRef| {
+                r.cast::<web_sys::HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            let select = |r: &NodeRef| r.cast::<web_sys::HtmlSelectElement>().map(|s| s.value());
+            let mut request = current.request.clone();
+            if request.id.is_none() {
+                request.school_year_id = select(&refs.0).and_then(|v| v.parse().ok());
+            } else if let Some(status) = select(&refs.5) {
+                request.status = status;
+            }
+            request.fields = CampaignInput {
+                label: text(&refs.1),
+                opens_on: text(&refs.2),
+                closes_on: text(&refs.3),
+                documents_deadline: text(&refs.4),
+            };
+            // Kept as sent (same opening: the fields keep what is typed).
+            editing.set(Some(Editing {
+                request: request.clone(),
+                opening: current.opening,
+            }));
             busy.set(true);
             let (view, editing, error, busy, events) = (
                 view.clone(),
@@ -79,7 +135,7 @@ pub fn CampaignsAdmin() -> Html {
                 events.clone(),
             );
             spawn_local(async move {
-                match api::call::<SaveCampaign>(&current.request).await {
+                match api::call::<SaveCampaign>(&request).await {
                     Ok(v) => {
                         error.set(None);
                         editing.set(None);
@@ -87,7 +143,6 @@ pub fn CampaignsAdmin() -> Html {
                     }
                     Err(e) => {
                         if let Some(e) = session_error(&events, e) {
-                            // What was typed stays; the list is read again.
                             error.set(Some(e));
                             if let Ok(v) = api::call::<ListCampaigns>(&()).await {
                                 view.set(Some(Ok(v)));
@@ -106,38 +161,20 @@ pub fn CampaignsAdmin() -> Html {
         }
         Some(Ok(v)) => v,
     };
-    let edit = |change: fn(&mut SaveCampaignRequest, String)| {
-        let editing = editing.clone();
-        move |value: String| {
-            if let Some(mut e) = (*editing).clone() {
-                change(&mut e.request, value);
-                editing.set(Some(e));
-            }
-        }
-    };
-    let text = |id: &'static str,
-                label: &'static str,
-                value: String,
-                change: fn(&mut SaveCampaignRequest, String)| {
-        let set = edit(change);
+    // Uncontrolled: a render while typing (another state of the page,
+    // the session's context) never puts an older value back; the values
+    // the form opens with are written once, below.
+    let text = |id: &'static str, label: &'static str, node: NodeRef| {
         html! {
             <>
                 <label for={id}>{ label }</label>
-                <input {id} type="text" value={value} oninput={Callback::from(move |e: InputEvent| set(input_value(&e)))} />
+                <input {id} ref={node} type="text" />
             </>
         }
     };
     let form = (*editing).clone().map(|e| {
         let r = &e.request;
         let creating = r.id.is_none();
-        let on_year = {
-            let set = edit(|r, v| r.school_year_id = v.parse().ok());
-            Callback::from(move |e: Event| set(select_value(&e)))
-        };
-        let on_status = {
-            let set = edit(|r, v| r.status = v);
-            Callback::from(move |e: Event| set(select_value(&e)))
-        };
         let oncancel = {
             let (editing, error) = (editing.clone(), error.clone());
             Callback::from(move |_: MouseEvent| {
@@ -151,20 +188,20 @@ pub fn CampaignsAdmin() -> Html {
                     <legend>{ if creating { "Nouvelle campagne" } else { "Modifier la campagne" } }</legend>
                     if creating {
                         <label for="campagne-annee">{ "Année scolaire" }</label>
-                        <select id="campagne-annee" onchange={on_year}>
+                        <select id="campagne-annee" ref={year_ref.clone()}>
                             <option value="" selected={r.school_year_id.is_none()}>{ "Choisir…" }</option>
                             { for v.school_years.iter().map(|(id, label)| html! {
                                 <option value={id.to_string()} selected={r.school_year_id == Some(*id)}>{ label }</option>
                             }) }
                         </select>
                     }
-                    { text("campagne-libelle", "Nom", r.fields.label.clone(), |r, v| r.fields.label = v) }
-                    { text("campagne-ouverture", "Ouverture (JJ/MM/AAAA)", r.fields.opens_on.clone(), |r, v| r.fields.opens_on = v) }
-                    { text("campagne-cloture", "Clôture (JJ/MM/AAAA)", r.fields.closes_on.clone(), |r, v| r.fields.closes_on = v) }
-                    { text("campagne-date-limite", "Documents avant le (JJ/MM/AAAA)", r.fields.documents_deadline.clone(), |r, v| r.fields.documents_deadline = v) }
+                    { text("campagne-libelle", "Nom", label_ref.clone()) }
+                    { text("campagne-ouverture", "Ouverture (JJ/MM/AAAA)", opens_ref.clone()) }
+                    { text("campagne-cloture", "Clôture (JJ/MM/AAAA)", closes_ref.clone()) }
+                    { text("campagne-date-limite", "Documents avant le (JJ/MM/AAAA)", deadline_ref.clone()) }
                     if !creating {
                         <label for="campagne-etat">{ "État" }</label>
-                        <select id="campagne-etat" onchange={on_status}>
+                        <select id="campagne-etat" ref={status_ref.clone()}>
                             { for STATUSES.iter().map(|(code, label)| html! {
                                 <option value={*code} selected={r.status == *code}>{ *label }</option>
                             }) }
@@ -178,9 +215,11 @@ pub fn CampaignsAdmin() -> Html {
     });
     let rows = v.campaigns.iter().map(|c| {
         let onclick = {
-            let (editing, c) = (editing.clone(), c.clone());
+            let (editing, c, openings) = (editing.clone(), c.clone(), openings.clone());
             Callback::from(move |_: MouseEvent| {
+                *openings.borrow_mut() += 1;
                 editing.set(Some(Editing {
+                    opening: *openings.borrow(),
                     request: SaveCampaignRequest {
                         id: Some(c.id),
                         school_year_id: None,
@@ -208,9 +247,11 @@ pub fn CampaignsAdmin() -> Html {
         }
     });
     let on_new = {
-        let editing = editing.clone();
+        let (editing, openings) = (editing.clone(), openings.clone());
         Callback::from(move |_: MouseEvent| {
+            *openings.borrow_mut() += 1;
             editing.set(Some(Editing {
+                opening: *openings.borrow(),
                 request: SaveCampaignRequest {
                     id: None,
                     school_year_id: None,

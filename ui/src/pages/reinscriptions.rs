@@ -199,6 +199,13 @@ pub fn ReinscriptionsPage(props: &ReinscriptionsProps) -> Html {
                         html! { { r.acknowledgement_number.clone().map(|n| format!("{n} · {}", r.channel_label.clone().unwrap_or_default())).unwrap_or_default() } },
                         html! { { if r.documents_owed > 0 { format!("{} pièce(s) due(s)", r.documents_owed) } else { "—".to_owned() } } },
                         html! { { r.updated_on.clone().unwrap_or_default() } },
+                        // What the responsable works from: next year's
+                        // courses, the reason given, or whom to call.
+                        html! { <span class="cell-detail">{ match r.status_code.as_str() {
+                            "ne_se_reinscrit_pas" => r.no_reason.clone().unwrap_or_default(),
+                            "pas_de_reponse" | "brouillon" => [r.phone.clone(), r.email.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+                            _ => r.next_courses.clone().unwrap_or_default(),
+                        } }</span> },
                     ]);
                     cells
                 })
@@ -211,6 +218,7 @@ pub fn ReinscriptionsPage(props: &ReinscriptionsProps) -> Html {
                 AttrValue::from("Accusé"),
                 AttrValue::from("Pièces"),
                 AttrValue::from("Mis à jour le"),
+                AttrValue::from("Cours l'an prochain · motif · contact"),
             ];
             if choosing {
                 columns.insert(0, AttrValue::from("Relancer"));

@@ -373,18 +373,19 @@ pub fn SlotPanel(props: &SlotPanelProps) -> Html {
                     if let Some(value) = (*editing).clone() {
                         <SlotForm prefix="modifier" legend={format!("Modifier le créneau ({} place(s) prise(s) : la capacité ne peut pas descendre en dessous)", d.slot.seats_taken)}
                             value={value} busy={*busy} submit_label="Enregistrer le créneau"
-                            onchange={let e = editing.clone(); Callback::from(move |v| e.set(Some(v)))}
                             oncancel={let e = editing.clone(); Callback::from(move |()| e.set(None))}
-                            onsubmit={let (apply, e, version) = (apply.clone(), editing.clone(), d.slot.version); Callback::from(move |()| if let Some(fields) = (*e).clone() {
+                            onsubmit={let (apply, e, version) = (apply.clone(), editing.clone(), d.slot.version); Callback::from(move |fields: SlotInput| {
+                                // Kept as sent: a refusal shows them again.
+                                e.set(Some(fields.clone()));
                                 apply.emit(Change::Update(UpdateSlotRequest { slot_id, expected_version: version, fields }));
                             })} />
                     }
                     if let Some(value) = (*adding).clone() {
                         <SlotForm prefix="ajouter" legend={format!("Nouveau créneau de « {} »", d.course_name)}
                             value={value} busy={*busy} submit_label="Ajouter le créneau"
-                            onchange={let a = adding.clone(); Callback::from(move |v| a.set(Some(v)))}
                             oncancel={let a = adding.clone(); Callback::from(move |()| a.set(None))}
-                            onsubmit={let (apply, a, course_id) = (apply.clone(), adding.clone(), d.course_id); Callback::from(move |()| if let Some(fields) = (*a).clone() {
+                            onsubmit={let (apply, a, course_id) = (apply.clone(), adding.clone(), d.course_id); Callback::from(move |fields: SlotInput| {
+                                a.set(Some(fields.clone()));
                                 apply.emit(Change::Add(AddSlotRequest { course_id, fields }, slot_id));
                             })} />
                     }
@@ -459,12 +460,39 @@ struct SlotFormProps {
     /// Prefix of the fields' ids (`modifier`, `ajouter`).
     prefix: AttrValue,
     legend: AttrValue,
+    /// The values the form opens with (or last sent).
     value: SlotInput,
-    onchange: Callback<SlotInput>,
-    onsubmit: Callback<()>,
+    onsubmit: Callback<SlotInput>,
     oncancel: Callback<()>,
     busy: bool,
     submit_label: AttrValue,
+}
+
+/// The form's values, changed field by field: each keystroke applies to
+/// the values as they are now (never to a copy taken at an earlier
+/// render, which would undo a field typed just before), and the inputs
+/// always show them (a render of the page meanwhile changes nothing).
+#[derive(Debug, Clone, PartialEq)]
+struct FormState(SlotInput);
+
+enum FormAction {
+    Set(fn(&mut SlotInput, String), String),
+    Open(bool),
+    Reset(SlotInput),
+}
+
+impl Reducible for FormState {
+    type Action = FormAction;
+
+    fn reduce(self: std::rc::Rc<Self>, action: FormAction) -> std::rc::Rc<Self> {
+        let mut v = self.0.clone();
+        match action {
+            FormAction::Set(apply, value) => apply(&mut v, value),
+            FormAction::Open(open) => v.open = open,
+            FormAction::Reset(value) => v = value,
+        }
+        std::rc::Rc::new(FormState(v))
+    }
 }
 
 /// A slot's day, hours, teacher, room, capacity and opening.
@@ -472,46 +500,47 @@ struct SlotFormProps {
 fn SlotForm(props: &SlotFormProps) -> Html {
     let p = props.prefix.clone();
     let field = |name: &str| format!("{p}-{name}");
+    let state = use_reducer(|| FormState(props.value.clone()));
+    {
+        let state = state.clone();
+        use_effect_with(props.value.clone(), move |value| {
+            state.dispatch(FormAction::Reset(value.clone()));
+        });
+    }
     let set = |apply: fn(&mut SlotInput, String)| {
-        let (value, onchange) = (props.value.clone(), props.onchange.clone());
-        Callback::from(move |e: InputEvent| {
-            let mut next = value.clone();
-            apply(&mut next, input_value(&e));
-            onchange.emit(next);
-        })
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| state.dispatch(FormAction::Set(apply, input_value(&e))))
     };
     let on_day = {
-        let (value, onchange) = (props.value.clone(), props.onchange.clone());
+        let state = state.clone();
         Callback::from(move |e: Event| {
-            let mut next = value.clone();
-            next.day_of_week = e
+            let day = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value();
-            onchange.emit(next);
+            state.dispatch(FormAction::Set(|v, d| v.day_of_week = d, day));
         })
     };
     let on_open = {
-        let (value, onchange) = (props.value.clone(), props.onchange.clone());
+        let state = state.clone();
         Callback::from(move |e: Event| {
-            let mut next = value.clone();
-            next.open = e
+            let open = e
                 .target_unchecked_into::<web_sys::HtmlInputElement>()
                 .checked();
-            onchange.emit(next);
+            state.dispatch(FormAction::Open(open));
         })
     };
     let onsubmit = {
-        let onsubmit = props.onsubmit.clone();
+        let (onsubmit, state) = (props.onsubmit.clone(), state.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            onsubmit.emit(());
+            onsubmit.emit(state.0.clone());
         })
     };
     let oncancel = {
         let oncancel = props.oncancel.clone();
         Callback::from(move |_: MouseEvent| oncancel.emit(()))
     };
-    let v = &props.value;
+    let v = &state.0;
     html! {
         <form class="panel-form slot-form" id={field("formulaire")} {onsubmit}>
             <fieldset>
