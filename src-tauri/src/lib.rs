@@ -72,6 +72,7 @@ commands![
     offer::wait_offer_change,
     offer::update_slot,
     offer::add_slot,
+    offer::add_course,
     offer::prepare_next_year,
     journal::history,
     journal::audit_log,

@@ -398,3 +398,40 @@ async fn an_administrator_prepares_next_years_offer_once() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn a_responsable_adds_a_course_to_a_discipline() {
+    scenario("cours-ajoute", demo(), async |app| {
+        app.sign_in_demo(5, "resp.meudon").await?;
+        app.click("#nav-cours").await?;
+        app.wait_for("#remplissage-disciplines", WAIT).await?;
+        let button = app
+            .client
+            .find(fantoccini::Locator::Css("button[id^='discipline-'][id$='-ajouter']"))
+            .await?;
+        let id = button.attr("id").await?.unwrap_or_default();
+        app.click(&format!("#{id}")).await?;
+        app.fill("#cours-nom", "Atelier d'improvisation").await?;
+        app.click("#cours-cycle option[value='2']").await?;
+        app.click("#cours-mode option[value='teacher']").await?;
+        app.click("#cours-ajouter").await?;
+        app.wait_text("#capacite-message", "ajouté", WAIT).await?;
+        let db = app.database().await?;
+        let Database::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        let (cycle, mode): (i64, String) = sqlx::query_as(
+            "SELECT cycle, seat_mode FROM courses WHERE name = 'Atelier d''improvisation' AND site_id = 5",
+        )
+        .fetch_one(pool)
+        .await?;
+        db.close().await;
+        anyhow::ensure!((cycle, mode.as_str()) == (2, "teacher"), "{cycle} {mode}");
+        // The page lists it (read again at once).
+        let page = app.wait_text(".page", "Atelier d'improvisation", WAIT).await?;
+        anyhow::ensure!(page.contains("Horaire fixé avec le professeur"));
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

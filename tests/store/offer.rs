@@ -322,3 +322,56 @@ async fn next_years_offer_is_prepared_once_whatever_the_number_of_copies() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_course_is_added_once_to_a_sites_offer_and_only_by_who_manages_it() {
+    each_backend(|t: TestDb| async move {
+        let (setup, db) = demo_dbs(&t).await?;
+        let actor = Actor::staff(1, "poste-test");
+        let year = scalar(&setup, "SELECT MAX(school_year_id) FROM courses").await?;
+        let discipline = scalar(&setup, "SELECT MIN(id) FROM disciplines").await?;
+        let fields =
+            portee_domain::seats::CourseFields::parse(&portee_domain::seats::CourseInput {
+                name: "Atelier d'improvisation".into(),
+                cycle: "2".into(),
+                level: "".into(),
+                seat_mode: "slot".into(),
+            })
+            .unwrap();
+        let id = db.add_course(5, year, discipline, &fields, &actor).await?;
+        let err = db
+            .add_course(5, year, discipline, &fields, &actor)
+            .await
+            .unwrap_err();
+        anyhow::ensure!(err.to_string().contains("existe déjà"), "{err}");
+        let rows = db.offer(5, year).await?;
+        anyhow::ensure!(
+            rows.iter()
+                .any(|r| r.course_id == id && r.slot_id.is_none() && r.cycle == Some(2))
+        );
+        let audited = scalar(
+            &setup,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'course.create'",
+        )
+        .await?;
+        anyhow::ensure!(audited == 1, "{audited}");
+        if t.kind == portee_tests::db::Kind::Postgres {
+            // The Meudon responsable cannot add to another site's offer.
+            let resp = portee_store::Database::connect_member(
+                &t.url,
+                "resp.meudon",
+                "demo-resp.meudon",
+                "poste-test",
+            )
+            .await?;
+            let err = resp
+                .add_course(7, year, discipline, &fields, &actor)
+                .await
+                .unwrap_err();
+            anyhow::ensure!(matches!(err, StoreError::Forbidden), "{err:?}");
+            resp.close().await;
+        }
+        Ok(())
+    })
+    .await;
+}

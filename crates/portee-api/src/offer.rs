@@ -331,3 +331,22 @@ impl Command for PrepareNextYear {
     type Request = PrepareNextYearRequest;
     type Response = NextYearPrepared;
 }
+
+/// A new course in a discipline of the site's offer shown (responsable or
+/// administrateur of the site).
+pub struct AddCourse;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddCourseRequest {
+    pub site_id: i16,
+    pub school_year_id: i64,
+    pub discipline_id: i64,
+    pub fields: portee_domain::seats::CourseInput,
+}
+
+impl Command for AddCourse {
+    const NAME: &'static str = "add_course";
+    type Request = AddCourseRequest;
+    /// What was done, in French.
+    type Response = String;
+}

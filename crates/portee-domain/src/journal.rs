@@ -457,6 +457,19 @@ pub const ACTIONS: &[ActionKind] = &[
         fields: SLOT_FIELDS,
     },
     ActionKind {
+        code: "course.create",
+        label: "Ajout d'un cours à l'offre",
+        fields: &[
+            "site_id",
+            "school_year_id",
+            "discipline_id",
+            "name",
+            "cycle",
+            "level",
+            "seat_mode",
+        ],
+    },
+    ActionKind {
         code: "slot.create",
         label: "Ajout d'un créneau",
         fields: SLOT_FIELDS,
@@ -568,7 +581,7 @@ pub fn action_label(action: &str) -> &str {
 }
 
 /// The families of actions an administrator filters the log by.
-pub const ACTION_GROUPS: [(&str, &str); 15] = [
+pub const ACTION_GROUPS: [(&str, &str); 16] = [
     ("auth.", "Connexions"),
     ("staff.", "Comptes du personnel"),
     ("family.", "Familles et coordonnées"),
@@ -581,6 +594,7 @@ pub const ACTION_GROUPS: [(&str, &str); 15] = [
     ("offer.", "Offre de cours de l'année suivante"),
     ("reminder.", "Relances des familles"),
     ("campaign.", "Campagnes"),
+    ("course.", "Cours ajoutés à l'offre"),
     ("enrolment.", "Changements et retraits de créneau"),
     ("journal.", "Exports du journal"),
     ("row.", "Modifications faites directement dans la base"),

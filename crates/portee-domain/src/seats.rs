@@ -368,3 +368,123 @@ mod slot_tests {
         assert_eq!(fields, ["professeur", "salle", "capacite"]);
     }
 }
+
+/// A new course as typed on the offer page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseInput {
+    pub name: String,
+    /// « 1 », « 2 », « 3 » or empty.
+    pub cycle: String,
+    /// « 1C2 », « Débutant »… or empty.
+    pub level: String,
+    /// `slot`, `teacher` or `level`.
+    pub seat_mode: String,
+}
+
+/// A new course's valid fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseFields {
+    pub name: String,
+    pub cycle: Option<i16>,
+    pub level: Option<String>,
+    pub seat_mode: String,
+}
+
+/// How a seat is given, as the offer page offers it.
+pub const SEAT_MODES: [(&str, &str); 3] = [
+    ("slot", "Créneau choisi par la famille"),
+    ("teacher", "Horaire fixé avec le professeur en septembre"),
+    ("level", "Cours attribué selon le niveau"),
+];
+
+impl CourseFields {
+    pub const MAX_NAME_CHARS: usize = 80;
+    pub const MAX_LEVEL_CHARS: usize = 40;
+
+    /// Checks every field; each refusal names its field (`cours-nom`,
+    /// `cours-cycle`, `cours-niveau`, `cours-mode`).
+    pub fn parse(input: &CourseInput) -> Result<Self, Vec<crate::family::FieldError>> {
+        use crate::family::FieldError;
+        let mut errors = Vec::new();
+        let name = input.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() {
+            errors.push(FieldError {
+                field: "cours-nom".into(),
+                message: "Indiquez le nom du cours.".into(),
+            });
+        } else if name.chars().count() > Self::MAX_NAME_CHARS {
+            errors.push(FieldError {
+                field: "cours-nom".into(),
+                message: format!("Le nom dépasse {} caractères.", Self::MAX_NAME_CHARS),
+            });
+        }
+        let cycle = match input.cycle.trim() {
+            "" => None,
+            c => match c.parse::<i16>() {
+                Ok(n @ 1..=3) => Some(n),
+                _ => {
+                    errors.push(FieldError {
+                        field: "cours-cycle".into(),
+                        message: "Le cycle est 1, 2 ou 3.".into(),
+                    });
+                    None
+                }
+            },
+        };
+        let level = input.level.split_whitespace().collect::<Vec<_>>().join(" ");
+        if level.chars().count() > Self::MAX_LEVEL_CHARS {
+            errors.push(FieldError {
+                field: "cours-niveau".into(),
+                message: format!("Le niveau dépasse {} caractères.", Self::MAX_LEVEL_CHARS),
+            });
+        }
+        if !SEAT_MODES.iter().any(|(c, _)| *c == input.seat_mode) {
+            errors.push(FieldError {
+                field: "cours-mode".into(),
+                message: "Choisissez comment une place est donnée.".into(),
+            });
+        }
+        if errors.is_empty() {
+            Ok(Self {
+                name,
+                cycle,
+                level: (!level.is_empty()).then_some(level),
+                seat_mode: input.seat_mode.clone(),
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod course_tests {
+    use super::*;
+
+    #[test]
+    fn a_course_is_refused_field_by_field() {
+        let ok = CourseFields::parse(&CourseInput {
+            name: " Guitare   électrique ".into(),
+            cycle: "2".into(),
+            level: "".into(),
+            seat_mode: "teacher".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            (ok.name.as_str(), ok.cycle, ok.level),
+            ("Guitare électrique", Some(2), None)
+        );
+        let errors = CourseFields::parse(&CourseInput {
+            name: "".into(),
+            cycle: "4".into(),
+            level: "x".repeat(41),
+            seat_mode: "hasard".into(),
+        })
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["cours-nom", "cours-cycle", "cours-niveau", "cours-mode"]
+        );
+    }
+}

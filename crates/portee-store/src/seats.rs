@@ -2,7 +2,10 @@
 //! race-free on both databases, in the same transaction as the enrolment
 //! and its audit entry.
 
-use portee_domain::{Capacity, seats::SlotFields};
+use portee_domain::{
+    Capacity,
+    seats::{CourseFields, SlotFields},
+};
 use serde::Serialize;
 
 use crate::{
@@ -290,6 +293,55 @@ impl Database {
                 .fetch_optional(pool)
                 .await?
                 .ok_or(StoreError::NotFound)
+        })
+    }
+
+    /// Adds a course to a site's offer of a school year, in a discipline
+    /// (`Invalid` if the site already has a course of that name there);
+    /// audited.
+    #[tracing::instrument(skip(self, fields, actor), err)]
+    pub async fn add_course(
+        &self,
+        site_id: i16,
+        school_year_id: i64,
+        discipline_id: i64,
+        fields: &CourseFields,
+        actor: &Actor,
+    ) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO courses (discipline_id, site_id, school_year_id, name, cycle, level, seat_mode) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(discipline_id)
+            .bind(site_id)
+            .bind(school_year_id)
+            .bind(&fields.name)
+            .bind(fields.cycle)
+            .bind(fields.level.as_deref())
+            .bind(&fields.seat_mode)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Duplicate => StoreError::Invalid {
+                    message: format!("Le cours « {} » existe déjà dans cette discipline cette année.", fields.name),
+                },
+                other => other,
+            })?;
+            append_audit!(&mut *tx, actor, now(), AuditEntry {
+                action: "course.create",
+                entity_type: "course",
+                entity_id: id.to_string(),
+                before: None,
+                after: to_json(&serde_json::json!({
+                    "site_id": site_id, "school_year_id": school_year_id, "discipline_id": discipline_id,
+                    "name": fields.name, "cycle": fields.cycle, "level": fields.level, "seat_mode": fields.seat_mode,
+                })),
+                ..Default::default()
+            })?;
+            tx.commit().await?;
+            Ok(id)
         })
     }
 }

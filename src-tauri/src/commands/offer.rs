@@ -431,6 +431,49 @@ pub async fn prepare_next_year(
     })
 }
 
+/// Adds a course to a discipline of the site's offer of a school year
+/// (responsable or administrateur of the site).
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(site_id = request.site_id, discipline_id = request.discipline_id), err)]
+pub async fn add_course(
+    state: State<'_, AppState>,
+    request: portee_api::offer::AddCourseRequest,
+) -> Result<String, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    authorize_manage(&member, request.site_id)?;
+    let fields =
+        portee_domain::seats::CourseFields::parse(&request.fields).map_err(
+            |errors| match errors.into_iter().next() {
+                Some(e) => ApiError::validation(e.field, e.message),
+                None => ApiError::validation("cours-nom", "Ce cours est invalide."),
+            },
+        )?;
+    let actor = portee_store::Actor::staff(member.staff_id, workstation());
+    db.add_course(
+        request.site_id,
+        request.school_year_id,
+        request.discipline_id,
+        &fields,
+        &actor,
+    )
+    .await
+    .map_err(|e| match e {
+        StoreError::Invalid { message } => ApiError::validation("cours-nom", message),
+        other => store_error(other),
+    })?;
+    Ok(format!(
+        "Cours « {} » ajouté à l'offre de {} ({}){}.",
+        fields.name,
+        Site::name_of(request.site_id),
+        seat_mode_label(&fields.seat_mode).to_lowercase(),
+        if fields.seat_mode == "slot" {
+            " : ajoutez-lui ses créneaux"
+        } else {
+            ""
+        }
+    ))
+}
+
 /// How long a wait for the offer's change lasts at most before answering
 /// (the page then asks again).
 const OFFER_WAIT: std::time::Duration = std::time::Duration::from_secs(20);

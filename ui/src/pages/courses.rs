@@ -12,11 +12,12 @@ use std::{
 use portee_api::{
     ApiError,
     offer::{
-        GetOffer, GetOfferRequest, Offer, OfferSlot, PrepareNextYear, PrepareNextYearRequest,
-        SetSlotCapacity, SetSlotCapacityRequest, WaitOfferChange, WaitOfferChangeRequest,
+        AddCourse, AddCourseRequest, GetOffer, GetOfferRequest, Offer, OfferSlot, PrepareNextYear,
+        PrepareNextYearRequest, SetSlotCapacity, SetSlotCapacityRequest, WaitOfferChange,
+        WaitOfferChangeRequest,
     },
 };
-use portee_domain::seats::fill_rate;
+use portee_domain::seats::{CourseInput, SEAT_MODES, fill_rate};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -66,12 +67,21 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
     let stale = use_state_eq(|| false);
     // The slot whose class list and waiting list are shown.
     let open_slot = use_state(|| None::<i64>);
+    // Bumped to read the offer again at once (a course added).
+    let reload = use_state(|| 0u32);
+    // The discipline a course is being added to, and its form's fields
+    // (uncontrolled: the page's refresh never touches what is typed).
+    let adding_course = use_state(|| None::<i64>);
+    let course_name = use_node_ref();
+    let course_cycle = use_node_ref();
+    let course_level = use_node_ref();
+    let course_mode = use_node_ref();
     // « Préparer l'année suivante »: asked, then under way.
     let confirm_prepare = use_state(|| false);
     let preparing = use_state(|| false);
     {
         let (offer, events) = (offer.clone(), events.clone());
-        use_effect_with((*request).clone(), move |request| {
+        use_effect_with(((*request).clone(), *reload), move |(request, _)| {
             let request = request.clone();
             spawn_local(async move {
                 match api::call::<GetOffer>(&request).await {
@@ -380,6 +390,64 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
                     Some(html! {
                         <section class="offer-discipline" aria-labelledby={format!("discipline-{}", d.id)}>
                             <h2 id={format!("discipline-{}", d.id)}>{ if d.capacity > 0 { format!("{} — {} % des places prises", d.name, d.fill_rate) } else { d.name.clone() } }</h2>
+                            if o.can_change {
+                                if *adding_course == Some(d.id) {
+                                    <form class="panel-form" id={format!("cours-ajout-{}", d.id)}
+                                        onsubmit={
+                                            let (message, reload, adding, events) = (message.clone(), reload.clone(), adding_course.clone(), events.clone());
+                                            let (name, cycle, level, mode) = (course_name.clone(), course_cycle.clone(), course_level.clone(), course_mode.clone());
+                                            let (site, year, discipline) = (o.site_id, o.school_year_id, d.id);
+                                            Callback::from(move |e: SubmitEvent| {
+                                                e.prevent_default();
+                                                let text = |r: &NodeRef| r.cast::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+                                                let select = |r: &NodeRef| r.cast::<web_sys::HtmlSelectElement>().map(|i| i.value()).unwrap_or_default();
+                                                let request = AddCourseRequest {
+                                                    site_id: site, school_year_id: year, discipline_id: discipline,
+                                                    fields: CourseInput { name: text(&name), cycle: select(&cycle), level: text(&level), seat_mode: select(&mode) },
+                                                };
+                                                let (message, reload, adding, events) = (message.clone(), reload.clone(), adding.clone(), events.clone());
+                                                spawn_local(async move {
+                                                    match api::call::<AddCourse>(&request).await {
+                                                        Ok(done) => {
+                                                            message.set(Some(Ok(done)));
+                                                            adding.set(None);
+                                                            reload.set(*reload + 1);
+                                                        }
+                                                        Err(e) => {
+                                                            if let Some(e) = session_error(&events, e) {
+                                                                message.set(Some(Err(e.message)));
+                                                            }
+                                                        }
+                                                    }
+                                                });
+                                            })
+                                        }>
+                                        <label for="cours-nom">{ format!("Nouveau cours de {}", d.name) }</label>
+                                        <input id="cours-nom" ref={course_name.clone()} type="text" maxlength="80" />
+                                        <label for="cours-cycle">{ "Cycle" }</label>
+                                        <select id="cours-cycle" ref={course_cycle.clone()}>
+                                            <option value="">{ "—" }</option>
+                                            <option value="1">{ "1er cycle" }</option>
+                                            <option value="2">{ "2e cycle" }</option>
+                                            <option value="3">{ "3e cycle" }</option>
+                                        </select>
+                                        <label for="cours-niveau">{ "Niveau" }</label>
+                                        <input id="cours-niveau" ref={course_level.clone()} type="text" maxlength="40" size="8" />
+                                        <label for="cours-mode">{ "Place donnée" }</label>
+                                        <select id="cours-mode" ref={course_mode.clone()}>
+                                            { for SEAT_MODES.iter().map(|(code, label)| html! { <option value={*code}>{ *label }</option> }) }
+                                        </select>
+                                        <button type="submit" class="btn btn-primary" id="cours-ajouter">{ "Ajouter le cours" }</button>
+                                        <button type="button" class="btn btn-secondary"
+                                            onclick={let a = adding_course.clone(); Callback::from(move |_: MouseEvent| a.set(None))}>{ "Annuler" }</button>
+                                    </form>
+                                } else {
+                                    <p><button type="button" class="btn btn-link" id={format!("discipline-{}-ajouter", d.id)}
+                                        onclick={let (a, id) = (adding_course.clone(), d.id); Callback::from(move |_: MouseEvent| a.set(Some(id)))}>
+                                        { format!("Ajouter un cours de {}…", d.name) }
+                                    </button></p>
+                                }
+                            }
                             <table class="data-table">
                                 <thead><tr>
                                     <th scope="col">{ "Cours" }</th><th scope="col">{ "Horaire" }</th>
