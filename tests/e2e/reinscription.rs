@@ -547,3 +547,65 @@ async fn a_slot_whose_last_seat_another_workstation_takes_before_valider_writes_
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn a_child_waits_for_a_full_slot_from_the_courses_step() {
+    let options = LaunchOptions {
+        env: vec![("PORTEE_DEMO_STUDENTS".to_owned(), "600".to_owned())],
+        ..Default::default()
+    };
+    scenario("reinscription-liste-attente", options, async |app| {
+        app.sign_in_demo(5, "agent.meudon").await?;
+        let ((id, name), _) = two_pupils_of_one_slot_course(app).await?;
+        app.open_student(&name, id).await?;
+        app.click("#onglet-reinscription").await?;
+        app.wait_for("#etapes", WAIT).await?;
+        app.click(&format!("#enfant-{id}-comme-an-dernier")).await?;
+        app.click("#etape-cours").await?;
+        app.wait_for(&format!("#enfant-{id}-cours"), WAIT).await?;
+        // One of the slots offered fills up on other workstations.
+        let (select_id, _, options) = app
+            .selects(&format!("#enfant-{id}-cours select"))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("aucun créneau à choisir"))?;
+        let slot: i64 = options
+            .iter()
+            .find(|v| !v.is_empty())
+            .ok_or_else(|| anyhow::anyhow!("aucun créneau proposé dans {select_id}"))?
+            .parse()?;
+        let db = app.database().await?;
+        let Database::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        sqlx::query("UPDATE slots SET capacity = seats_taken, version = version + 1 WHERE id = $1")
+            .bind(slot)
+            .execute(pool)
+            .await?;
+        // The réinscription read again (the fiche opened anew): the full
+        // slot is no longer offered, and the child can wait for it.
+        app.open_student(&name, id).await?;
+        app.click("#onglet-reinscription").await?;
+        app.wait_for("#etapes", WAIT).await?;
+        app.click("#etape-cours").await?;
+        let button = format!("#attente-{id}-{slot}");
+        app.wait_for(&button, WAIT).await?;
+        app.click(&button).await?;
+        app.wait_text("#attente-message", "liste d'attente", WAIT)
+            .await?;
+        app.screenshot("reinscription-liste-attente").await?;
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM waiting_list WHERE slot_id = $1 AND student_id = $2",
+        )
+        .bind(slot)
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
+        db.close().await;
+        anyhow::ensure!(waiting == 1, "{waiting}");
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

@@ -173,6 +173,10 @@ pub struct NextCourse {
     pub note: Option<String>,
     /// The slots with seats left (and the one the child holds).
     pub slots: Vec<SlotChoice>,
+    /// The open slots with no seat left, where the child may be put on
+    /// the waiting list.
+    #[serde(default)]
+    pub full_slots: Vec<SlotChoice>,
     /// The slot the child holds for next year, if any.
     pub held_slot: Option<i64>,
     /// The course is held for next year already.

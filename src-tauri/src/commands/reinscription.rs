@@ -119,6 +119,18 @@ fn view(f: &FamilyReinscription, refusal: Option<String>) -> FamilyReinscription
                             let next = course_of.get(&id)?;
                             let held = child.held.iter().find(|h| h.0 == id);
                             let held_slot = held.and_then(|h| h.1);
+                            let choice = |s: &portee_store::SlotRow| SlotChoice {
+                                slot_id: s.id,
+                                label: format!(
+                                    "{} {}–{} · {} · {}",
+                                    labels::day(s.day_of_week),
+                                    s.starts_at,
+                                    s.ends_at,
+                                    s.teacher,
+                                    s.room
+                                ),
+                                seats_left: s.capacity - s.seats_taken,
+                            };
                             let slots = f
                                 .slots
                                 .iter()
@@ -127,18 +139,20 @@ fn view(f: &FamilyReinscription, refusal: Option<String>) -> FamilyReinscription
                                         && ((s.open && s.seats_taken < s.capacity)
                                             || Some(s.id) == held_slot)
                                 })
-                                .map(|s| SlotChoice {
-                                    slot_id: s.id,
-                                    label: format!(
-                                        "{} {}–{} · {} · {}",
-                                        labels::day(s.day_of_week),
-                                        s.starts_at,
-                                        s.ends_at,
-                                        s.teacher,
-                                        s.room
-                                    ),
-                                    seats_left: s.capacity - s.seats_taken,
+                                .map(choice)
+                                .collect();
+                            // Open slots with no seat left: the child may
+                            // wait for one.
+                            let full_slots = f
+                                .slots
+                                .iter()
+                                .filter(|s| {
+                                    s.course_id == id
+                                        && s.open
+                                        && s.seats_taken >= s.capacity
+                                        && Some(s.id) != held_slot
                                 })
+                                .map(choice)
                                 .collect();
                             CourseChoice {
                                 current,
@@ -156,6 +170,7 @@ fn view(f: &FamilyReinscription, refusal: Option<String>) -> FamilyReinscription
                                         _ => None,
                                     },
                                     slots,
+                                    full_slots,
                                     held_slot,
                                     held: held.is_some(),
                                 }),

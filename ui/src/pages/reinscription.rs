@@ -8,6 +8,7 @@
 
 use portee_api::{
     ApiError,
+    offer::{JoinWaitingList, JoinWaitingListRequest},
     reinscription::{
         AttachDocument, AttachDocumentRequest, ChildDecision, ChildDraftData, ChildOutcome,
         ChildView, ChosenCourseInput, CourseDraftData, FamilyDraft, FamilyReinscriptionView,
@@ -356,6 +357,9 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     let outcome = use_state(|| None::<Vec<ChildOutcome>>);
+    // A child put on a full slot's waiting list from the Cours step: what
+    // it did (or why not).
+    let waiting_note = use_state(|| None::<Result<String, String>>);
     let generation = use_state(|| 0u32);
     let opened = use_state(|| None::<Result<String, String>>);
     // The server draft's version these screens stand on, what was said when
@@ -840,6 +844,36 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
                                                     set(i, Box::new(move |d| d.courses[ci].slot = slot))
                                                 })} />
                                         }
+                                        if draft.keep && next.seat_mode == "slot" && !next.full_slots.is_empty() {
+                                            <div class="waiting-offer">
+                                                <p class="hint">{ "Créneaux complets : l'élève peut y attendre une place (liste d'attente, dans l'ordre d'inscription)." }</p>
+                                                { for next.full_slots.iter().map(|fs| {
+                                                    let (slot_id, student, label) = (fs.slot_id, child.student_id, fs.label.clone());
+                                                    let onclick = {
+                                                        let (note, events, label) = (waiting_note.clone(), events.clone(), label.clone());
+                                                        Callback::from(move |_: MouseEvent| {
+                                                            let (note, events, label) = (note.clone(), events.clone(), label.clone());
+                                                            spawn_local(async move {
+                                                                let request = JoinWaitingListRequest { slot_id, student: student.to_string() };
+                                                                match api::call::<JoinWaitingList>(&request).await {
+                                                                    Ok(done) => note.set(Some(Ok(format!("{} — {label}", done.notice)))),
+                                                                    Err(e) => {
+                                                                        if let Some(e) = session_error(&events, e) {
+                                                                            note.set(Some(Err(e.message)));
+                                                                        }
+                                                                    }
+                                                                }
+                                                            });
+                                                        })
+                                                    };
+                                                    html! {
+                                                        <button type="button" class="btn btn-secondary" id={format!("attente-{student}-{slot_id}")} {onclick}>
+                                                            { format!("Liste d'attente : {label}") }
+                                                        </button>
+                                                    }
+                                                }) }
+                                            </div>
+                                        }
                                         if draft.keep && next.seat_mode != "slot" {
                                             <p class="hint">{ next.note.clone().unwrap_or_default() }</p>
                                         }
@@ -850,6 +884,11 @@ pub fn ReinscriptionFlow(props: &ReinscriptionProps) -> Html {
                         </fieldset>
                     }
                 }) }
+                if let Some(result) = &*waiting_note {
+                    <StatusMessage kind={if result.is_ok() { StatusKind::Success } else { StatusKind::Error }} id={Some(AttrValue::from("attente-message"))}>
+                        { result.clone().unwrap_or_else(|e| e) }
+                    </StatusMessage>
+                }
             </>
         },
         Step::Recap => {
