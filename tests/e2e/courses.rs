@@ -94,17 +94,17 @@ async fn a_responsable_changes_a_capacity_never_below_the_seats_taken_and_an_age
         // « Enregistrer » low in the page was seen lost once by
         // WebKitWebDriver under load, like the accounts form's).
         let enter = fantoccini::key::Key::Enter.to_string();
-        app.fill(&field, &format!("4{enter}")).await?;
+        app.type_over(&field, &format!("4{enter}")).await?;
         app.wait_text("#capacite-message", "places déjà prises (6)", WAIT)
             .await?;
         app.wait_text(&places, "6 / 12", WAIT).await?;
         // Raised: saved, the count follows.
-        app.fill(&field, &format!("14{enter}")).await?;
+        app.type_over(&field, &format!("14{enter}")).await?;
         app.wait_text("#capacite-message", "14 place(s)", WAIT)
             .await?;
         app.wait_text(&places, "6 / 14", WAIT).await?;
         // Filled to the brim: the row says « Complet ».
-        app.fill(&field, &format!("6{enter}")).await?;
+        app.type_over(&field, &format!("6{enter}")).await?;
         app.wait_text(&places, "6 / 6", WAIT).await?;
         app.wait_text(&format!("#creneau-{slot}"), "Complet", WAIT)
             .await?;
@@ -204,7 +204,7 @@ async fn a_withdrawal_frees_a_seat_that_goes_to_the_first_of_the_waiting_list() 
         // proposed to the first of the list.
         app.click(&format!("#retirer-{enrolment}")).await?;
         let enter = fantoccini::key::Key::Enter.to_string();
-        app.fill("#motif-retrait", &format!("Déménagement en province{enter}"))
+        app.type_over("#motif-retrait", &format!("Déménagement en province{enter}"))
             .await?;
         app.wait_text("#panneau-message", "place est libérée", WAIT).await?;
         app.wait_for("#attribuer", WAIT).await?;
@@ -266,10 +266,10 @@ async fn a_responsable_changes_a_slots_hours_closes_it_and_adds_another_never_ov
         app.wait_for(&format!("#creneau-{slot}-listes"), WAIT).await?;
         app.click(&format!("#creneau-{slot}-listes")).await?;
         app.click("#creneau-modifier").await?;
-        app.fill("#modifier-professeur", "Mme Nouvelle").await?;
-        app.fill("#modifier-salle", "Auditorium").await?;
-        app.fill("#modifier-debut", "17h").await?;
-        app.fill("#modifier-fin", "18h15").await?;
+        app.type_over("#modifier-professeur", "Mme Nouvelle").await?;
+        app.type_over("#modifier-salle", "Auditorium").await?;
+        app.type_over("#modifier-debut", "17h").await?;
+        app.type_over("#modifier-fin", "18h15").await?;
         app.click("#modifier-ouvert").await?;
         // Meanwhile another workstation changes the slot: refused, saying
         // what the slot is now; what was typed stays.
@@ -278,14 +278,14 @@ async fn a_responsable_changes_a_slots_hours_closes_it_and_adds_another_never_ov
             .execute(pool)
             .await?;
         let enter = fantoccini::key::Key::Enter.to_string();
-        app.fill("#modifier-capacite", &format!("{}{enter}", 30)).await?;
+        app.type_over("#modifier-capacite", &format!("{}{enter}", 30)).await?;
         app.wait_text("#panneau-erreur", "Salle 12", WAIT).await?;
         anyhow::ensure!(
             app.prop("#modifier-professeur", "value").await?.as_deref() == Some("Mme Nouvelle"),
             "la saisie doit rester"
         );
         // Sent again over the version now shown (the panel read it again).
-        app.fill("#modifier-capacite", &format!("30{enter}")).await?;
+        app.type_over("#modifier-capacite", &format!("30{enter}")).await?;
         app.wait_text("#panneau-message", "Créneau enregistré", WAIT).await?;
         app.wait_for("#creneau-ferme", WAIT).await?;
         app.wait_for(&format!("#creneau-{slot}-ferme"), WAIT).await?;
@@ -303,9 +303,9 @@ async fn a_responsable_changes_a_slots_hours_closes_it_and_adds_another_never_ov
         app.screenshot("cours-creneau-modifie").await?;
         // A second slot for the course.
         app.click("#creneau-ajouter").await?;
-        app.fill("#ajouter-debut", "9h30").await?;
-        app.fill("#ajouter-fin", "10h30").await?;
-        app.fill("#ajouter-capacite", &format!("10{enter}")).await?;
+        app.type_over("#ajouter-debut", "9h30").await?;
+        app.type_over("#ajouter-fin", "10h30").await?;
+        app.type_over("#ajouter-capacite", &format!("10{enter}")).await?;
         app.wait_text("#panneau-message", "Créneau ajouté", WAIT).await?;
         let added: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM slots WHERE course_id = $1 AND starts_at = '09:30' AND ends_at = '10:30' \

@@ -267,6 +267,20 @@ impl AppInstance {
         Ok(())
     }
 
+    /// Replaces the text of `css` as a person does: everything selected
+    /// with the keyboard and typed over, so the field's `input` events all
+    /// fire. (WebDriver's `clear()` fires none: a controlled field rendered
+    /// again between the clear and the typing gets its old value back.)
+    pub async fn type_over(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        use fantoccini::key::Key;
+        let el = self.wait_for(css, Duration::from_secs(30)).await?;
+        el.click().await?;
+        el.send_keys(&format!("{}a{}{}", Key::Control, Key::Null, Key::Backspace))
+            .await?;
+        el.send_keys(text).await?;
+        Ok(())
+    }
+
     /// Clicks `css` once it exists, first scrolled to the middle of its
     /// scrolling area (WebDriver's own scrolling may leave it under the
     /// status bar, which then takes the click).

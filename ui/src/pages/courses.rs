@@ -116,17 +116,19 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
                 // The last offer read here: the page is drawn again only
                 // when the seats changed.
                 let previous = Rc::new(RefCell::new(None::<Offer>));
+                let current = alive.clone();
                 let refresh: Rc<dyn Fn()> = Rc::new(move || {
                     if in_flight.get() {
                         return;
                     }
                     in_flight.set(true);
-                    let (offer, stale, events, in_flight, previous) = (
+                    let (offer, stale, events, in_flight, previous, current) = (
                         offer.clone(),
                         stale.clone(),
                         events.clone(),
                         in_flight.clone(),
                         previous.clone(),
+                        current.clone(),
                     );
                     spawn_local(async move {
                         let request = GetOfferRequest {
@@ -134,7 +136,14 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
                             school_year_id: Some(year),
                             refresh: true,
                         };
-                        match api::call::<GetOffer>(&request).await {
+                        let answer = api::call::<GetOffer>(&request).await;
+                        // Another site or year chosen meanwhile: this answer
+                        // is of the page left, never shown over the new one.
+                        if !current.get() {
+                            in_flight.set(false);
+                            return;
+                        }
+                        match answer {
                             Ok(o) => {
                                 stale.set(false);
                                 let changed = previous.borrow().as_ref() != Some(&o);
