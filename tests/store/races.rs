@@ -596,3 +596,164 @@ async fn two_draft_saves_from_the_same_version_one_wins_the_other_gets_its_draft
         );
     }
 }
+
+#[tokio::test]
+async fn two_workstations_giving_one_freed_seat_give_it_once() {
+    let t = TestDb::postgres().await.unwrap();
+    let (db, _) = crate::demo_dbs(&t).await.unwrap();
+    let (slot, _, _, students) = crate::waiting::slot_and_students(&db, 1).await.unwrap();
+    let student = students[0];
+    let actor = Actor::staff(1, "poste-test");
+    crate::execute(
+        &db,
+        &format!("DELETE FROM waiting_list WHERE slot_id = {slot}"),
+    )
+    .await
+    .unwrap();
+    crate::execute(
+        &db,
+        &format!("UPDATE slots SET capacity = seats_taken + 1 WHERE id = {slot}"),
+    )
+    .await
+    .unwrap();
+    for round in 0..ROUNDS {
+        db.join_waiting_list(slot, student, &actor).await.unwrap();
+        // Both workstations show the same first of the list and press
+        // « Attribuer »: both lock the slot's row, the gate holds the
+        // first one's removal from the list until the second waits.
+        let gate = Gate::close(&t.url, "waiting_list").await.unwrap();
+        let (ra, rb, opened) = tokio::join!(
+            db.give_freed_seat(slot, student, &actor),
+            db.give_freed_seat(slot, student, &actor),
+            gate.open_when_waiting(2),
+        );
+        opened.unwrap_or_else(|e| panic!("tour {round}: {e} ({ra:?} / {rb:?})"));
+        let (given, loser, _) = one_of(ra, rb).unwrap();
+        assert!(
+            matches!(loser, StoreError::Conflict),
+            "tour {round}: {loser:?}"
+        );
+        crate::reinscription::seats_match_enrolments(&db)
+            .await
+            .unwrap();
+        let gives = crate::scalar(
+            &db,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'waiting.give' AND origin = 'app'",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            gives,
+            round as i64 + 1,
+            "tour {round}: fausse entrée d'audit"
+        );
+        // The seat freed again for the next round.
+        db.withdraw_enrolment(given.enrolment_id, "tour suivant", &actor)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn two_changes_of_one_slot_from_the_same_version_one_wins() {
+    let t = TestDb::postgres().await.unwrap();
+    let (db, _) = crate::demo_dbs(&t).await.unwrap();
+    let (slot, _, _, _) = crate::waiting::slot_and_students(&db, 1).await.unwrap();
+    let actor = Actor::staff(1, "poste-test");
+    let fields = |room: &str| {
+        portee_domain::seats::SlotFields::parse(
+            &portee_domain::seats::SlotInput {
+                day_of_week: "3".into(),
+                starts_at: "14:00".into(),
+                ends_at: "15:00".into(),
+                teacher: "Mme Durand".into(),
+                room: room.into(),
+                capacity: "40".into(),
+                open: true,
+            },
+            0,
+        )
+        .unwrap()
+    };
+    for round in 0..ROUNDS {
+        let version = db.slot(slot).await.unwrap().version;
+        let (a, b) = (fields("Salle A"), fields("Salle B"));
+        let gate = Gate::close(&t.url, "slots").await.unwrap();
+        let (ra, rb, opened) = tokio::join!(
+            db.update_slot(slot, version, &a, &actor),
+            db.update_slot(slot, version, &b, &actor),
+            gate.open_when_waiting(2),
+        );
+        opened.unwrap_or_else(|e| panic!("tour {round}: {e} ({ra:?} / {rb:?})"));
+        let (winner, loser, a_won) = one_of(ra, rb).unwrap();
+        assert!(
+            matches!(loser, StoreError::Conflict),
+            "tour {round}: {loser:?}"
+        );
+        let now = db.slot(slot).await.unwrap();
+        assert_eq!(now, winner, "tour {round}");
+        assert_eq!(now.room, if a_won { "Salle A" } else { "Salle B" });
+        assert_eq!(now.version, version + 1);
+        let entries = crate::scalar(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'slot.update' AND entity_id = '{slot}'"
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            entries,
+            round as i64 + 1,
+            "tour {round}: fausse entrée d'audit"
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_workstations_reminding_one_family_at_once_queue_one_reminder() {
+    let t = TestDb::postgres().await.unwrap();
+    let (db, _) = crate::demo_dbs(&t).await.unwrap();
+    let campaign = db.current_campaign_id().await.unwrap();
+    let family = crate::scalar(
+        &db,
+        "SELECT MIN(g.family_id) FROM guardians g WHERE g.email IS NOT NULL AND g.email <> ''",
+    )
+    .await
+    .unwrap();
+    let actor = Actor::staff(1, "poste-test");
+    let families = [family];
+    for round in 0..ROUNDS {
+        crate::execute(
+            &db,
+            "UPDATE outbox SET status = 'sent' WHERE kind = 'reminder'",
+        )
+        .await
+        .unwrap();
+        let gate = Gate::close(&t.url, "outbox").await.unwrap();
+        let (ra, rb, opened) = tokio::join!(
+            db.queue_reminders(campaign, &families, &actor),
+            db.queue_reminders(campaign, &families, &actor),
+            gate.open_when_waiting(2),
+        );
+        opened.unwrap_or_else(|e| panic!("tour {round}: {e} ({ra:?} / {rb:?})"));
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        assert_eq!(
+            ra.queued.len() + rb.queued.len(),
+            1,
+            "tour {round}: {ra:?} / {rb:?}"
+        );
+        assert_eq!(
+            ra.already_pending.len() + rb.already_pending.len(),
+            1,
+            "tour {round}"
+        );
+        let pending = crate::scalar(
+            &db,
+            "SELECT COUNT(*) FROM outbox WHERE kind = 'reminder' AND status = 'pending'",
+        )
+        .await
+        .unwrap();
+        assert_eq!(pending, 1, "tour {round}");
+    }
+}

@@ -15,7 +15,7 @@ use crate::{demo_dbs, execute, scalar};
 
 /// A slot of next year's offer on the site with the most students, and
 /// `n` students of that site holding no seat in it.
-async fn slot_and_students(
+pub(crate) async fn slot_and_students(
     setup: &Database,
     n: usize,
 ) -> anyhow::Result<(i64, i64, i16, Vec<i64>)> {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::{
     Database, StoreError,
-    pool::{WritePool, on_pool},
+    pool::{WritePool, for_update, on_pool},
 };
 
 /// A dossier's state in the lists.
@@ -314,6 +314,15 @@ impl Database {
             let at = crate::audit::now();
             let mut out = Reminders::default();
             for family in &families {
+                // The family's row locked (PostgreSQL) while its pending
+                // reminders are counted: two workstations reminding it at
+                // once queue one reminder, not two.
+                if !for_update(pool).is_empty() {
+                    sqlx::query("SELECT id FROM families WHERE id = $1 FOR UPDATE")
+                        .bind(family)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 let found: Option<(i64, String)> = sqlx::query_as(
                     "SELECT s.id, f.family_number FROM students s JOIN families f ON f.id = s.family_id \
                      WHERE s.family_id = $1 ORDER BY s.id LIMIT 1",
