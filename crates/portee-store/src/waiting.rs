@@ -115,6 +115,42 @@ fn lock_slot_sql<P: WritePool>(pool: &P) -> String {
     }
 }
 
+const RELEASE_SEAT: &str = "UPDATE slots SET seats_taken = CASE WHEN seats_taken > 0 THEN seats_taken - 1 ELSE 0 END, \
+     version = version + 1 WHERE id = $1";
+
+const TAKE_SEAT: &str = "UPDATE slots SET seats_taken = seats_taken + 1, version = version + 1 \
+     WHERE id = $1 AND seats_taken < capacity AND open";
+
+/// Moves a student's seat in the transaction `$tx` (inside `on_pool!`, so
+/// once per backend): frees one of `$from: Option<i64>` and takes one of
+/// `$to` by the conditional UPDATE (open, a seat left), the two slot rows
+/// in id order (two moves never wait on each other crosswise). Evaluates
+/// to `Ok(true)` when the seat was taken, `Ok(false)` when `$to` had none
+/// (the caller rolls back).
+macro_rules! move_seat {
+    ($tx:expr, $from:expr, $to:expr) => {{
+        let (from, to): (Option<i64>, i64) = ($from, $to);
+        let tx = &mut *$tx;
+        async move {
+            let release_first = from.is_some_and(|f| f < to);
+            if let Some(f) = from.filter(|_| release_first) {
+                sqlx::query(RELEASE_SEAT).bind(f).execute(&mut *tx).await?;
+            }
+            let taken = sqlx::query(TAKE_SEAT)
+                .bind(to)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            if taken && let Some(f) = from.filter(|_| !release_first) {
+                sqlx::query(RELEASE_SEAT).bind(f).execute(&mut *tx).await?;
+            }
+            Ok::<bool, StoreError>(taken)
+        }
+        .await
+    }};
+}
+
 impl Database {
     /// The class list and the waiting list of a slot.
     #[tracing::instrument(skip(self), err)]
@@ -470,32 +506,9 @@ impl Database {
             })?;
             // Seats last, in slot id order: the seat left, then the seat
             // taken, or the other way round.
-            let mut moves: Vec<(i64, i32)> = vec![(slot_id, 1)];
-            moves.extend(released_slot.map(|s| (s, -1)));
-            moves.sort_unstable();
-            for (id, change) in moves {
-                if change > 0 {
-                    let updated = sqlx::query(
-                        "UPDATE slots SET seats_taken = seats_taken + 1, version = version + 1 \
-                         WHERE id = $1 AND seats_taken < capacity AND open",
-                    )
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if updated == 0 {
-                        tx.rollback().await?;
-                        return Err(StoreError::SlotFull { slot_id });
-                    }
-                } else {
-                    sqlx::query(
-                        "UPDATE slots SET seats_taken = CASE WHEN seats_taken > 0 THEN seats_taken - 1 ELSE 0 END, \
-                         version = version + 1 WHERE id = $1",
-                    )
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+            if !move_seat!(tx, released_slot, slot_id)? {
+                tx.rollback().await?;
+                return Err(StoreError::SlotFull { slot_id });
             }
             tx.commit().await?;
             Ok(SeatGiven { enrolment_id, released_slot, notified: email.is_some() })
@@ -567,31 +580,9 @@ impl Database {
                 student_id: Some(student_id),
                 ..Default::default()
             })?;
-            let mut moves = [(from, -1), (target_slot_id, 1)];
-            moves.sort_unstable();
-            for (id, change) in moves {
-                if change > 0 {
-                    let updated = sqlx::query(
-                        "UPDATE slots SET seats_taken = seats_taken + 1, version = version + 1 \
-                         WHERE id = $1 AND seats_taken < capacity AND open",
-                    )
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if updated == 0 {
-                        tx.rollback().await?;
-                        return Err(StoreError::SlotFull { slot_id: id });
-                    }
-                } else {
-                    sqlx::query(
-                        "UPDATE slots SET seats_taken = CASE WHEN seats_taken > 0 THEN seats_taken - 1 ELSE 0 END, \
-                         version = version + 1 WHERE id = $1",
-                    )
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+            if !move_seat!(tx, Some(from), target_slot_id)? {
+                tx.rollback().await?;
+                return Err(StoreError::SlotFull { slot_id: target_slot_id });
             }
             tx.commit().await?;
             Ok(())
@@ -638,13 +629,7 @@ impl Database {
                 ..Default::default()
             })?;
             if let Some(slot) = slot {
-                sqlx::query(
-                    "UPDATE slots SET seats_taken = CASE WHEN seats_taken > 0 THEN seats_taken - 1 ELSE 0 END, \
-                     version = version + 1 WHERE id = $1",
-                )
-                .bind(slot)
-                .execute(&mut *tx)
-                .await?;
+                sqlx::query(RELEASE_SEAT).bind(slot).execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok(slot)

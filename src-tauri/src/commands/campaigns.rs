@@ -91,10 +91,10 @@ pub async fn save_campaign(
         .authorize(Action::ManageCampaigns, None)
         .map_err(forbidden)?;
     let fields = CampaignFields::parse(&request.fields).map_err(|errors| {
-        match errors.into_iter().next() {
-            Some(e) => ApiError::validation(e.field, e.message),
-            None => ApiError::validation("campagne", "Cette campagne est invalide."),
-        }
+        crate::commands::offer::first_field_error(
+            errors,
+            ("campagne", "Cette campagne est invalide."),
+        )
     })?;
     let values = CampaignValues {
         label: fields.label.clone(),

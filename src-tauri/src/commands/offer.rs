@@ -59,6 +59,31 @@ fn offer_slot(
     }
 }
 
+/// A stored slot as the page shows it, with its waiting list's length.
+fn offer_slot_of(slot: SlotRow, waiting: i64) -> OfferSlot {
+    offer_slot(
+        slot.id,
+        slot.day_of_week,
+        (&slot.starts_at, &slot.ends_at),
+        slot.teacher,
+        slot.room,
+        (slot.capacity, slot.seats_taken, slot.version),
+        (waiting, slot.open),
+    )
+}
+
+/// The first refusal of a domain rule's field checks, named by its field
+/// (`fallback` when the rule gave none).
+pub(crate) fn first_field_error(
+    errors: Vec<portee_domain::family::FieldError>,
+    fallback: (&str, &str),
+) -> ApiError {
+    match errors.into_iter().next() {
+        Some(e) => ApiError::validation(e.field, e.message),
+        None => ApiError::validation(fallback.0, fallback.1),
+    }
+}
+
 /// Groups the store's rows (ordered by discipline, course, slot) into the
 /// page's tree, with each discipline's fill rate.
 fn offer_tree(rows: Vec<OfferRow>) -> Vec<OfferDiscipline> {
@@ -225,15 +250,7 @@ pub async fn set_slot_capacity(
             other => store_error(other),
         })?;
     let waiting = db.waiting_count(slot.id).await.map_err(store_error)?;
-    Ok(offer_slot(
-        slot.id,
-        slot.day_of_week,
-        (&slot.starts_at, &slot.ends_at),
-        slot.teacher,
-        slot.room,
-        (slot.capacity, slot.seats_taken, slot.version),
-        (waiting, slot.open),
-    ))
+    Ok(offer_slot_of(slot, waiting))
 }
 
 /// The member must manage courses on `site`.
@@ -257,12 +274,8 @@ fn slot_fields(
     input: &portee_domain::seats::SlotInput,
     taken: i64,
 ) -> Result<portee_domain::seats::SlotFields, ApiError> {
-    portee_domain::seats::SlotFields::parse(input, taken).map_err(|errors| {
-        match errors.into_iter().next() {
-            Some(e) => ApiError::validation(e.field, e.message),
-            None => ApiError::validation("creneau", "Ce créneau est invalide."),
-        }
-    })
+    portee_domain::seats::SlotFields::parse(input, taken)
+        .map_err(|errors| first_field_error(errors, ("creneau", "Ce créneau est invalide.")))
 }
 
 /// The slot as stored now, in French, for a change refused because the
@@ -323,15 +336,7 @@ pub async fn update_slot(
         Err(other) => return Err(store_error(other)),
     };
     let waiting = db.waiting_count(slot.id).await.map_err(store_error)?;
-    Ok(offer_slot(
-        slot.id,
-        slot.day_of_week,
-        (&slot.starts_at, &slot.ends_at),
-        slot.teacher,
-        slot.room,
-        (slot.capacity, slot.seats_taken, slot.version),
-        (waiting, slot.open),
-    ))
+    Ok(offer_slot_of(slot, waiting))
 }
 
 /// Adds a slot to a course given by slot (responsable or administrateur of
@@ -361,15 +366,7 @@ pub async fn add_slot(
             StoreError::Invalid { message } => ApiError::validation("creneau", message),
             other => store_error(other),
         })?;
-    Ok(offer_slot(
-        slot.id,
-        slot.day_of_week,
-        (&slot.starts_at, &slot.ends_at),
-        slot.teacher,
-        slot.room,
-        (slot.capacity, slot.seats_taken, slot.version),
-        (0, slot.open),
-    ))
+    Ok(offer_slot_of(slot, 0))
 }
 
 /// Copies a site's offer of a school year into the next (responsable or
@@ -441,13 +438,8 @@ pub async fn add_course(
 ) -> Result<String, ApiError> {
     let (member, db) = crate::session::require(&state).await?;
     authorize_manage(&member, request.site_id)?;
-    let fields =
-        portee_domain::seats::CourseFields::parse(&request.fields).map_err(
-            |errors| match errors.into_iter().next() {
-                Some(e) => ApiError::validation(e.field, e.message),
-                None => ApiError::validation("cours-nom", "Ce cours est invalide."),
-            },
-        )?;
+    let fields = portee_domain::seats::CourseFields::parse(&request.fields)
+        .map_err(|errors| first_field_error(errors, ("cours-nom", "Ce cours est invalide.")))?;
     let actor = portee_store::Actor::staff(member.staff_id, workstation());
     db.add_course(
         request.site_id,

@@ -990,6 +990,23 @@ async fn dossier_lines(
         .collect())
 }
 
+/// Every state of dossier with its count in `list` (0 when absent), in the
+/// lists' order.
+fn status_counts(list: &portee_store::CampaignList) -> Vec<portee_api::reinscription::StatusCount> {
+    portee_store::ListStatus::ALL
+        .iter()
+        .map(|s| portee_api::reinscription::StatusCount {
+            code: s.code().to_owned(),
+            label: s.label().to_owned(),
+            count: list
+                .counts
+                .iter()
+                .find(|c| c.0 == s.code())
+                .map_or(0, |c| c.1),
+        })
+        .collect()
+}
+
 /// The Réinscriptions menu: the campaign's dossiers of the member's sites,
 /// counted by state, filtered (state, site, discipline, documents owed),
 /// at most 500 rows by name.
@@ -999,26 +1016,14 @@ pub async fn list_reinscriptions(
     state: State<'_, AppState>,
     request: portee_api::reinscription::ListReinscriptionsRequest,
 ) -> Result<portee_api::reinscription::ReinscriptionList, ApiError> {
-    use portee_api::reinscription::{ReinscriptionList, StatusCount};
-    use portee_store::ListStatus;
+    use portee_api::reinscription::ReinscriptionList;
     let (member, db, campaign, filter) = list_query(&state, &request).await?;
     let visible = member.scope.visible_sites();
     let list = db
         .campaign_list(campaign, visible, &filter, 500)
         .await
         .map_err(store_error)?;
-    let counts = ListStatus::ALL
-        .iter()
-        .map(|s| StatusCount {
-            code: s.code().to_owned(),
-            label: s.label().to_owned(),
-            count: list
-                .counts
-                .iter()
-                .find(|c| c.0 == s.code())
-                .map_or(0, |c| c.1),
-        })
-        .collect();
+    let counts = status_counts(&list);
     let rows = dossier_lines(&db, campaign, list.rows).await?;
     let campaign_label = db.campaign_label(campaign).await.map_err(store_error)?;
     Ok(ReinscriptionList {
@@ -1176,9 +1181,9 @@ pub async fn get_dashboard(
     state: State<'_, AppState>,
     request: portee_api::reinscription::DashboardRequest,
 ) -> Result<portee_api::reinscription::Dashboard, ApiError> {
-    use portee_api::reinscription::{Dashboard, StatusCount};
+    use portee_api::reinscription::Dashboard;
     use portee_domain::seats::FillState;
-    use portee_store::{ListFilter, ListStatus};
+    use portee_store::ListFilter;
     let (member, db) = if request.refresh {
         crate::session::require_passive(&state).await?
     } else {
@@ -1194,18 +1199,7 @@ pub async fn get_dashboard(
         .campaign_list(figures.campaign.id, visible, &ListFilter::default(), 1)
         .await
         .map_err(store_error)?;
-    let counts: Vec<StatusCount> = ListStatus::ALL
-        .iter()
-        .map(|s| StatusCount {
-            code: s.code().to_owned(),
-            label: s.label().to_owned(),
-            count: list
-                .counts
-                .iter()
-                .find(|c| c.0 == s.code())
-                .map_or(0, |c| c.1),
-        })
-        .collect();
+    let counts = status_counts(&list);
     let c = &figures.campaign;
     let (opens, closes) = (local_day(c.opens_at), local_day(c.closes_at));
     let (campaign_state, days_left) =
