@@ -842,7 +842,7 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
             let r = |slot: i64| json!({ "slot_id": slot, "student_id": 0, "position": "", "expected": [], "reason": "" });
             c(Site, vec![r(ids.slots.0)], vec![r(ids.slots.1)])
         }
-        "give_freed_seat" => {
+        "offer_freed_seat" | "confirm_seat_offer" | "decline_seat_offer" => {
             let r = |slot: i64| json!({ "slot_id": slot, "student_id": 0 });
             c(Site, vec![r(ids.slots.0)], vec![r(ids.slots.1)])
         }

@@ -260,11 +260,27 @@ impl AppInstance {
     }
 
     /// Types `text` into the field `css` (after clearing it).
+    /// The field found may be replaced by a re-render before the typing
+    /// lands (« Node … was not found »): found again and typed again, a few
+    /// times.
     pub async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
-        let el = self.wait_for(css, Duration::from_secs(30)).await?;
-        el.clear().await?;
-        el.send_keys(text).await?;
-        Ok(())
+        let mut attempt = 0;
+        loop {
+            let el = self.wait_for(css, Duration::from_secs(30)).await?;
+            let typed = async {
+                el.clear().await?;
+                el.send_keys(text).await?;
+                Ok::<(), fantoccini::error::CmdError>(())
+            }
+            .await;
+            match typed {
+                Err(e) if attempt < 3 && is_stale(&e) => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                other => return other.with_context(|| format!("saisie dans {css} impossible")),
+            }
+        }
     }
 
     /// Replaces the text of `css` as a person does: everything selected
@@ -273,12 +289,25 @@ impl AppInstance {
     /// again between the clear and the typing gets its old value back.)
     pub async fn type_over(&self, css: &str, text: &str) -> anyhow::Result<()> {
         use fantoccini::key::Key;
-        let el = self.wait_for(css, Duration::from_secs(30)).await?;
-        el.click().await?;
-        el.send_keys(&format!("{}a{}{}", Key::Control, Key::Null, Key::Backspace))
-            .await?;
-        el.send_keys(text).await?;
-        Ok(())
+        let mut attempt = 0;
+        loop {
+            let el = self.wait_for(css, Duration::from_secs(30)).await?;
+            let typed = async {
+                el.click().await?;
+                el.send_keys(&format!("{}a{}{}", Key::Control, Key::Null, Key::Backspace))
+                    .await?;
+                el.send_keys(text).await?;
+                Ok::<(), fantoccini::error::CmdError>(())
+            }
+            .await;
+            match typed {
+                Err(e) if attempt < 3 && is_stale(&e) => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                other => return other.with_context(|| format!("saisie dans {css} impossible")),
+            }
+        }
     }
 
     /// Clicks `css` once it exists, first scrolled to the middle of its
@@ -304,7 +333,7 @@ impl AppInstance {
             }
             .await;
             match clicked {
-                Err(e) if attempt < 3 && e.to_string().contains("was not found") => {
+                Err(e) if attempt < 3 && is_stale(&e) => {
                     attempt += 1;
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
@@ -464,4 +493,11 @@ where
     }
     app.close().await;
     result
+}
+
+/// WebDriver's answer when an element handle outlived its node (the page
+/// rendered it again).
+fn is_stale(e: &fantoccini::error::CmdError) -> bool {
+    let text = e.to_string();
+    text.contains("was not found") || text.contains("stale element")
 }

@@ -148,7 +148,8 @@ async fn assert_seats_consistent(db: &Database) -> anyhow::Result<i64> {
         db,
         i64,
         "SELECT COUNT(*) FROM slots s WHERE s.seats_taken <> \
-         (SELECT COUNT(*) FROM enrolments e WHERE e.slot_id = s.id AND e.status = 'active')"
+         (SELECT COUNT(*) FROM enrolments e WHERE e.slot_id = s.id AND e.status = 'active') + \
+         (SELECT COUNT(*) FROM waiting_list w WHERE w.slot_id = s.id AND w.offered_at IS NOT NULL)"
     )?;
     anyhow::ensure!(
         mismatched == 0,

@@ -623,12 +623,12 @@ async fn two_workstations_giving_one_freed_seat_give_it_once() {
         // first one's removal from the list until the second waits.
         let gate = Gate::close(&t.url, "waiting_list").await.unwrap();
         let (ra, rb, opened) = tokio::join!(
-            db.give_freed_seat(slot, student, &actor),
-            db.give_freed_seat(slot, student, &actor),
+            db.offer_freed_seat(slot, student, &actor),
+            db.offer_freed_seat(slot, student, &actor),
             gate.open_when_waiting(2),
         );
         opened.unwrap_or_else(|e| panic!("tour {round}: {e} ({ra:?} / {rb:?})"));
-        let (given, loser, _) = one_of(ra, rb).unwrap();
+        let (_, loser, _) = one_of(ra, rb).unwrap();
         assert!(
             matches!(loser, StoreError::Conflict),
             "tour {round}: {loser:?}"
@@ -636,9 +636,13 @@ async fn two_workstations_giving_one_freed_seat_give_it_once() {
         crate::reinscription::seats_match_enrolments(&db)
             .await
             .unwrap();
+        let given = db.confirm_seat_offer(slot, student, &actor).await.unwrap();
+        crate::reinscription::seats_match_enrolments(&db)
+            .await
+            .unwrap();
         let gives = crate::scalar(
             &db,
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'waiting.give' AND origin = 'app'",
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'waiting.offer' AND origin = 'app'",
         )
         .await
         .unwrap();
@@ -652,6 +656,69 @@ async fn two_workstations_giving_one_freed_seat_give_it_once() {
             .await
             .unwrap();
     }
+}
+
+#[tokio::test]
+async fn two_workstations_noticing_one_lapsed_offer_pass_it_on_once() {
+    let t = TestDb::postgres().await.unwrap();
+    let (db, _) = crate::demo_dbs(&t).await.unwrap();
+    let (slot, _, _, students) = crate::waiting::slot_and_students(&db, 2).await.unwrap();
+    let actor = Actor::staff(1, "poste-test");
+    crate::execute(
+        &db,
+        &format!("DELETE FROM waiting_list WHERE slot_id = {slot}"),
+    )
+    .await
+    .unwrap();
+    crate::execute(
+        &db,
+        &format!("UPDATE slots SET capacity = seats_taken + 1 WHERE id = {slot}"),
+    )
+    .await
+    .unwrap();
+    for round in 0..ROUNDS {
+        for s in &students {
+            db.join_waiting_list(slot, *s, &actor).await.unwrap();
+        }
+        let offered = db.offer_freed_seat(slot, students[0], &actor).await.unwrap();
+        let late = offered.expires_at + chrono::Duration::minutes(1);
+        // Two offer pages open when the deadline passes: both see the
+        // lapsed offer; the gate holds the first one's removal from the
+        // list until the second waits.
+        let gate = Gate::close(&t.url, "waiting_list").await.unwrap();
+        let (ra, rb, opened) = tokio::join!(
+            db.expire_seat_offers(late, &actor),
+            db.expire_seat_offers(late, &actor),
+            gate.open_when_waiting(2),
+        );
+        opened.unwrap_or_else(|e| panic!("tour {round}: {e} ({ra:?} / {rb:?})"));
+        assert_eq!(
+            ra.unwrap() + rb.unwrap(),
+            1,
+            "tour {round}: the offer lapsed once"
+        );
+        crate::reinscription::seats_match_enrolments(&db)
+            .await
+            .unwrap();
+        let lists = db.slot_lists(slot).await.unwrap();
+        let order: Vec<(i64, bool)> = lists
+            .waiting
+            .iter()
+            .map(|w| (w.student_id, w.offer_expires_at.is_some()))
+            .collect();
+        assert_eq!(order, vec![(students[1], true)], "tour {round}");
+        // The list emptied for the next round: the second declines.
+        db.decline_seat_offer(slot, students[1], &actor)
+            .await
+            .unwrap();
+    }
+    let lapsed = crate::scalar(
+        &db,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'waiting.offer_lapsed' AND origin = 'app'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(lapsed, ROUNDS as i64, "one lapse audited per round");
 }
 
 #[tokio::test]

@@ -138,12 +138,14 @@ async fn seats(db: &Database, slot: i64) -> anyhow::Result<i64> {
     .await
 }
 
-/// The seats each slot has lost or gained must match its active enrolments.
+/// The seats each slot has lost or gained must match its active
+/// enrolments and the seats held for an offer to its waiting list.
 pub(crate) async fn seats_match_enrolments(db: &Database) -> anyhow::Result<()> {
     let wrong = scalar(
         db,
         "SELECT COUNT(*) FROM slots sl WHERE sl.seats_taken <> \
-         (SELECT COUNT(*) FROM enrolments e WHERE e.slot_id = sl.id AND e.status = 'active')",
+         (SELECT COUNT(*) FROM enrolments e WHERE e.slot_id = sl.id AND e.status = 'active') + \
+         (SELECT COUNT(*) FROM waiting_list w WHERE w.slot_id = sl.id AND w.offered_at IS NOT NULL)",
     )
     .await?;
     anyhow::ensure!(

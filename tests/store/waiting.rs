@@ -120,8 +120,8 @@ async fn a_freed_seat_goes_to_the_first_of_the_waiting_list_once_with_an_email_f
         .await?;
         anyhow::ensure!(ranks == 3, "{ranks}");
 
-        // No seat free: nobody can be given one.
-        let err = db.give_freed_seat(slot, students[2], &actor()).await.unwrap_err();
+        // No seat free: nobody can be offered one.
+        let err = db.offer_freed_seat(slot, students[2], &actor()).await.unwrap_err();
         anyhow::ensure!(matches!(err, StoreError::SlotFull { .. }), "{err:?}");
 
         // A member withdrawn (with a reason) frees a seat.
@@ -152,20 +152,18 @@ async fn a_freed_seat_goes_to_the_first_of_the_waiting_list_once_with_an_email_f
         anyhow::ensure!(matches!(err, StoreError::Conflict), "{err:?}");
         seats_match_enrolments(&setup).await?;
 
-        // The seat goes to the first of the list only.
-        let err = db.give_freed_seat(slot, students[0], &actor()).await.unwrap_err();
+        // The seat is offered to the first of the list only, and held.
+        let err = db.offer_freed_seat(slot, students[0], &actor()).await.unwrap_err();
         anyhow::ensure!(matches!(err, StoreError::Conflict), "{err:?}");
-        let outbox = scalar(&setup, "SELECT COUNT(*) FROM outbox WHERE kind = 'seat_given'").await?;
-        let given = db.give_freed_seat(slot, students[2], &actor()).await?;
-        let held = scalar(
-            &setup,
-            &format!(
-                "SELECT COUNT(*) FROM enrolments WHERE id = {} AND student_id = {} AND slot_id = {slot} AND status = 'active'",
-                given.enrolment_id, students[2]
-            ),
-        )
-        .await?;
-        anyhow::ensure!(held == 1);
+        let outbox = |kind: &'static str| {
+            let setup = &setup;
+            async move { scalar(setup, &format!("SELECT COUNT(*) FROM outbox WHERE kind = '{kind}'")).await }
+        };
+        let (offers_before, given_before) = (outbox("seat_offered").await?, outbox("seat_given").await?);
+        let before = chrono::Utc::now();
+        let offered = db.offer_freed_seat(slot, students[2], &actor()).await?;
+        let days = (offered.expires_at - before).num_hours();
+        anyhow::ensure!((71..=72).contains(&days), "{days} h (3 jours attendus)");
         let email = scalar(
             &setup,
             &format!(
@@ -175,11 +173,32 @@ async fn a_freed_seat_goes_to_the_first_of_the_waiting_list_once_with_an_email_f
             ),
         )
         .await?;
-        anyhow::ensure!(given.notified == (email > 0));
-        anyhow::ensure!(
-            scalar(&setup, "SELECT COUNT(*) FROM outbox WHERE kind = 'seat_given'").await?
-                == outbox + i64::from(given.notified)
-        );
+        anyhow::ensure!(offered.notified == (email > 0));
+        anyhow::ensure!(outbox("seat_offered").await? == offers_before + i64::from(offered.notified));
+        let held = db.slot_lists(slot).await?;
+        anyhow::ensure!(held.slot.seats_taken == held.slot.capacity, "the seat is held");
+        anyhow::ensure!(!held.members.iter().any(|m| m.student_id == students[2]), "not enrolled yet");
+        anyhow::ensure!(held.waiting[0].student_id == students[2] && held.waiting[0].offer_expires_at == Some(offered.expires_at));
+        seats_match_enrolments(&setup).await?;
+        // Offered once: again, nothing.
+        let err = db.offer_freed_seat(slot, students[2], &actor()).await.unwrap_err();
+        anyhow::ensure!(matches!(err, StoreError::Conflict), "{err:?}");
+        // Only the student offered can confirm.
+        let err = db.confirm_seat_offer(slot, students[0], &actor()).await.unwrap_err();
+        anyhow::ensure!(matches!(err, StoreError::Conflict), "{err:?}");
+
+        // The family confirms: the held seat becomes theirs.
+        let given = db.confirm_seat_offer(slot, students[2], &actor()).await?;
+        let enrolled = scalar(
+            &setup,
+            &format!(
+                "SELECT COUNT(*) FROM enrolments WHERE id = {} AND student_id = {} AND slot_id = {slot} AND status = 'active'",
+                given.enrolment_id, students[2]
+            ),
+        )
+        .await?;
+        anyhow::ensure!(enrolled == 1);
+        anyhow::ensure!(outbox("seat_given").await? == given_before + i64::from(given.notified));
         if given.notified {
             let linked = scalar(
                 &setup,
@@ -192,13 +211,106 @@ async fn a_freed_seat_goes_to_the_first_of_the_waiting_list_once_with_an_email_f
         anyhow::ensure!(after.slot.seats_taken == after.slot.capacity);
         anyhow::ensure!(after.waiting.iter().map(|w| w.student_id).collect::<Vec<_>>() == vec![students[0], students[1]]);
         anyhow::ensure!(after.members.iter().any(|m| m.student_id == students[2]));
-        // Given once: again, nothing.
-        let err = db.give_freed_seat(slot, students[2], &actor()).await.unwrap_err();
+        // Confirmed once: again, nothing; no seat left to offer.
+        let err = db.confirm_seat_offer(slot, students[2], &actor()).await.unwrap_err();
         anyhow::ensure!(matches!(err, StoreError::Conflict), "{err:?}");
+        let err = db.offer_freed_seat(slot, students[0], &actor()).await.unwrap_err();
+        anyhow::ensure!(matches!(err, StoreError::SlotFull { .. }), "{err:?}");
         seats_match_enrolments(&setup).await?;
-        for action in ["waiting.join", "waiting.reorder", "enrolment.withdraw", "waiting.give"] {
+        for action in ["waiting.join", "waiting.reorder", "enrolment.withdraw", "waiting.offer", "waiting.give"] {
             let n = scalar(&setup, &format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'")).await?;
             anyhow::ensure!(n >= 1, "{action} not audited");
+        }
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_seat_declined_or_not_confirmed_in_the_campaigns_delay_goes_to_the_next_then_frees() {
+    each_backend(|t: TestDb| async move {
+        let (setup, db) = demo_dbs(&t).await?;
+        let (slot, _course, _site, students) = slot_and_students(&setup, 3).await?;
+        execute(&setup, &format!("DELETE FROM waiting_list WHERE slot_id = {slot}")).await?;
+        // The campaign of the slot's school year gives families 2 days.
+        execute(
+            &setup,
+            &format!(
+                "UPDATE campaigns SET seat_offer_days = 2 WHERE school_year_id = \
+                 (SELECT c.school_year_id FROM slots sl JOIN courses c ON c.id = sl.course_id WHERE sl.id = {slot})"
+            ),
+        )
+        .await?;
+        // Everyone on the list has an address: each message can be counted.
+        for s in &students {
+            execute(
+                &setup,
+                &format!(
+                    "UPDATE guardians SET email = 'famille{s}@exemple.fr' WHERE rank = 1 AND family_id = \
+                     (SELECT family_id FROM students WHERE id = {s})"
+                ),
+            )
+            .await?;
+            db.join_waiting_list(slot, *s, &actor()).await?;
+        }
+        execute(&setup, &format!("UPDATE slots SET capacity = seats_taken + 1 WHERE id = {slot}")).await?;
+        let taken = db.slot(slot).await?.seats_taken;
+        let mails = |kind: &'static str, student: i64| {
+            let setup = &setup;
+            async move {
+                scalar(
+                    setup,
+                    &format!("SELECT COUNT(*) FROM outbox WHERE kind = '{kind}' AND student_id = {student}"),
+                )
+                .await
+            }
+        };
+
+        let first = db.offer_freed_seat(slot, students[0], &actor()).await?;
+        anyhow::ensure!((first.expires_at - chrono::Utc::now()).num_hours() >= 47);
+        anyhow::ensure!(db.slot(slot).await?.seats_taken == taken + 1);
+        // The family says no: the second is offered the same held seat.
+        let passed = db.decline_seat_offer(slot, students[0], &actor()).await?;
+        let (next, until) = passed.next.expect("offered to the next");
+        anyhow::ensure!(next == students[1], "{next}");
+        anyhow::ensure!(db.slot(slot).await?.seats_taken == taken + 1);
+        anyhow::ensure!(mails("seat_offered", students[1]).await? == 1);
+        let err = db.decline_seat_offer(slot, students[0], &actor()).await.unwrap_err();
+        anyhow::ensure!(matches!(err, StoreError::Conflict), "{err:?}");
+        seats_match_enrolments(&setup).await?;
+
+        // Before the deadline nothing lapses; after it, the offer goes to
+        // the third, the second's family is told.
+        let lapsed = db.expire_seat_offers(until - chrono::Duration::minutes(1), &actor()).await?;
+        anyhow::ensure!(lapsed == 0, "{lapsed}");
+        let lapsed = db.expire_seat_offers(until + chrono::Duration::minutes(1), &actor()).await?;
+        anyhow::ensure!(lapsed == 1, "{lapsed}");
+        anyhow::ensure!(mails("seat_offer_expired", students[1]).await? == 1);
+        anyhow::ensure!(mails("seat_offered", students[2]).await? == 1);
+        let lists = db.slot_lists(slot).await?;
+        let order: Vec<(i64, bool)> =
+            lists.waiting.iter().map(|w| (w.student_id, w.offer_expires_at.is_some())).collect();
+        anyhow::ensure!(order == vec![(students[2], true)], "{order:?}");
+        anyhow::ensure!(lists.slot.seats_taken == taken + 1);
+        // Confirming a lapsed offer: refused, nothing written.
+        let err = db.confirm_seat_offer(slot, students[1], &actor()).await.unwrap_err();
+        anyhow::ensure!(matches!(err, StoreError::Conflict), "{err:?}");
+        seats_match_enrolments(&setup).await?;
+
+        // The third lets it lapse too: nobody else waits, the seat is free.
+        let far = chrono::Utc::now() + chrono::Duration::days(10);
+        anyhow::ensure!(db.expire_seat_offers(far, &actor()).await? == 1);
+        anyhow::ensure!(db.expire_seat_offers(far, &actor()).await? == 0, "each offer lapses once");
+        let lists = db.slot_lists(slot).await?;
+        anyhow::ensure!(lists.waiting.is_empty() && lists.slot.seats_taken == taken);
+        seats_match_enrolments(&setup).await?;
+        for (action, n) in [
+            ("waiting.offer", 3),
+            ("waiting.offer_declined", 1),
+            ("waiting.offer_lapsed", 2),
+        ] {
+            let found = scalar(&setup, &format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND origin = 'app'")).await?;
+            anyhow::ensure!(found == n, "{action}: {found}");
         }
         Ok(())
     })
@@ -352,14 +464,16 @@ async fn on_postgres_twenty_workstations_giving_freed_seats_give_each_once() {
                     .await
                     .unwrap()
                     .waiting
-                    .first()
+                    .iter()
+                    .find(|w| w.offer_expires_at.is_none())
                     .map(|w| w.student_id);
                 let Some(first) = first else { break };
-                outcomes.push(
-                    db.give_freed_seat(slot, first, &actor())
-                        .await
-                        .map(|_| first),
-                );
+                let outcome = match db.offer_freed_seat(slot, first, &actor()).await {
+                    // The family says yes at once.
+                    Ok(_) => db.confirm_seat_offer(slot, first, &actor()).await.map(|_| first),
+                    Err(e) => Err(e),
+                };
+                outcomes.push(outcome);
             }
             db.close().await;
             outcomes
@@ -447,7 +561,7 @@ async fn on_postgres_a_member_of_another_site_can_neither_read_nor_change_a_wait
     );
     // Changing: nothing they can touch.
     let err = other
-        .give_freed_seat(slot, students[0], &Actor::staff(2, "poste-test"))
+        .offer_freed_seat(slot, students[0], &Actor::staff(2, "poste-test"))
         .await
         .unwrap_err();
     assert!(
@@ -456,6 +570,46 @@ async fn on_postgres_a_member_of_another_site_can_neither_read_nor_change_a_wait
             StoreError::Conflict | StoreError::Forbidden | StoreError::NotFound
         ),
         "{err:?}"
+    );
+    // A seat offered on the right site: the outsider can neither confirm
+    // nor decline it, nor make it lapse.
+    db.offer_freed_seat(slot, students[0], &actor())
+        .await
+        .unwrap();
+    for err in [
+        other
+            .confirm_seat_offer(slot, students[0], &Actor::staff(2, "poste-test"))
+            .await
+            .unwrap_err(),
+        other
+            .decline_seat_offer(slot, students[0], &Actor::staff(2, "poste-test"))
+            .await
+            .unwrap_err(),
+    ] {
+        assert!(
+            matches!(
+                err,
+                StoreError::Conflict | StoreError::Forbidden | StoreError::NotFound
+            ),
+            "{err:?}"
+        );
+    }
+    let lapsed = other
+        .expire_seat_offers(
+            chrono::Utc::now() + chrono::Duration::days(60),
+            &Actor::staff(2, "poste-test"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(lapsed, 0);
+    assert_eq!(
+        scalar(
+            &setup,
+            &format!("SELECT COUNT(*) FROM waiting_list WHERE slot_id = {slot} AND offered_at IS NOT NULL")
+        )
+        .await
+        .unwrap(),
+        1
     );
     let err = other
         .join_waiting_list(slot, students[1], &Actor::staff(2, "poste-test"))

@@ -680,7 +680,8 @@ async fn bench_validation(
     times.sort();
     let overbooked: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM slots sl WHERE sl.seats_taken > sl.capacity OR sl.seats_taken <> \
-         (SELECT COUNT(*) FROM enrolments e WHERE e.slot_id = sl.id AND e.status = 'active')",
+         (SELECT COUNT(*) FROM enrolments e WHERE e.slot_id = sl.id AND e.status = 'active') + \
+         (SELECT COUNT(*) FROM waiting_list w WHERE w.slot_id = sl.id AND w.offered_at IS NOT NULL)",
     )
     .fetch_one(pool)
     .await?;

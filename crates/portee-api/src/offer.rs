@@ -117,9 +117,11 @@ pub struct SlotDetail {
     pub course_id: i64,
     pub members: Vec<ClassMemberView>,
     pub waiting: Vec<WaitingView>,
-    /// A seat is free and someone waits: « place libérée », the first of
-    /// the list proposed.
+    /// A seat is free and someone waits who was not offered one yet:
+    /// « place libérée », the first of them proposed.
     pub freed_seat: bool,
+    /// The days a family has to confirm a seat offered in this slot.
+    pub offer_days: i32,
     /// The other slots of the course: id, « Mercredi 14:00–15:00 ·
     /// M. Martin », seats left.
     pub other_slots: Vec<(i64, String, i32)>,
@@ -147,6 +149,9 @@ pub struct WaitingView {
     pub position: usize,
     /// « 02/12/2026 ».
     pub since: String,
+    /// A freed seat is held for them until then, « 05/12/2026 à 16:30 »;
+    /// `None` while they only wait.
+    pub offered_until: Option<String>,
 }
 
 /// A slot's panel.
@@ -233,18 +238,38 @@ impl Command for ReorderWaitingList {
     type Response = SlotDetail;
 }
 
-/// The freed seat given to the first of the waiting list (as shown).
-pub struct GiveFreedSeat;
-
+/// A waiting student and the slot whose freed seat concerns them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GiveFreedSeatRequest {
+pub struct SeatOfferRequest {
     pub slot_id: i64,
     pub student_id: i64,
 }
 
-impl Command for GiveFreedSeat {
-    const NAME: &'static str = "give_freed_seat";
-    type Request = GiveFreedSeatRequest;
+/// The freed seat offered to the first of the waiting list not offered
+/// one yet (as shown): held for them for the campaign's delay.
+pub struct OfferFreedSeat;
+
+impl Command for OfferFreedSeat {
+    const NAME: &'static str = "offer_freed_seat";
+    type Request = SeatOfferRequest;
+    type Response = SlotDetail;
+}
+
+/// The family accepted the seat offered: the student takes it.
+pub struct ConfirmSeatOffer;
+
+impl Command for ConfirmSeatOffer {
+    const NAME: &'static str = "confirm_seat_offer";
+    type Request = SeatOfferRequest;
+    type Response = SlotDetail;
+}
+
+/// The family declined the seat offered: it goes to the next of the list.
+pub struct DeclineSeatOffer;
+
+impl Command for DeclineSeatOffer {
+    const NAME: &'static str = "decline_seat_offer";
+    type Request = SeatOfferRequest;
     type Response = SlotDetail;
 }
 

@@ -611,6 +611,8 @@ pub struct CampaignView {
     pub status: String,
     pub status_label: String,
     pub version: i32,
+    /// The days a family has to confirm a seat offered.
+    pub seat_offer_days: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,6 +14,10 @@ pub struct CampaignInput {
     pub opens_on: String,
     pub closes_on: String,
     pub documents_deadline: String,
+    /// The days a family has to confirm a seat offered from a waiting
+    /// list (1 to 30).
+    #[serde(default)]
+    pub seat_offer_days: String,
 }
 
 /// A campaign's valid fields.
@@ -23,6 +27,7 @@ pub struct CampaignFields {
     pub opens_on: NaiveDate,
     pub closes_on: NaiveDate,
     pub documents_deadline: NaiveDate,
+    pub seat_offer_days: i32,
 }
 
 /// The states a campaign goes through: prepared, open, closed.
@@ -42,6 +47,8 @@ pub fn status_label(code: &str) -> &'static str {
 
 impl CampaignFields {
     pub const MAX_LABEL_CHARS: usize = 80;
+    /// The longest delay to confirm a seat offered, in days.
+    pub const MAX_OFFER_DAYS: i32 = 30;
 
     /// Checks every field; each refusal names its field (`libelle`,
     /// `ouverture`, `cloture`, `date-limite`) with a French sentence. The
@@ -90,13 +97,29 @@ impl CampaignFields {
                 message: "La date limite des documents ne peut pas précéder l'ouverture.".into(),
             });
         }
-        match (opens, closes, deadline) {
-            (Some(opens_on), Some(closes_on), Some(documents_deadline)) if errors.is_empty() => {
+        let days = match input.seat_offer_days.trim().parse::<i32>() {
+            Ok(d) if (1..=Self::MAX_OFFER_DAYS).contains(&d) => Some(d),
+            _ => {
+                errors.push(FieldError {
+                    field: "delai-place".into(),
+                    message: format!(
+                        "Le délai pour confirmer une place proposée est un nombre de jours entre 1 et {}.",
+                        Self::MAX_OFFER_DAYS
+                    ),
+                });
+                None
+            }
+        };
+        match (opens, closes, deadline, days) {
+            (Some(opens_on), Some(closes_on), Some(documents_deadline), Some(seat_offer_days))
+                if errors.is_empty() =>
+            {
                 Ok(Self {
                     label,
                     opens_on,
                     closes_on,
                     documents_deadline,
+                    seat_offer_days,
                 })
             }
             _ => Err(errors),
@@ -114,6 +137,7 @@ mod tests {
             opens_on: opens.into(),
             closes_on: closes.into(),
             documents_deadline: deadline.into(),
+            seat_offer_days: "3".into(),
         }
     }
 
@@ -122,17 +146,30 @@ mod tests {
         let ok = CampaignFields::parse(&input("01/03/2028", "30/04/2028", "15/05/2028")).unwrap();
         assert_eq!(ok.label, "Réinscriptions 2028-2029");
         assert_eq!(ok.closes_on, NaiveDate::from_ymd_opt(2028, 4, 30).unwrap());
+        assert_eq!(ok.seat_offer_days, 3);
+        for days in ["0", "31", "", "2,5", "trois"] {
+            let errors = CampaignFields::parse(&CampaignInput {
+                seat_offer_days: days.into(),
+                ..input("01/03/2028", "30/04/2028", "15/05/2028")
+            })
+            .unwrap_err();
+            assert_eq!(errors[0].field, "delai-place", "{days}");
+        }
         let errors =
             CampaignFields::parse(&input("01/03/2028", "01/03/2028", "28/02/2028")).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["cloture", "date-limite"]);
         let errors = CampaignFields::parse(&CampaignInput {
             label: " ".into(),
+            seat_offer_days: " 45 ".into(),
             ..input("31/02/2028", "x", "")
         })
         .unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["libelle", "ouverture", "cloture", "date-limite"]);
+        assert_eq!(
+            fields,
+            ["libelle", "ouverture", "cloture", "date-limite", "delai-place"]
+        );
         assert_eq!(status_label("open"), "Ouverte");
     }
 }

@@ -174,6 +174,7 @@ const CAMPAIGN_FIELDS: &[&str] = &[
     "opens_at",
     "closes_at",
     "documents_deadline",
+    "seat_offer_days",
     "status",
     "version",
 ];
@@ -252,6 +253,9 @@ const ROW_FIELDS: &[&str] = &[
     "student_id",
     "course_id",
     "slot_id",
+    "offered_at",
+    "offer_expires_at",
+    "seat_offer_days",
     "school_year_id",
     "status",
     "outcome",
@@ -513,9 +517,31 @@ pub const ACTIONS: &[ActionKind] = &[
         fields: &["order", "rank", "reason"],
     },
     ActionKind {
+        code: "waiting.offer",
+        label: "Place libérée proposée au premier de la liste d'attente",
+        fields: &[
+            "rank",
+            "slot_id",
+            "course",
+            "offer_expires_at",
+            "notified",
+            "passed_from",
+        ],
+    },
+    ActionKind {
         code: "waiting.give",
-        label: "Place libérée attribuée au premier de la liste d'attente",
+        label: "Place proposée confirmée : l'élève prend la place",
         fields: &["waiting_rank", "slot_id", "course", "when", "notified"],
+    },
+    ActionKind {
+        code: "waiting.offer_declined",
+        label: "Place proposée refusée par la famille",
+        fields: &["slot_id", "course", "offer_expires_at"],
+    },
+    ActionKind {
+        code: "waiting.offer_lapsed",
+        label: "Place proposée non confirmée dans le délai",
+        fields: &["slot_id", "course", "offer_expires_at", "notified"],
     },
     ActionKind {
         code: "enrolment.move",
@@ -747,6 +773,10 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("opens_at", "Ouverture"),
     ("closes_at", "Clôture"),
     ("documents_deadline", "Date limite des documents"),
+    ("seat_offer_days", "Délai de confirmation d'une place proposée (jours)"),
+    ("offered_at", "Place proposée le"),
+    ("offer_expires_at", "Place proposée jusqu'au"),
+    ("passed_from", "Place laissée par l'élève"),
     ("code", "Code"),
 ];
 

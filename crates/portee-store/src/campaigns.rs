@@ -25,6 +25,8 @@ pub struct CampaignAdminRow {
     /// `draft`, `open`, `closed`.
     pub status: String,
     pub version: i32,
+    /// The days a family has to confirm a seat offered.
+    pub seat_offer_days: i32,
 }
 
 /// A campaign's values to write.
@@ -35,10 +37,11 @@ pub struct CampaignValues {
     pub closes_at: DateTime<Utc>,
     pub documents_deadline: NaiveDate,
     pub status: String,
+    pub seat_offer_days: i32,
 }
 
 const SELECT_CAMPAIGNS: &str = "SELECT c.id, c.label, c.school_year_id, y.label AS school_year_label, \
-     c.opens_at, c.closes_at, c.documents_deadline, c.status, c.version \
+     c.opens_at, c.closes_at, c.documents_deadline, c.status, c.version, c.seat_offer_days \
      FROM campaigns c JOIN school_years y ON y.id = c.school_year_id";
 
 fn invalid(message: &str) -> StoreError {
@@ -82,14 +85,15 @@ impl Database {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO campaigns (school_year_id, label, opens_at, closes_at, documents_deadline, status, version) \
-                 VALUES ($1, $2, $3, $4, $5, 'draft', 1) RETURNING id",
+                "INSERT INTO campaigns (school_year_id, label, opens_at, closes_at, documents_deadline, status, version, \
+                 seat_offer_days) VALUES ($1, $2, $3, $4, $5, 'draft', 1, $6) RETURNING id",
             )
             .bind(school_year_id)
             .bind(&values.label)
             .bind(values.opens_at)
             .bind(values.closes_at)
             .bind(values.documents_deadline)
+            .bind(values.seat_offer_days)
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| match StoreError::from(e) {
@@ -104,7 +108,7 @@ impl Database {
                 after: to_json(&serde_json::json!({
                     "school_year_id": school_year_id, "label": values.label, "opens_at": values.opens_at,
                     "closes_at": values.closes_at, "documents_deadline": values.documents_deadline,
-                    "status": "draft",
+                    "seat_offer_days": values.seat_offer_days, "status": "draft",
                 })),
                 ..Default::default()
             })?;
@@ -156,7 +160,7 @@ impl Database {
             StoreError::expect_one_row(
                 sqlx::query(
                     "UPDATE campaigns SET label = $1, opens_at = $2, closes_at = $3, documents_deadline = $4, \
-                     status = $5, version = version + 1 WHERE id = $6 AND version = $7",
+                     status = $5, seat_offer_days = $8, version = version + 1 WHERE id = $6 AND version = $7",
                 )
                 .bind(&values.label)
                 .bind(values.opens_at)
@@ -165,6 +169,7 @@ impl Database {
                 .bind(&values.status)
                 .bind(id)
                 .bind(expected_version)
+                .bind(values.seat_offer_days)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| match StoreError::from(e) {

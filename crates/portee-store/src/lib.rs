@@ -60,4 +60,6 @@ pub use search::SearchHit;
 pub use seats::{SeatOutcome, SeatRequest, SlotRow};
 pub use staff::{DemoAccountRow, NewStaff, PasswordSecret, StaffChange, StaffRow};
 pub use stats::{SiteCounts, Stats};
-pub use waiting::{ClassMember, MAX_REASON_CHARS, SeatGiven, SlotLists, WaitingEntry};
+pub use waiting::{
+    ClassMember, MAX_REASON_CHARS, OfferPassed, SeatGiven, SeatOffered, SlotLists, WaitingEntry,
+};

@@ -48,6 +48,9 @@ pub struct WaitingEntry {
     pub family_number: String,
     pub rank: i32,
     pub created_at: DateTime<Utc>,
+    /// A freed seat is held for them until then (the family has to
+    /// confirm); `None` while they only wait.
+    pub offer_expires_at: Option<DateTime<Utc>>,
 }
 
 /// The lists of a slot, with the slot's seats as read with them.
@@ -60,9 +63,29 @@ pub struct SlotLists {
     pub waiting: Vec<WaitingEntry>,
     /// The other slots of the course, by day and hour.
     pub others: Vec<crate::SlotRow>,
+    /// The days a family has to confirm a seat offered here.
+    pub offer_days: i32,
 }
 
-/// What giving a freed seat did.
+/// What offering a freed seat did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeatOffered {
+    /// The seat is held for the student until then.
+    pub expires_at: DateTime<Utc>,
+    /// An e-mail for the family was placed in the outbox (false: the
+    /// family has no e-mail address).
+    pub notified: bool,
+}
+
+/// Where a seat declined or lapsed went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OfferPassed {
+    /// The next of the list, now offered the seat until the date given;
+    /// `None`: nobody else waits (or the slot is closed), the seat is free.
+    pub next: Option<(i64, DateTime<Utc>)>,
+}
+
+/// What confirming an offered seat did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeatGiven {
     pub enrolment_id: i64,
@@ -85,6 +108,19 @@ struct LockedSlot {
     day_of_week: i16,
     starts_at: String,
     ends_at: String,
+    open: bool,
+}
+
+impl LockedSlot {
+    /// « Mercredi 14:00–15:00 ».
+    fn when(&self) -> String {
+        format!(
+            "{} {}–{}",
+            portee_domain::labels::day(self.day_of_week),
+            self.starts_at,
+            self.ends_at
+        )
+    }
 }
 
 fn checked_reason(reason: &str) -> Result<&str, StoreError> {
@@ -103,7 +139,7 @@ fn checked_reason(reason: &str) -> Result<&str, StoreError> {
 }
 
 const LOCK_SLOT: &str = "SELECT sl.course_id, c.school_year_id, c.site_id, sl.capacity, sl.seats_taken, \
-     c.name AS course_name, sl.day_of_week, sl.starts_at, sl.ends_at \
+     c.name AS course_name, sl.day_of_week, sl.starts_at, sl.ends_at, sl.open \
      FROM slots sl JOIN courses c ON c.id = sl.course_id WHERE sl.id = $1";
 
 /// `LOCK_SLOT` with the row lock of the backend (the slot row only).
@@ -120,6 +156,153 @@ const RELEASE_SEAT: &str = "UPDATE slots SET seats_taken = CASE WHEN seats_taken
 
 const TAKE_SEAT: &str = "UPDATE slots SET seats_taken = seats_taken + 1, version = version + 1 \
      WHERE id = $1 AND seats_taken < capacity AND open";
+
+/// The first of a slot's waiting list not offered a seat yet: (entry,
+/// student, rank).
+const FIRST_NOT_OFFERED: &str = "SELECT id, student_id, rank FROM waiting_list \
+     WHERE slot_id = $1 AND offered_at IS NULL ORDER BY rank LIMIT 1";
+
+/// The days a family has to confirm a seat offered in a slot of school
+/// year `$1`: its campaign's setting, 3 when it has none.
+const OFFER_DAYS: &str = "SELECT COALESCE((SELECT seat_offer_days FROM campaigns \
+     WHERE school_year_id = $1 ORDER BY id DESC LIMIT 1), 3)";
+
+/// Places an e-mail of `$kind` for the family of `$student` in the outbox
+/// of the transaction `$tx`, if the family has an address. Evaluates to
+/// `Ok(true)` when one was placed.
+macro_rules! queue_mail {
+    ($tx:expr, $kind:expr, $student:expr, $at:expr, $payload:expr) => {{
+        let (kind, student, at): (&str, i64, DateTime<Utc>) = ($kind, $student, $at);
+        let payload: serde_json::Value = $payload;
+        let tx = &mut *$tx;
+        async move {
+            let email: Option<String> = sqlx::query_scalar(
+                "SELECT g.email FROM guardians g JOIN students st ON st.family_id = g.family_id \
+                 WHERE st.id = $1 AND g.email IS NOT NULL AND g.email <> '' ORDER BY g.rank LIMIT 1",
+            )
+            .bind(student)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(to) = &email {
+                sqlx::query(
+                    "INSERT INTO outbox (kind, student_id, recipient, payload, status, attempts, created_at) \
+                     VALUES ($1, $2, $3, $4, 'pending', 0, $5)",
+                )
+                .bind(kind)
+                .bind(student)
+                .bind(to)
+                .bind(payload.to_string())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Ok::<bool, StoreError>(email.is_some())
+        }
+        .await
+    }};
+}
+
+/// Marks the waiting list entry `($entry, $student)` of `$slot_id` offered
+/// from `$at` until `$expires`, and queues the family's e-mail (in the
+/// transaction `$tx`; the seat itself is the caller's). Evaluates to
+/// `Ok(notified)`; the entry offered meanwhile: `Err(Conflict)`.
+macro_rules! offer_entry {
+    ($tx:expr, $slot:expr, $slot_id:expr, $entry:expr, $when:expr) => {{
+        let slot: &LockedSlot = $slot;
+        let (slot_id, (entry, student)): (i64, (i64, i64)) = ($slot_id, $entry);
+        let (at, expires): (DateTime<Utc>, DateTime<Utc>) = $when;
+        let tx = &mut *$tx;
+        async move {
+            let marked = sqlx::query(
+                "UPDATE waiting_list SET offered_at = $1, offer_expires_at = $2 \
+                 WHERE id = $3 AND offered_at IS NULL",
+            )
+            .bind(at)
+            .bind(expires)
+            .bind(entry)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            StoreError::expect_one_row(marked)?;
+            queue_mail!(tx, "seat_offered", student, at, serde_json::json!({
+                "slot_id": slot_id, "course": slot.course_name, "when": slot.when(),
+                "offer_expires_at": expires,
+            }))
+        }
+        .await
+    }};
+}
+
+/// Takes the offered entry `($entry, $student)` off the list of `$slot_id`
+/// (declined, or `$lapsed`: the family is told) and offers its held seat to
+/// the next of the list, or frees it when nobody else waits or the slot is
+/// closed; audited, in the transaction `$tx`. Evaluates to
+/// `Ok(OfferPassed)`.
+macro_rules! pass_offer_on {
+    ($tx:expr, $slot:expr, $slot_id:expr, $entry:expr, $at:expr, $actor:expr, $lapsed:expr) => {{
+        let slot: &LockedSlot = $slot;
+        let (slot_id, (entry, student)): (i64, (i64, i64)) = ($slot_id, $entry);
+        let (at, actor, lapsed): (DateTime<Utc>, &Actor, bool) = ($at, $actor, $lapsed);
+        let tx = &mut *$tx;
+        async move {
+            let until: Option<DateTime<Utc>> =
+                sqlx::query_scalar("DELETE FROM waiting_list WHERE id = $1 RETURNING offer_expires_at")
+                    .bind(entry)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let notified = if lapsed {
+                queue_mail!(tx, "seat_offer_expired", student, at, serde_json::json!({
+                    "slot_id": slot_id, "course": slot.course_name, "when": slot.when(),
+                }))?
+            } else {
+                false
+            };
+            append_audit!(&mut *tx, actor, at, AuditEntry {
+                action: if lapsed { "waiting.offer_lapsed" } else { "waiting.offer_declined" },
+                entity_type: "waiting_list",
+                entity_id: entry.to_string(),
+                before: to_json(&serde_json::json!({ "offer_expires_at": until })),
+                after: to_json(&serde_json::json!({
+                    "slot_id": slot_id, "course": slot.course_name, "notified": notified,
+                })),
+                student_id: Some(student),
+                ..Default::default()
+            })?;
+            let next: Option<(i64, i64, i32)> = if slot.open {
+                sqlx::query_as(FIRST_NOT_OFFERED)
+                    .bind(slot_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            } else {
+                None
+            };
+            let Some((next_entry, next_student, rank)) = next else {
+                sqlx::query(RELEASE_SEAT).bind(slot_id).execute(&mut *tx).await?;
+                return Ok::<OfferPassed, StoreError>(OfferPassed { next: None });
+            };
+            let days: i32 = sqlx::query_scalar(OFFER_DAYS)
+                .bind(slot.school_year_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let expires = at + chrono::Duration::days(i64::from(days));
+            let told = offer_entry!(tx, slot, slot_id, (next_entry, next_student), (at, expires))?;
+            append_audit!(&mut *tx, actor, at, AuditEntry {
+                action: "waiting.offer",
+                entity_type: "waiting_list",
+                entity_id: next_entry.to_string(),
+                before: to_json(&serde_json::json!({ "rank": rank })),
+                after: to_json(&serde_json::json!({
+                    "slot_id": slot_id, "course": slot.course_name, "offer_expires_at": expires,
+                    "notified": told, "passed_from": student,
+                })),
+                student_id: Some(next_student),
+                ..Default::default()
+            })?;
+            Ok(OfferPassed { next: Some((next_student, expires)) })
+        }
+        .await
+    }};
+}
 
 /// Moves a student's seat in the transaction `$tx` (inside `on_pool!`, so
 /// once per backend): frees one of `$from: Option<i64>` and takes one of
@@ -157,11 +340,15 @@ impl Database {
     pub async fn slot_lists(&self, slot_id: i64) -> Result<SlotLists, StoreError> {
         on_pool!(self, pool => {
             let slot = self.slot(slot_id).await?;
-            let (course_name, site_id): (String, i16) =
-                sqlx::query_as("SELECT name, site_id FROM courses WHERE id = $1")
+            let (course_name, site_id, school_year_id): (String, i16, i64) =
+                sqlx::query_as("SELECT name, site_id, school_year_id FROM courses WHERE id = $1")
                     .bind(slot.course_id)
                     .fetch_one(pool)
                     .await?;
+            let offer_days: i32 = sqlx::query_scalar(OFFER_DAYS)
+                .bind(school_year_id)
+                .fetch_one(pool)
+                .await?;
             let members: Vec<ClassMember> = sqlx::query_as(
                 "SELECT e.id AS enrolment_id, st.id AS student_id, st.first_name, st.last_name, \
                  st.family_id, f.family_number, \
@@ -181,7 +368,7 @@ impl Database {
             .await?;
             let waiting: Vec<WaitingEntry> = sqlx::query_as(
                 "SELECT w.id, st.id AS student_id, st.first_name, st.last_name, f.family_number, \
-                 w.rank, w.created_at \
+                 w.rank, w.created_at, w.offer_expires_at \
                  FROM waiting_list w JOIN students st ON st.id = w.student_id \
                  JOIN families f ON f.id = st.family_id \
                  WHERE w.slot_id = $1 ORDER BY w.rank",
@@ -197,7 +384,7 @@ impl Database {
             .bind(slot_id)
             .fetch_all(pool)
             .await?;
-            Ok(SlotLists { slot, course_name, site_id, members, waiting, others })
+            Ok(SlotLists { slot, course_name, site_id, members, waiting, others, offer_days })
         })
     }
 
@@ -359,16 +546,91 @@ impl Database {
         })
     }
 
-    /// Gives a free seat of the slot to `student_id`, who must be the first
-    /// of its waiting list (as the member was shown): the entry leaves the
-    /// list, the student's enrolment in the course takes the seat (moved
-    /// from another slot of the course, reactivated or created), their
-    /// dossier's slot follows, an e-mail for the family goes to the outbox
-    /// and the audit entry is written, in one transaction. The list changed
-    /// meanwhile (the seat given on another workstation): `Conflict`; no
-    /// seat free: `SlotFull`. Nothing is written in either case.
+    /// Offers a freed seat of the slot to `student_id`, who must be the
+    /// first of its waiting list not yet offered one (as the member was
+    /// shown): the seat is held for them (`seats_taken` counts it) until
+    /// the campaign's delay has passed, their entry says until when, an
+    /// e-mail for the family goes to the outbox and the audit entry is
+    /// written, in one transaction. The list changed meanwhile (the seat
+    /// offered on another workstation): `Conflict`; no seat free:
+    /// `SlotFull`. Nothing is written in either case.
     #[tracing::instrument(skip(self, actor), err)]
-    pub async fn give_freed_seat(
+    pub async fn offer_freed_seat(
+        &self,
+        slot_id: i64,
+        student_id: i64,
+        actor: &Actor,
+    ) -> Result<SeatOffered, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let slot: LockedSlot = sqlx::query_as(sqlx::AssertSqlSafe(lock_slot_sql(pool)))
+                .bind(slot_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let first: Option<(i64, i64, i32)> = sqlx::query_as(FIRST_NOT_OFFERED)
+                .bind(slot_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((entry, first_student, rank)) = first else {
+                return Err(StoreError::Conflict);
+            };
+            if first_student != student_id {
+                return Err(StoreError::Conflict);
+            }
+            if !slot.open || slot.seats_taken >= slot.capacity {
+                return Err(StoreError::SlotFull { slot_id });
+            }
+            let seated: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM enrolments WHERE student_id = $1 AND slot_id = $2 AND status = 'active'",
+            )
+            .bind(student_id)
+            .bind(slot_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if seated.is_some() {
+                return Err(StoreError::Invalid {
+                    message: "Cet élève a déjà une place dans ce créneau.".into(),
+                });
+            }
+            let at = now();
+            let days: i32 = sqlx::query_scalar(OFFER_DAYS)
+                .bind(slot.school_year_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let expires_at = at + chrono::Duration::days(i64::from(days));
+            let notified = offer_entry!(tx, &slot, slot_id, (entry, student_id), (at, expires_at))?;
+            append_audit!(&mut *tx, actor, at, AuditEntry {
+                action: "waiting.offer",
+                entity_type: "waiting_list",
+                entity_id: entry.to_string(),
+                before: to_json(&serde_json::json!({ "rank": rank })),
+                after: to_json(&serde_json::json!({
+                    "slot_id": slot_id, "course": slot.course_name, "offer_expires_at": expires_at,
+                    "notified": notified,
+                })),
+                student_id: Some(student_id),
+                ..Default::default()
+            })?;
+            if sqlx::query(TAKE_SEAT).bind(slot_id).execute(&mut *tx).await?.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Err(StoreError::SlotFull { slot_id });
+            }
+            tx.commit().await?;
+            Ok(SeatOffered { expires_at, notified })
+        })
+    }
+
+    /// The family accepted the seat offered to `student_id`: the held seat
+    /// becomes theirs — the entry leaves the list, the student's enrolment
+    /// in the course takes it (moved from another slot of the course, whose
+    /// seat is freed, reactivated or created), their dossier's slot
+    /// follows, a confirmation e-mail goes to the outbox and the audit
+    /// entry is written, in one transaction. No offer of the slot for them
+    /// any more (lapsed, or confirmed on another workstation): `Conflict`,
+    /// nothing written.
+    #[tracing::instrument(skip(self, actor), err)]
+    pub async fn confirm_seat_offer(
         &self,
         slot_id: i64,
         student_id: i64,
@@ -381,21 +643,17 @@ impl Database {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(StoreError::NotFound)?;
-            let first: Option<(i64, i64, i32)> = sqlx::query_as(
-                "SELECT id, student_id, rank FROM waiting_list WHERE slot_id = $1 ORDER BY rank LIMIT 1",
+            let offered: Option<(i64, i32)> = sqlx::query_as(
+                "SELECT id, rank FROM waiting_list WHERE slot_id = $1 AND student_id = $2 \
+                 AND offered_at IS NOT NULL",
             )
             .bind(slot_id)
+            .bind(student_id)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some((entry, first_student, rank)) = first else {
+            let Some((entry, rank)) = offered else {
                 return Err(StoreError::Conflict);
             };
-            if first_student != student_id {
-                return Err(StoreError::Conflict);
-            }
-            if slot.seats_taken >= slot.capacity {
-                return Err(StoreError::SlotFull { slot_id });
-            }
             sqlx::query("DELETE FROM waiting_list WHERE id = $1")
                 .bind(entry)
                 .execute(&mut *tx)
@@ -413,7 +671,8 @@ impl Database {
             let (enrolment_id, released_slot) = match held {
                 Some((_, Some(current), status)) if status == "active" && current == slot_id => {
                     return Err(StoreError::Invalid {
-                        message: "Cet élève a déjà une place dans ce créneau.".into(),
+                        message: "Cet élève a déjà une place dans ce créneau : déclinez la proposition."
+                            .into(),
                     });
                 }
                 Some((id, current, status)) => {
@@ -459,37 +718,10 @@ impl Database {
                 .execute(&mut *tx)
                 .await?;
             }
-            let email: Option<String> = sqlx::query_scalar(
-                "SELECT g.email FROM guardians g JOIN students st ON st.family_id = g.family_id \
-                 WHERE st.id = $1 AND g.email IS NOT NULL AND g.email <> '' ORDER BY g.rank LIMIT 1",
-            )
-            .bind(student_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let when = format!(
-                "{} {}–{}",
-                portee_domain::labels::day(slot.day_of_week),
-                slot.starts_at,
-                slot.ends_at
-            );
-            if let Some(to) = &email {
-                sqlx::query(
-                    "INSERT INTO outbox (kind, reinscription_id, student_id, recipient, payload, status, attempts, created_at) \
-                     VALUES ('seat_given', $1, $2, $3, $4, 'pending', 0, $5)",
-                )
-                .bind(dossier)
-                .bind(student_id)
-                .bind(to)
-                .bind(
-                    serde_json::json!({
-                        "slot_id": slot_id, "course": slot.course_name, "when": when,
-                    })
-                    .to_string(),
-                )
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-            }
+            let when = slot.when();
+            let notified = queue_mail!(tx, "seat_given", student_id, at, serde_json::json!({
+                "slot_id": slot_id, "course": slot.course_name, "when": when,
+            }))?;
             append_audit!(&mut *tx, actor, at, AuditEntry {
                 action: "waiting.give",
                 entity_type: "enrolment",
@@ -499,19 +731,101 @@ impl Database {
                 })),
                 after: to_json(&serde_json::json!({
                     "slot_id": slot_id, "course": slot.course_name, "when": when,
-                    "notified": email.is_some(),
+                    "notified": notified,
                 })),
                 student_id: Some(student_id),
                 ..Default::default()
             })?;
-            // Seats last, in slot id order: the seat left, then the seat
-            // taken, or the other way round.
-            if !move_seat!(tx, released_slot, slot_id)? {
-                tx.rollback().await?;
-                return Err(StoreError::SlotFull { slot_id });
+            // The seat of this slot was held since the offer: only the one
+            // left (another slot of the course) is freed.
+            if let Some(left) = released_slot {
+                sqlx::query(RELEASE_SEAT).bind(left).execute(&mut *tx).await?;
             }
             tx.commit().await?;
-            Ok(SeatGiven { enrolment_id, released_slot, notified: email.is_some() })
+            Ok(SeatGiven { enrolment_id, released_slot, notified })
+        })
+    }
+
+    /// The family declined the seat offered to `student_id`: their entry
+    /// leaves the list and the held seat is offered to the next of the list
+    /// (or freed when nobody else waits), in one transaction. No offer of
+    /// the slot for them any more: `Conflict`, nothing written.
+    #[tracing::instrument(skip(self, actor), err)]
+    pub async fn decline_seat_offer(
+        &self,
+        slot_id: i64,
+        student_id: i64,
+        actor: &Actor,
+    ) -> Result<OfferPassed, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let slot: LockedSlot = sqlx::query_as(sqlx::AssertSqlSafe(lock_slot_sql(pool)))
+                .bind(slot_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let offered: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM waiting_list WHERE slot_id = $1 AND student_id = $2 AND offered_at IS NOT NULL",
+            )
+            .bind(slot_id)
+            .bind(student_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(entry) = offered else {
+                return Err(StoreError::Conflict);
+            };
+            let passed = pass_offer_on!(tx, &slot, slot_id, (entry, student_id), now(), actor, false)?;
+            tx.commit().await?;
+            Ok(passed)
+        })
+    }
+
+    /// Every offer whose deadline is past `at`, on the slots this
+    /// connection sees: the entry leaves the list, the family is told the
+    /// offer lapsed, and the held seat is offered to the next of the list
+    /// (or freed), one transaction per slot. Returns how many offers
+    /// lapsed. Run by the screens that show seats before they read them
+    /// (so an open offer page is never late by more than its refresh), and
+    /// safe to run from several workstations at once: the slot's row lock
+    /// and the deadline read again under it make each offer lapse once.
+    #[tracing::instrument(skip(self, actor), err)]
+    pub async fn expire_seat_offers(
+        &self,
+        at: DateTime<Utc>,
+        actor: &Actor,
+    ) -> Result<usize, StoreError> {
+        on_pool!(self, pool => {
+            let slots: Vec<i64> = sqlx::query_scalar(
+                "SELECT DISTINCT slot_id FROM waiting_list WHERE offer_expires_at <= $1 ORDER BY slot_id",
+            )
+            .bind(at)
+            .fetch_all(pool)
+            .await?;
+            let mut lapsed = 0;
+            for slot_id in slots {
+                let mut tx = pool.begin_write().await?;
+                let Some(slot): Option<LockedSlot> = sqlx::query_as(sqlx::AssertSqlSafe(lock_slot_sql(pool)))
+                    .bind(slot_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                else {
+                    continue;
+                };
+                let due: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT id, student_id FROM waiting_list WHERE slot_id = $1 AND offer_expires_at <= $2 \
+                     ORDER BY rank",
+                )
+                .bind(slot_id)
+                .bind(at)
+                .fetch_all(&mut *tx)
+                .await?;
+                for entry in &due {
+                    pass_offer_on!(tx, &slot, slot_id, *entry, at, actor, true)?;
+                }
+                tx.commit().await?;
+                lapsed += due.len();
+            }
+            Ok(lapsed)
         })
     }
 

@@ -55,6 +55,7 @@ async fn view(db: &Database, notice: String) -> Result<CampaignsView, ApiError> 
                 status_label: status_label(&c.status).to_owned(),
                 status: c.status,
                 version: c.version,
+                seat_offer_days: c.seat_offer_days,
             })
             .collect(),
         school_years: years.into_iter().map(|y| (y.id, y.label)).collect(),
@@ -102,6 +103,7 @@ pub async fn save_campaign(
         closes_at: local_instant(fields.closes_on, true),
         documents_deadline: fields.documents_deadline,
         status: request.status.clone(),
+        seat_offer_days: fields.seat_offer_days,
     };
     let actor = portee_store::Actor::staff(member.staff_id, workstation());
     let refused = |e: StoreError| match e {

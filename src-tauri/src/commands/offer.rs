@@ -4,7 +4,7 @@
 use portee_api::{
     ApiError, ErrorCode,
     offer::{
-        ClassMemberView, GetOfferRequest, GiveFreedSeatRequest, JoinWaitingListRequest,
+        ClassMemberView, GetOfferRequest, SeatOfferRequest, JoinWaitingListRequest,
         MoveStudentRequest, Offer, OfferChange, OfferCourse, OfferDiscipline, OfferSlot,
         ReorderWaitingListRequest, SetSlotCapacityRequest, SlotDetail, SlotRequest,
         WaitOfferChangeRequest, WaitingView, WithdrawStudentRequest,
@@ -163,6 +163,7 @@ pub async fn get_offer(
         .scope
         .authorize(Action::ViewFamilies, None)
         .map_err(forbidden)?;
+    lapse_due_offers(&db, &member).await;
     let sites: Vec<(i16, String)> = (1..=8i16)
         .filter(|id| member.scope.covers(*id))
         .map(|id| (id, Site::name_of(id).to_owned()))
@@ -498,6 +499,20 @@ pub async fn wait_offer_change(
     }))
 }
 
+/// Passes the seats whose offer's deadline is past to the next of their
+/// waiting lists (`Database::expire_seat_offers`), before a screen shows
+/// seats: nobody has to run anything for a lapsed offer to move on. The
+/// member whose screen noticed it is recorded as the author. A failure is
+/// logged and the read goes on; the next read tries again.
+pub(crate) async fn lapse_due_offers(db: &Database, member: &portee_services::session::SignedIn) {
+    let actor = portee_store::Actor::staff(member.staff_id, workstation());
+    match db.expire_seat_offers(chrono::Utc::now(), &actor).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(lapsed = n, "seat offers lapsed, passed on"),
+        Err(e) => tracing::warn!(error = %e, "lapsed seat offers not passed on yet"),
+    }
+}
+
 /// The slot's panel: its seats, class list, waiting list and the other
 /// slots of its course, read after `notice` (what a change just did).
 async fn slot_detail(
@@ -522,7 +537,10 @@ async fn slot_detail(
         (lists.waiting.len() as i64, s.open),
     );
     Ok(SlotDetail {
-        freed_seat: s.open && s.seats_taken < s.capacity && !lists.waiting.is_empty(),
+        freed_seat: s.open
+            && s.seats_taken < s.capacity
+            && lists.waiting.iter().any(|w| w.offer_expires_at.is_none()),
+        offer_days: lists.offer_days,
         slot,
         course_name: lists.course_name.clone(),
         can_edit: member
@@ -559,6 +577,11 @@ async fn slot_detail(
                 family_number: w.family_number.clone(),
                 position: i + 1,
                 since: w.created_at.format("%d/%m/%Y").to_string(),
+                offered_until: w.offer_expires_at.map(|t| {
+                    t.with_timezone(&chrono::Local)
+                        .format("%d/%m/%Y à %H:%M")
+                        .to_string()
+                }),
             })
             .collect(),
         other_slots: lists
@@ -624,6 +647,7 @@ pub async fn get_slot_detail(
         .scope
         .authorize(Action::ViewFamilies, None)
         .map_err(forbidden)?;
+    lapse_due_offers(&db, &member).await;
     slot_detail(&db, &member, request.slot_id, String::new()).await
 }
 
@@ -789,33 +813,103 @@ pub async fn reorder_waiting_list(
     .await
 }
 
-/// Gives the slot's freed seat to the first of its waiting list.
+/// Offers the slot's freed seat to the first of its waiting list not
+/// offered one yet: the seat is held for them for the campaign's delay.
 #[tauri::command]
 #[tracing::instrument(skip_all, fields(slot_id = request.slot_id, student_id = request.student_id), err)]
-pub async fn give_freed_seat(
+pub async fn offer_freed_seat(
     state: State<'_, AppState>,
-    request: GiveFreedSeatRequest,
+    request: SeatOfferRequest,
+) -> Result<SlotDetail, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    authorize_slot_edit(&db, &member, request.slot_id).await?;
+    let actor = portee_store::Actor::staff(member.staff_id, workstation());
+    let offered = db
+        .offer_freed_seat(request.slot_id, request.student_id, &actor)
+        .await
+        .map_err(|e| {
+            lists_error(
+                e,
+                "proposer",
+                "Cette place a déjà été proposée (ou la liste d'attente a changé) sur un autre poste : \
+                 la liste est rechargée.",
+            )
+        })?;
+    let until = offered
+        .expires_at
+        .with_timezone(&chrono::Local)
+        .format("%d/%m/%Y à %H:%M");
+    let notice = if offered.notified {
+        format!(
+            "Place proposée et réservée jusqu'au {until} : un courriel pour la famille attend dans la file d'envoi."
+        )
+    } else {
+        format!(
+            "Place proposée et réservée jusqu'au {until}. La famille n'a pas d'adresse électronique : \
+             prévenez-la par téléphone."
+        )
+    };
+    slot_detail(&db, &member, request.slot_id, notice).await
+}
+
+/// The family accepted the seat offered: the student takes it.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(slot_id = request.slot_id, student_id = request.student_id), err)]
+pub async fn confirm_seat_offer(
+    state: State<'_, AppState>,
+    request: SeatOfferRequest,
 ) -> Result<SlotDetail, ApiError> {
     let (member, db) = crate::session::require(&state).await?;
     authorize_slot_edit(&db, &member, request.slot_id).await?;
     let actor = portee_store::Actor::staff(member.staff_id, workstation());
     let given = db
-        .give_freed_seat(request.slot_id, request.student_id, &actor)
+        .confirm_seat_offer(request.slot_id, request.student_id, &actor)
         .await
         .map_err(|e| {
             lists_error(
                 e,
-                "attribuer",
-                "Cette place a déjà été attribuée (ou la liste d'attente a changé) sur un autre poste : \
+                "confirmer",
+                "Cette proposition n'est plus en cours (confirmée, refusée ou son délai passé) : \
                  la liste est rechargée.",
             )
         })?;
     let notice = if given.notified {
-        "Place attribuée : un courriel pour la famille attend dans la file d'envoi."
+        "Place confirmée : l'élève est inscrit dans ce créneau, un courriel de confirmation attend dans la file d'envoi."
     } else {
-        "Place attribuée. La famille n'a pas d'adresse électronique : prévenez-la par téléphone."
+        "Place confirmée : l'élève est inscrit dans ce créneau."
     };
     slot_detail(&db, &member, request.slot_id, notice.into()).await
+}
+
+/// The family declined the seat offered: it goes to the next of the list.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(slot_id = request.slot_id, student_id = request.student_id), err)]
+pub async fn decline_seat_offer(
+    state: State<'_, AppState>,
+    request: SeatOfferRequest,
+) -> Result<SlotDetail, ApiError> {
+    let (member, db) = crate::session::require(&state).await?;
+    authorize_slot_edit(&db, &member, request.slot_id).await?;
+    let actor = portee_store::Actor::staff(member.staff_id, workstation());
+    let passed = db
+        .decline_seat_offer(request.slot_id, request.student_id, &actor)
+        .await
+        .map_err(|e| {
+            lists_error(
+                e,
+                "refuser",
+                "Cette proposition n'est plus en cours (confirmée, refusée ou son délai passé) : \
+                 la liste est rechargée.",
+            )
+        })?;
+    let notice = match passed.next {
+        Some((_, until)) => format!(
+            "Proposition refusée : la place est proposée au suivant de la liste, réservée jusqu'au {}.",
+            until.with_timezone(&chrono::Local).format("%d/%m/%Y à %H:%M")
+        ),
+        None => "Proposition refusée : personne d'autre n'attend, la place est libre.".to_owned(),
+    };
+    slot_detail(&db, &member, request.slot_id, notice).await
 }
 
 #[cfg(test)]

@@ -54,6 +54,7 @@ pub fn CampaignsAdmin() -> Html {
     let opens_ref = use_node_ref();
     let closes_ref = use_node_ref();
     let deadline_ref = use_node_ref();
+    let days_ref = use_node_ref();
     let status_ref = use_node_ref();
     let openings = use_mut_ref(|| 0u32);
     {
@@ -62,6 +63,7 @@ pub fn CampaignsAdmin() -> Html {
             opens_ref.clone(),
             closes_ref.clone(),
             deadline_ref.clone(),
+            days_ref.clone(),
         );
         let opened = (*editing).clone().map(|e| (e.opening, e.request.fields));
         use_effect_with(opened.as_ref().map(|o| o.0), move |_| {
@@ -71,6 +73,7 @@ pub fn CampaignsAdmin() -> Html {
                     (&refs.1, f.opens_on),
                     (&refs.2, f.closes_on),
                     (&refs.3, f.documents_deadline),
+                    (&refs.4, f.seat_offer_days),
                 ] {
                     if let Some(input) = node.cast::<web_sys::HtmlInputElement>() {
                         input.set_value(&value);
@@ -94,6 +97,7 @@ pub fn CampaignsAdmin() -> Html {
             closes_ref.clone(),
             deadline_ref.clone(),
             status_ref.clone(),
+            days_ref.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -120,6 +124,7 @@ pub fn CampaignsAdmin() -> Html {
                 opens_on: text(&refs.2),
                 closes_on: text(&refs.3),
                 documents_deadline: text(&refs.4),
+                seat_offer_days: text(&refs.6),
             };
             // Kept as sent (same opening: the fields keep what is typed).
             editing.set(Some(Editing {
@@ -199,6 +204,7 @@ pub fn CampaignsAdmin() -> Html {
                     { text("campagne-ouverture", "Ouverture (JJ/MM/AAAA)", opens_ref.clone()) }
                     { text("campagne-cloture", "Clôture (JJ/MM/AAAA)", closes_ref.clone()) }
                     { text("campagne-date-limite", "Documents avant le (JJ/MM/AAAA)", deadline_ref.clone()) }
+                    { text("campagne-delai-place", "Délai pour confirmer une place proposée (jours)", days_ref.clone()) }
                     if !creating {
                         <label for="campagne-etat">{ "État" }</label>
                         <select id="campagne-etat" ref={status_ref.clone()}>
@@ -229,6 +235,7 @@ pub fn CampaignsAdmin() -> Html {
                             opens_on: c.opens_on.clone(),
                             closes_on: c.closes_on.clone(),
                             documents_deadline: c.documents_deadline.clone(),
+                            seat_offer_days: c.seat_offer_days.to_string(),
                         },
                         status: c.status.clone(),
                     },
@@ -256,7 +263,10 @@ pub fn CampaignsAdmin() -> Html {
                     id: None,
                     school_year_id: None,
                     expected_version: 0,
-                    fields: CampaignInput::default(),
+                    fields: CampaignInput {
+                        seat_offer_days: "3".into(),
+                        ..CampaignInput::default()
+                    },
                     status: "draft".into(),
                 },
             }))

@@ -1,14 +1,18 @@
 //! Le panneau d'un créneau : sa liste de classe (changer un élève de
 //! créneau, le retirer avec un motif), sa liste d'attente (ajouter un
 //! élève, changer un rang avec un motif) et, quand une place se libère, la
-//! proposition au premier de la liste avec « Attribuer ».
+//! proposition au premier de la liste : « Proposer la place » la lui
+//! réserve pendant le délai de la campagne, puis « Confirmer » (la famille
+//! accepte) ou « Refus de la famille » (elle passe au suivant) ; sans
+//! réponse dans le délai, elle passe d'elle-même au suivant.
 
 use portee_api::{
     ApiError,
     offer::{
-        AddSlot, AddSlotRequest, GetSlotDetail, GiveFreedSeat, GiveFreedSeatRequest,
+        AddSlot, AddSlotRequest, ConfirmSeatOffer, DeclineSeatOffer, GetSlotDetail,
         JoinWaitingList, JoinWaitingListRequest, MoveStudent, MoveStudentRequest,
-        ReorderWaitingList, ReorderWaitingListRequest, SlotDetail, SlotRequest, UpdateSlot,
+        OfferFreedSeat, ReorderWaitingList, ReorderWaitingListRequest, SeatOfferRequest,
+        SlotDetail, SlotRequest, UpdateSlot,
         UpdateSlotRequest, WithdrawStudent, WithdrawStudentRequest,
     },
 };
@@ -44,7 +48,9 @@ enum Change {
     Withdraw(WithdrawStudentRequest),
     Join(JoinWaitingListRequest),
     Reorder(ReorderWaitingListRequest),
-    Give(GiveFreedSeatRequest),
+    Offer(SeatOfferRequest),
+    Confirm(SeatOfferRequest),
+    Decline(SeatOfferRequest),
     Update(UpdateSlotRequest),
     /// A slot added to the course of the panel's slot (the second).
     Add(AddSlotRequest, i64),
@@ -56,7 +62,9 @@ async fn send(change: Change) -> Result<SlotDetail, ApiError> {
         Change::Withdraw(r) => api::call::<WithdrawStudent>(&r).await,
         Change::Join(r) => api::call::<JoinWaitingList>(&r).await,
         Change::Reorder(r) => api::call::<ReorderWaitingList>(&r).await,
-        Change::Give(r) => api::call::<GiveFreedSeat>(&r).await,
+        Change::Offer(r) => api::call::<OfferFreedSeat>(&r).await,
+        Change::Confirm(r) => api::call::<ConfirmSeatOffer>(&r).await,
+        Change::Decline(r) => api::call::<DeclineSeatOffer>(&r).await,
         Change::Update(r) => {
             let slot_id = r.slot_id;
             let s = api::call::<UpdateSlot>(&r).await?;
@@ -210,7 +218,8 @@ pub fn SlotPanel(props: &SlotPanelProps) -> Html {
         }
         Some(Ok(d)) => {
             let slot_id = d.slot.id;
-            let first = d.waiting.first().cloned();
+            // The first of the list not offered a seat yet.
+            let first = d.waiting.iter().find(|w| w.offered_until.is_none()).cloned();
             let expected: Vec<i64> = d.waiting.iter().map(|w| w.student_id).collect();
             let members = d.members.iter().map(|m| {
                 let enrolment = m.enrolment_id;
@@ -273,15 +282,40 @@ pub fn SlotPanel(props: &SlotPanelProps) -> Html {
                         new_rank.set(String::new());
                     })
                 };
+                let request = SeatOfferRequest { slot_id, student_id: student };
+                let on_confirm = {
+                    let (apply, request) = (apply.clone(), request.clone());
+                    Callback::from(move |_: MouseEvent| apply.emit(Change::Confirm(request.clone())))
+                };
+                let on_decline = {
+                    let (apply, request) = (apply.clone(), request.clone());
+                    Callback::from(move |_: MouseEvent| apply.emit(Change::Decline(request.clone())))
+                };
                 html! {
-                    <tr id={format!("attente-{student}")}>
+                    <tr id={format!("attente-{student}")} class={classes!(w.offered_until.is_some().then_some("place-proposee"))}>
                         <td>{ w.position }</td>
                         <th scope="row">{ &w.name }</th>
                         <td class="nowrap">{ &w.family_number }</td>
-                        <td>{ format!("depuis le {}", w.since) }</td>
+                        <td>
+                            { format!("depuis le {}", w.since) }
+                            if let Some(until) = &w.offered_until {
+                                <br /><strong id={format!("attente-{student}-proposee")}>{ format!("Place proposée, réservée jusqu'au {until}") }</strong>
+                            }
+                        </td>
                         if d.can_edit {
-                            <td><button type="button" class="btn btn-secondary" id={format!("attente-{student}-rang")}
-                                onclick={on_reorder_open}>{ "Changer le rang…" }</button></td>
+                            <td><div class="panel-actions">
+                                if w.offered_until.is_some() {
+                                    <button type="button" class="btn btn-primary" id={format!("attente-{student}-confirmer")}
+                                        disabled={*busy} onclick={on_confirm}
+                                        title="La famille accepte : l'élève prend la place">{ "Confirmer" }</button>
+                                    <button type="button" class="btn btn-secondary" id={format!("attente-{student}-refuser")}
+                                        disabled={*busy} onclick={on_decline}
+                                        title="La famille refuse : la place est proposée au suivant">{ "Refus de la famille" }</button>
+                                } else {
+                                    <button type="button" class="btn btn-secondary" id={format!("attente-{student}-rang")}
+                                        onclick={on_reorder_open}>{ "Changer le rang…" }</button>
+                                }
+                            </div></td>
                         }
                     </tr>
                 }
@@ -400,11 +434,14 @@ pub fn SlotPanel(props: &SlotPanelProps) -> Html {
                     }
                     if let (true, Some(first)) = (d.freed_seat, first.as_ref()) {
                         <div class="status status-info" id="place-liberee" role="status">
-                            <p>{ format!("Place libérée : elle revient à {} ({}), premier(ère) de la liste d'attente.", first.name, first.family_number) }</p>
+                            <p>{ format!(
+                                "Place libérée : elle revient à {} ({}), premier(ère) de la liste d'attente. Proposée, elle lui est réservée {} jour(s) : sans confirmation de la famille dans ce délai, elle passe au suivant.",
+                                first.name, first.family_number, d.offer_days
+                            ) }</p>
                             if d.can_edit {
                                 <button type="button" class="btn btn-primary" id="attribuer" disabled={*busy}
-                                    onclick={let (apply, student_id) = (apply.clone(), first.student_id); Callback::from(move |_: MouseEvent| apply.emit(Change::Give(GiveFreedSeatRequest { slot_id, student_id })))}>
-                                    { format!("Attribuer la place à {}", first.name) }
+                                    onclick={let (apply, student_id) = (apply.clone(), first.student_id); Callback::from(move |_: MouseEvent| apply.emit(Change::Offer(SeatOfferRequest { slot_id, student_id })))}>
+                                    { format!("Proposer la place à {}", first.name) }
                                 </button>
                             }
                         </div>
