@@ -168,7 +168,7 @@ async fn a_withdrawal_frees_a_seat_that_goes_to_the_first_of_the_waiting_list() 
         let waiting: Vec<i64> = sqlx::query_scalar(
             "SELECT s.id FROM students s WHERE s.site_id = 5 AND NOT EXISTS \
              (SELECT 1 FROM enrolments e WHERE e.student_id = s.id AND e.slot_id = $1) \
-             ORDER BY s.id LIMIT 2",
+             ORDER BY s.id LIMIT 3",
         )
         .bind(slot)
         .fetch_all(pool)
@@ -195,7 +195,7 @@ async fn a_withdrawal_frees_a_seat_that_goes_to_the_first_of_the_waiting_list() 
         app.click("#nav-cours").await?;
         app.wait_for(&format!("#creneau-{slot}-listes"), WAIT).await?;
         app.click(&format!("#creneau-{slot}-listes")).await?;
-        app.wait_for(&format!("#attente-{}", waiting[1]), WAIT).await?;
+        app.wait_for(&format!("#attente-{}", waiting[2]), WAIT).await?;
         anyhow::ensure!(
             app.prop("#place-liberee", "id").await?.is_none(),
             "aucune place n'est libre : rien à proposer"
@@ -210,13 +210,40 @@ async fn a_withdrawal_frees_a_seat_that_goes_to_the_first_of_the_waiting_list() 
         app.wait_for("#attribuer", WAIT).await?;
         app.wait_for(&format!("#creneau-{slot}-liberee"), WAIT).await?;
         app.screenshot("cours-place-liberee").await?;
+        // Offered to the first: held for them for the campaign's delay.
         app.click("#attribuer").await?;
-        app.wait_text("#panneau-message", "Place attribuée", WAIT).await?;
+        app.wait_text("#panneau-message", "Place proposée et réservée jusqu'au", WAIT).await?;
+        app.wait_for(&format!("#attente-{}-proposee", waiting[0]), WAIT).await?;
+        anyhow::ensure!(
+            app.prop("#attribuer", "id").await?.is_none(),
+            "la place est réservée : plus rien à proposer"
+        );
+        app.screenshot("cours-place-proposee").await?;
+        // Their family says no: the second is offered the seat.
+        app.click(&format!("#attente-{}-refuser", waiting[0])).await?;
+        app.wait_text("#panneau-message", "proposée au suivant", WAIT).await?;
+        app.wait_for(&format!("#attente-{}-proposee", waiting[1]), WAIT).await?;
         anyhow::ensure!(
             app.prop(&format!("#attente-{}", waiting[0]), "id").await?.is_none(),
             "le premier de la liste doit l'avoir quittée"
         );
-        app.wait_for(&format!("#eleve-{}", waiting[0]), WAIT).await?;
+        // The second's family does not answer in time (the deadline moved
+        // into the past): the open page passes the seat to the third by
+        // itself.
+        sqlx::query(
+            "UPDATE waiting_list SET offered_at = '2026-01-01T08:00:00+00:00', \
+             offer_expires_at = '2026-01-04T08:00:00+00:00' WHERE slot_id = $1 AND student_id = $2",
+        )
+        .bind(slot)
+        .bind(waiting[1])
+        .execute(pool)
+        .await?;
+        app.wait_for(&format!("#attente-{}-proposee", waiting[2]), WAIT).await?;
+        app.wait_gone(&format!("#attente-{}", waiting[1]), WAIT).await?;
+        // The third's family says yes.
+        app.click(&format!("#attente-{}-confirmer", waiting[2])).await?;
+        app.wait_text("#panneau-message", "Place confirmée", WAIT).await?;
+        app.wait_for(&format!("#eleve-{}", waiting[2]), WAIT).await?;
         app.screenshot("cours-place-attribuee").await?;
         let (held, listed, full, withdrawn): (i64, i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM enrolments WHERE student_id = $1 AND slot_id = $2 AND status = 'active'), \
@@ -224,19 +251,37 @@ async fn a_withdrawal_frees_a_seat_that_goes_to_the_first_of_the_waiting_list() 
                     (SELECT COUNT(*) FROM slots WHERE id = $2 AND seats_taken = capacity), \
                     (SELECT COUNT(*) FROM enrolments WHERE id = $3 AND status = 'cancelled')",
         )
-        .bind(waiting[0])
+        .bind(waiting[2])
         .bind(slot)
         .bind(enrolment)
         .fetch_one(pool)
         .await?;
         let journal: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM audit_log WHERE action IN ('enrolment.withdraw', 'waiting.give')",
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('enrolment.withdraw', 'waiting.offer', \
+             'waiting.offer_declined', 'waiting.offer_lapsed', 'waiting.give')",
         )
+        .fetch_one(pool)
+        .await?;
+        let lapsed_mail: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE kind = 'seat_offer_expired' AND student_id = $1",
+        )
+        .bind(waiting[1])
+        .fetch_one(pool)
+        .await?;
+        let has_email: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM guardians g JOIN students s ON s.family_id = g.family_id \
+             WHERE s.id = $1 AND g.email IS NOT NULL AND g.email <> ''",
+        )
+        .bind(waiting[1])
         .fetch_one(pool)
         .await?;
         db.close().await;
         anyhow::ensure!(
-            (held, listed, full, withdrawn, journal) == (1, 1, 1, 1, 2),
+            lapsed_mail == i64::from(has_email > 0),
+            "{lapsed_mail} courriel(s) de délai dépassé"
+        );
+        anyhow::ensure!(
+            (held, listed, full, withdrawn, journal) == (1, 0, 1, 1, 7),
             "{held} / {listed} / {full} / {withdrawn} / {journal}"
         );
         Ok(())

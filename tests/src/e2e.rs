@@ -259,6 +259,18 @@ impl AppInstance {
         }
     }
 
+    /// Waits until nothing matches `css` any more (read in the page).
+    pub async fn wait_gone(&self, css: &str, timeout: Duration) -> anyhow::Result<()> {
+        let deadline = Instant::now() + timeout;
+        while self.prop(css, "id").await?.is_some() {
+            if Instant::now() > deadline {
+                anyhow::bail!("{css} toujours affiché");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    }
+
     /// Types `text` into the field `css` (after clearing it).
     /// The field found may be replaced by a re-render before the typing
     /// lands (« Node … was not found »): found again and typed again, a few

@@ -386,7 +386,10 @@ pub fn SlotPanel(props: &SlotPanelProps) -> Html {
                 <>
                     <h2 id="panneau-titre">{ format!("{} — {}", d.course_name, d.slot.when) }</h2>
                     <p>{ format!("{} · {} · ", d.slot.teacher, d.slot.room) }
-                        <span id="panneau-places">{ format!("{} / {} places prises", d.slot.seats_taken, d.slot.capacity) }</span>
+                        <span id="panneau-places">{ match d.waiting.iter().filter(|w| w.offered_until.is_some()).count() {
+                            0 => format!("{} / {} places prises", d.slot.seats_taken, d.slot.capacity),
+                            held => format!("{} / {} places prises, dont {held} réservée(s) pour une place proposée", d.slot.seats_taken, d.slot.capacity),
+                        } }</span>
                     </p>
                     if d.can_manage && editing.is_none() && adding.is_none() {
                         <p class="panel-buttons">
