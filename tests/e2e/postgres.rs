@@ -237,3 +237,125 @@ async fn on_postgres_a_seat_taken_elsewhere_shows_on_the_open_offer_page_within_
     db.close().await;
     result.unwrap();
 }
+
+/// Two workstations on the shared database, each its own app: a seat given
+/// on one shows in the other's fill bar, and a dossier changed elsewhere in
+/// the other's Accueil figures, without a reload (PostgreSQL's
+/// notifications; the screens' own safety reads come every 10 to 15 s
+/// only, later than what is waited for here).
+#[tokio::test]
+async fn on_postgres_two_workstations_see_each_others_seats_and_dossiers_without_a_reload() {
+    use portee_tests::e2e::AppInstance;
+    let pg = TestDb::postgres().await.unwrap();
+    let db = Database::connect(&pg.url).await.unwrap();
+    db.migrate().await.unwrap();
+    portee_services::demo::seed(
+        &db,
+        400,
+        5,
+        chrono::Utc::now().date_naive(),
+        &Actor::system("test"),
+    )
+    .await
+    .unwrap();
+    let Database::Postgres(pool) = &db else {
+        unreachable!()
+    };
+    // A Meudon slot of next year with one seat free, and a Meudon student
+    // first on its waiting list.
+    let (slot, taken, capacity): (i64, i32, i32) = sqlx::query_as(
+        "UPDATE slots SET capacity = seats_taken + 1, version = version + 1 WHERE id = \
+         (SELECT MIN(sl.id) FROM slots sl JOIN courses c ON c.id = sl.course_id \
+          WHERE c.site_id = 5 AND c.seat_mode = 'slot' \
+          AND c.school_year_id = (SELECT MAX(school_year_id) FROM courses)) \
+         RETURNING id, seats_taken, capacity",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let student: i64 = sqlx::query_scalar(
+        "SELECT MIN(s.id) FROM students s WHERE s.site_id = 5 AND NOT EXISTS \
+         (SELECT 1 FROM enrolments e WHERE e.student_id = s.id AND e.slot_id = $1)",
+    )
+    .bind(slot)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM waiting_list WHERE slot_id = $1")
+        .bind(slot)
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO waiting_list (slot_id, student_id, rank, created_at) VALUES ($1, $2, 1, now())",
+    )
+    .bind(slot)
+    .bind(student)
+    .execute(pool)
+    .await
+    .unwrap();
+    let options = LaunchOptions {
+        database_url: Some(workstation_url(&pg)),
+        ..Default::default()
+    };
+    let result = scenario("postgres-deux-postes", options.clone(), async |a| {
+        let b = AppInstance::launch(options.clone()).await?;
+        let seen = async {
+            a.sign_in_demo(5, "resp.meudon").await?;
+            b.sign_in_demo(5, "agent.meudon").await?;
+            b.click("#nav-cours").await?;
+            let places = format!("#creneau-{slot}-places");
+            b.wait_text(&places, &format!("{taken} / {capacity}"), WAIT)
+                .await?;
+            // Workstation A offers the freed seat: held, it is taken.
+            a.click("#nav-cours").await?;
+            a.click(&format!("#creneau-{slot}-listes")).await?;
+            a.click("#attribuer").await?;
+            let t = std::time::Instant::now();
+            a.wait_text("#panneau-message", "Place proposée", WAIT)
+                .await?;
+            b.wait_text(&places, &format!("{} / {capacity}", taken + 1), Duration::from_secs(8))
+                .await?;
+            eprintln!(
+                "postgres-deux-postes: place prise sur le poste A visible sur le poste B après {} ms (depuis la réponse de A)",
+                t.elapsed().as_millis()
+            );
+            b.screenshot("postgres-deux-postes-cours").await?;
+            // B on Accueil; a dossier of Meudon changes elsewhere.
+            b.click("#nav-accueil").await?;
+            let before = b
+                .wait_text("#dossiers-par-etat", "Dossiers par état", WAIT)
+                .await?;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            sqlx::query(
+                "UPDATE reinscriptions SET status = 'submitted', version = version + 1 WHERE id = \
+                 (SELECT MIN(r.id) FROM reinscriptions r JOIN students s ON s.id = r.student_id \
+                  WHERE s.site_id = 5 AND r.status = 'draft')",
+            )
+            .execute(pool)
+            .await?;
+            let deadline = std::time::Instant::now() + Duration::from_secs(8);
+            loop {
+                let now = b
+                    .prop("#dossiers-par-etat", "textContent")
+                    .await?
+                    .unwrap_or_default();
+                if !now.is_empty() && now != before {
+                    break;
+                }
+                anyhow::ensure!(
+                    std::time::Instant::now() < deadline,
+                    "l'Accueil du poste B ne suit pas le dossier changé ailleurs"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Ok(())
+        }
+        .await;
+        b.close().await;
+        seen
+    })
+    .await;
+    db.close().await;
+    result.unwrap();
+}

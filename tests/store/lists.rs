@@ -290,7 +290,9 @@ async fn administrators_create_and_change_campaigns_one_open_at_a_time() {
             .unwrap_err();
         anyhow::ensure!(matches!(err, portee_store::StoreError::Conflict), "{err:?}");
         let after = db.update_campaign(id, 1, &values("closed"), &actor).await?;
-        anyhow::ensure!(after.status == "closed" && after.version == 2 && after.seat_offer_days == 5);
+        anyhow::ensure!(
+            after.status == "closed" && after.version == 2 && after.seat_offer_days == 5
+        );
         let audited = scalar(
             &setup,
             "SELECT COUNT(*) FROM audit_log WHERE action IN ('campaign.create', 'campaign.update')",

@@ -680,7 +680,10 @@ async fn two_workstations_noticing_one_lapsed_offer_pass_it_on_once() {
         for s in &students {
             db.join_waiting_list(slot, *s, &actor).await.unwrap();
         }
-        let offered = db.offer_freed_seat(slot, students[0], &actor).await.unwrap();
+        let offered = db
+            .offer_freed_seat(slot, students[0], &actor)
+            .await
+            .unwrap();
         let late = offered.expires_at + chrono::Duration::minutes(1);
         // Two offer pages open when the deadline passes: both see the
         // lapsed offer; the gate holds the first one's removal from the

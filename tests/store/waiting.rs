@@ -470,7 +470,10 @@ async fn on_postgres_twenty_workstations_giving_freed_seats_give_each_once() {
                 let Some(first) = first else { break };
                 let outcome = match db.offer_freed_seat(slot, first, &actor()).await {
                     // The family says yes at once.
-                    Ok(_) => db.confirm_seat_offer(slot, first, &actor()).await.map(|_| first),
+                    Ok(_) => db
+                        .confirm_seat_offer(slot, first, &actor())
+                        .await
+                        .map(|_| first),
                     Err(e) => Err(e),
                 };
                 outcomes.push(outcome);

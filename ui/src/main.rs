@@ -7,6 +7,7 @@
 mod api;
 mod app;
 mod components;
+mod live;
 mod pages;
 mod shared;
 mod text;

@@ -168,7 +168,13 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["libelle", "ouverture", "cloture", "date-limite", "delai-place"]
+            [
+                "libelle",
+                "ouverture",
+                "cloture",
+                "date-limite",
+                "delai-place"
+            ]
         );
         assert_eq!(status_label("open"), "Ouverte");
     }

@@ -773,7 +773,10 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("opens_at", "Ouverture"),
     ("closes_at", "Clôture"),
     ("documents_deadline", "Date limite des documents"),
-    ("seat_offer_days", "Délai de confirmation d'une place proposée (jours)"),
+    (
+        "seat_offer_days",
+        "Délai de confirmation d'une place proposée (jours)",
+    ),
     ("offered_at", "Place proposée le"),
     ("offer_expires_at", "Place proposée jusqu'au"),
     ("passed_from", "Place laissée par l'élève"),

@@ -4,10 +4,10 @@
 use portee_api::{
     ApiError, ErrorCode,
     offer::{
-        ClassMemberView, GetOfferRequest, SeatOfferRequest, JoinWaitingListRequest,
-        MoveStudentRequest, Offer, OfferChange, OfferCourse, OfferDiscipline, OfferSlot,
-        ReorderWaitingListRequest, SetSlotCapacityRequest, SlotDetail, SlotRequest,
-        WaitOfferChangeRequest, WaitingView, WithdrawStudentRequest,
+        ClassMemberView, GetOfferRequest, JoinWaitingListRequest, MoveStudentRequest, Offer,
+        OfferChange, OfferCourse, OfferDiscipline, OfferSlot, ReorderWaitingListRequest,
+        SeatOfferRequest, SetSlotCapacityRequest, SlotDetail, SlotRequest, WaitOfferChangeRequest,
+        WaitingView, WithdrawStudentRequest,
     },
 };
 use portee_domain::{
@@ -905,7 +905,9 @@ pub async fn decline_seat_offer(
     let notice = match passed.next {
         Some((_, until)) => format!(
             "Proposition refusée : la place est proposée au suivant de la liste, réservée jusqu'au {}.",
-            until.with_timezone(&chrono::Local).format("%d/%m/%Y à %H:%M")
+            until
+                .with_timezone(&chrono::Local)
+                .format("%d/%m/%Y à %H:%M")
         ),
         None => "Proposition refusée : personne d'autre n'attend, la place est libre.".to_owned(),
     };

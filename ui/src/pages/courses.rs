@@ -13,8 +13,7 @@ use portee_api::{
     ApiError,
     offer::{
         AddCourse, AddCourseRequest, GetOffer, GetOfferRequest, Offer, OfferSlot, PrepareNextYear,
-        PrepareNextYearRequest, SetSlotCapacity, SetSlotCapacityRequest, WaitOfferChange,
-        WaitOfferChangeRequest,
+        PrepareNextYearRequest, SetSlotCapacity, SetSlotCapacityRequest,
     },
 };
 use portee_domain::seats::{CourseInput, SEAT_MODES, fill_rate};
@@ -96,13 +95,9 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
         });
     }
     // Seats taken on other workstations show within about a second,
-    // without a reload. On PostgreSQL the backend waits on the database's
-    // notifications (`wait_offer_change`, LISTEN/NOTIFY) and the page reads
-    // the offer again as soon as one comes, with a slow safety read every
-    // SAFETY_MS; on SQLite (no notifications), or while the notifications'
-    // connection is down, the page reads it every REFRESH_MS. One read at a
-    // time; what is being typed is kept apart (`edits`) and not touched.
-    // These reads do not count as activity: an unattended page still locks.
+    // without a reload (`live::Live`: the database's notifications on
+    // PostgreSQL, a read every REFRESH_MS on SQLite). One read at a time;
+    // what is being typed is kept apart (`edits`) and not touched.
     {
         let (offer, stale, events) = (offer.clone(), stale.clone(), events.clone());
         let shown = match &*offer {
@@ -161,46 +156,7 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
                         in_flight.set(false);
                     });
                 });
-                // Whether the database's notifications are live (then the
-                // timer only makes the safety read).
-                let notified = Rc::new(Cell::new(false));
-                {
-                    let (refresh, notified, alive) =
-                        (refresh.clone(), notified.clone(), alive.clone());
-                    spawn_local(async move {
-                        let mut seen = None;
-                        while alive.get() {
-                            match api::call::<WaitOfferChange>(&WaitOfferChangeRequest { seen })
-                                .await
-                            {
-                                Ok(Some(change)) => {
-                                    if seen.is_some_and(|s| s != change.seen) && alive.get() {
-                                        refresh();
-                                    }
-                                    seen = Some(change.seen);
-                                    notified.set(change.live);
-                                }
-                                // SQLite: the timer polls.
-                                Ok(None) => {
-                                    notified.set(false);
-                                    break;
-                                }
-                                Err(_) => {
-                                    notified.set(false);
-                                    gloo_timers::future::TimeoutFuture::new(2_000).await;
-                                }
-                            }
-                        }
-                    });
-                }
-                let ticks = Rc::new(Cell::new(0u32));
-                gloo_timers::callback::Interval::new(REFRESH_MS, move || {
-                    let n = ticks.get().wrapping_add(1);
-                    ticks.set(n);
-                    if !notified.get() || n.is_multiple_of(SAFETY_MS / REFRESH_MS) {
-                        refresh();
-                    }
-                })
+                crate::live::Live::start(refresh, REFRESH_MS, SAFETY_MS)
             });
             move || {
                 alive.set(false);

@@ -3,6 +3,8 @@
 //! review, slots full and nearly full — each figure opens its list), then
 //! where this workstation stands (database, schema, folders).
 
+use std::{cell::Cell, rc::Rc};
+
 use portee_api::{
     reinscription::{Dashboard, DashboardRequest, GetDashboard},
     system::{AppInfoResponse, Backend},
@@ -31,8 +33,11 @@ struct DashboardProps {
     on_open_list: Callback<(Area, Option<String>)>,
 }
 
-/// How often an open Accueil reads the campaign's figures again.
-const REFRESH_MS: u32 = 2_000;
+/// How often an open Accueil reads the campaign's figures again when the
+/// database sends no notifications (SQLite), and the safety read when it
+/// does (PostgreSQL).
+const REFRESH_MS: u32 = 1_000;
+const SAFETY_MS: u32 = 15_000;
 
 /// The campaign's progress on the member's sites.
 #[component]
@@ -43,13 +48,24 @@ fn CampaignDashboard(props: &DashboardProps) -> Html {
     let stale = use_state_eq(|| false);
     {
         let (dashboard, stale, events) = (dashboard.clone(), stale.clone(), events.clone());
-        // Read at once, then every REFRESH_MS while Accueil is open (what
-        // other workstations do shows without a reload; these reads do not
-        // count as activity). A failed refresh keeps the figures and says
-        // they may be stale.
+        // Read at once, then again whenever another workstation changes a
+        // dossier, a document or a seat of the member's sites (`live::Live`:
+        // the database's notifications on PostgreSQL, a read every
+        // REFRESH_MS on SQLite); one read at a time. A failed refresh keeps
+        // the figures and says they may be stale.
         use_effect_with((), move |()| {
+            let in_flight = Rc::new(Cell::new(false));
             let load = move |refresh: bool| {
-                let (dashboard, stale, events) = (dashboard.clone(), stale.clone(), events.clone());
+                if in_flight.get() {
+                    return;
+                }
+                in_flight.set(true);
+                let (dashboard, stale, events, in_flight) = (
+                    dashboard.clone(),
+                    stale.clone(),
+                    events.clone(),
+                    in_flight.clone(),
+                );
                 spawn_local(async move {
                     match api::call::<GetDashboard>(&DashboardRequest { refresh }).await {
                         Ok(d) => {
@@ -66,11 +82,12 @@ fn CampaignDashboard(props: &DashboardProps) -> Html {
                             }
                         }
                     }
+                    in_flight.set(false);
                 });
             };
             load(false);
-            let interval = gloo_timers::callback::Interval::new(REFRESH_MS, move || load(true));
-            move || drop(interval)
+            let live = crate::live::Live::start(Rc::new(move || load(true)), REFRESH_MS, SAFETY_MS);
+            move || drop(live)
         });
     }
     let d = match &*dashboard {

@@ -10,10 +10,9 @@ use portee_api::{
     ApiError,
     offer::{
         AddSlot, AddSlotRequest, ConfirmSeatOffer, DeclineSeatOffer, GetSlotDetail,
-        JoinWaitingList, JoinWaitingListRequest, MoveStudent, MoveStudentRequest,
-        OfferFreedSeat, ReorderWaitingList, ReorderWaitingListRequest, SeatOfferRequest,
-        SlotDetail, SlotRequest, UpdateSlot,
-        UpdateSlotRequest, WithdrawStudent, WithdrawStudentRequest,
+        JoinWaitingList, JoinWaitingListRequest, MoveStudent, MoveStudentRequest, OfferFreedSeat,
+        ReorderWaitingList, ReorderWaitingListRequest, SeatOfferRequest, SlotDetail, SlotRequest,
+        UpdateSlot, UpdateSlotRequest, WithdrawStudent, WithdrawStudentRequest,
     },
 };
 use portee_domain::seats::SlotInput;
@@ -219,7 +218,11 @@ pub fn SlotPanel(props: &SlotPanelProps) -> Html {
         Some(Ok(d)) => {
             let slot_id = d.slot.id;
             // The first of the list not offered a seat yet.
-            let first = d.waiting.iter().find(|w| w.offered_until.is_none()).cloned();
+            let first = d
+                .waiting
+                .iter()
+                .find(|w| w.offered_until.is_none())
+                .cloned();
             let expected: Vec<i64> = d.waiting.iter().map(|w| w.student_id).collect();
             let members = d.members.iter().map(|m| {
                 let enrolment = m.enrolment_id;
