@@ -163,7 +163,7 @@ pub async fn get_offer(
         .scope
         .authorize(Action::ViewFamilies, None)
         .map_err(forbidden)?;
-    lapse_due_offers(&db, &member).await;
+    lapse_due_offers(&db, &member, request.refresh).await;
     let sites: Vec<(i16, String)> = (1..=8i16)
         .filter(|id| member.scope.covers(*id))
         .map(|id| (id, Site::name_of(id).to_owned()))
@@ -503,8 +503,24 @@ pub async fn wait_offer_change(
 /// waiting lists (`Database::expire_seat_offers`), before a screen shows
 /// seats: nobody has to run anything for a lapsed offer to move on. The
 /// member whose screen noticed it is recorded as the author. A failure is
-/// logged and the read goes on; the next read tries again.
-pub(crate) async fn lapse_due_offers(db: &Database, member: &portee_services::session::SignedIn) {
+/// logged and the read goes on; the next read tries again. A screen's own
+/// refreshes (`passive`, every second or at each notification) look at
+/// most every `PASSIVE_LAPSE_EVERY`: deadlines are days long, and the
+/// seats' live reads stay one query.
+pub(crate) async fn lapse_due_offers(
+    db: &Database,
+    member: &portee_services::session::SignedIn,
+    passive: bool,
+) {
+    const PASSIVE_LAPSE_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+    static LAST: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
+    {
+        let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if passive && last.is_some_and(|t| t.elapsed() < PASSIVE_LAPSE_EVERY) {
+            return;
+        }
+        *last = Some(std::time::Instant::now());
+    }
     let actor = portee_store::Actor::staff(member.staff_id, workstation());
     match db.expire_seat_offers(chrono::Utc::now(), &actor).await {
         Ok(0) => {}
@@ -647,7 +663,7 @@ pub async fn get_slot_detail(
         .scope
         .authorize(Action::ViewFamilies, None)
         .map_err(forbidden)?;
-    lapse_due_offers(&db, &member).await;
+    lapse_due_offers(&db, &member, false).await;
     slot_detail(&db, &member, request.slot_id, String::new()).await
 }
 

@@ -1193,7 +1193,7 @@ pub async fn get_dashboard(
         .scope
         .authorize(Action::ViewFamilies, None)
         .map_err(forbidden)?;
-    super::offer::lapse_due_offers(&db, &member).await;
+    super::offer::lapse_due_offers(&db, &member, request.refresh).await;
     let visible = member.scope.visible_sites();
     let figures = db.dashboard_figures(visible).await.map_err(store_error)?;
     let list = db
