@@ -384,7 +384,7 @@ async fn a_responsable_changes_a_slots_hours_closes_it_and_adds_another_never_ov
 }
 
 #[tokio::test]
-async fn an_administrator_prepares_next_years_offer_once() {
+async fn an_administrator_prepares_next_years_offer_once_and_the_reinscription_proposes_its_slots() {
     scenario("cours-annee-suivante", demo(), async |app| {
         app.sign_in_demo(5, "admin.demo").await?;
         // The newest offer (next year's during the campaign) and the year
@@ -436,8 +436,57 @@ async fn an_administrator_prepares_next_years_offer_once() {
         .bind(&next)
         .fetch_one(pool)
         .await?;
-        db.close().await;
         anyhow::ensure!(again == slots, "{again} / {slots}");
+
+        // The campaign of the prepared year opens (the current one closes),
+        // and a Meudon pupil re-enrolled in a slot of the year before it is
+        // re-enrolled again: the Cours step proposes the prepared slots.
+        sqlx::query("UPDATE campaigns SET status = 'closed' WHERE status = 'open'")
+            .execute(pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO campaigns (school_year_id, label, opens_at, closes_at, documents_deadline, status, version) \
+             SELECT id, 'Réinscriptions ' || label, '2026-01-01T00:00:00+00:00', '2099-12-31T00:00:00+00:00', \
+             '2099-12-31', 'open', 1 FROM school_years WHERE label = $1",
+        )
+        .bind(&next)
+        .execute(pool)
+        .await?;
+        let (pupil, first, last): (i64, String, String) = sqlx::query_as(
+            "SELECT s.id, s.first_name, s.last_name FROM students s \
+             WHERE s.site_id = 5 AND (SELECT COUNT(*) FROM students x WHERE x.family_id = s.family_id) = 1 \
+             AND EXISTS (SELECT 1 FROM enrolments e JOIN courses c ON c.id = e.course_id \
+                         JOIN school_years y ON y.id = c.school_year_id \
+                         WHERE e.student_id = s.id AND e.status = 'active' AND c.seat_mode = 'slot' AND y.label = $1) \
+             ORDER BY s.id LIMIT 1",
+        )
+        .bind(&label)
+        .fetch_one(pool)
+        .await?;
+        let prepared: Vec<i64> = sqlx::query_scalar(
+            "SELECT sl.id FROM slots sl JOIN courses c ON c.id = sl.course_id \
+             JOIN school_years y ON y.id = c.school_year_id WHERE y.label = $1 AND c.site_id = 5",
+        )
+        .bind(&next)
+        .fetch_all(pool)
+        .await?;
+        db.close().await;
+        app.open_student(&format!("{first} {last}"), pupil).await?;
+        app.click("#onglet-reinscription").await?;
+        app.wait_for("#etapes", WAIT).await?;
+        app.click(&format!("#enfant-{pupil}-comme-an-dernier")).await?;
+        app.click("#etape-cours").await?;
+        app.wait_for(&format!("#enfant-{pupil}-cours select"), WAIT).await?;
+        let selects = app.selects(&format!("#enfant-{pupil}-cours select")).await?;
+        let offered: Vec<i64> = selects
+            .iter()
+            .flat_map(|(_, _, options)| options.iter().filter_map(|o| o.parse().ok()))
+            .collect();
+        anyhow::ensure!(
+            !offered.is_empty() && offered.iter().all(|id| prepared.contains(id)),
+            "créneaux proposés {offered:?}, préparés {prepared:?}"
+        );
+        app.screenshot("cours-annee-preparee-reinscription").await?;
         Ok(())
     })
     .await
