@@ -26,12 +26,43 @@ ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
 ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check
     CHECK (kind IN ('acknowledgement', 'seat_given', 'reminder', 'seat_offered', 'seat_offer_expired'));
 
+-- A demo written in bulk (`portee.bulk`, as the audit triggers of 0007
+-- read it) notifies nothing: no screen follows a database being seeded,
+-- and one notification per row would slow the seeding down.
+CREATE OR REPLACE FUNCTION portee_notify_offer() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    rec RECORD;
+    site SMALLINT;
+BEGIN
+    IF current_setting('portee.bulk', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        rec := OLD;
+    ELSE
+        rec := NEW;
+    END IF;
+    IF TG_TABLE_NAME = 'slots' THEN
+        SELECT c.site_id INTO site FROM courses c WHERE c.id = rec.course_id;
+    ELSE
+        SELECT c.site_id INTO site FROM slots sl JOIN courses c ON c.id = sl.course_id
+         WHERE sl.id = rec.slot_id;
+    END IF;
+    PERFORM pg_notify('portee_offer', COALESCE(site::TEXT, ''));
+    RETURN NULL;
+END
+$$;
+
 CREATE FUNCTION portee_notify_dossiers() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     rec RECORD;
     site SMALLINT;
 BEGIN
+    IF current_setting('portee.bulk', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'DELETE' THEN
         rec := OLD;
     ELSE

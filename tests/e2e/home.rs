@@ -165,7 +165,17 @@ async fn an_administrator_creates_a_campaign_and_cannot_open_two_at_once() {
             .await?;
         app.wait_text("#campagne-erreur", "précéder l'ouverture", WAIT)
             .await?;
-        app.fill("#campagne-date-limite", &format!("15/04/2028{enter}"))
+        app.fill("#campagne-date-limite", "15/04/2028").await?;
+        // A delay to confirm an offered seat out of bounds: refused too.
+        anyhow::ensure!(
+            app.prop("#campagne-delai-place", "value").await?.as_deref() == Some("3"),
+            "3 jours par défaut"
+        );
+        app.fill("#campagne-delai-place", &format!("45{enter}"))
+            .await?;
+        app.wait_text("#campagne-erreur", "entre 1 et 30", WAIT)
+            .await?;
+        app.fill("#campagne-delai-place", &format!("5{enter}"))
             .await?;
         app.wait_text("#campagne-message", "créée", WAIT).await?;
         let row = app
@@ -178,12 +188,13 @@ async fn an_administrator_creates_a_campaign_and_cannot_open_two_at_once() {
             let portee_store::Database::Sqlite(pool) = &db else {
                 unreachable!()
             };
-            let id = sqlx::query_scalar(
-                "SELECT id FROM campaigns WHERE label = 'Réinscriptions d''essai'",
+            let (id, days): (i64, i64) = sqlx::query_as(
+                "SELECT id, seat_offer_days FROM campaigns WHERE label = 'Réinscriptions d''essai'",
             )
             .fetch_one(pool)
             .await?;
             db.close().await;
+            anyhow::ensure!(days == 5, "délai enregistré : {days}");
             id
         };
         app.click(&format!("#campagne-{id}-modifier")).await?;
