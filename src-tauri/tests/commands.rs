@@ -90,3 +90,33 @@ fn a_malformed_request_is_refused_without_panicking() {
     );
     assert!(error.is_err());
 }
+
+/// The window's content security policy keeps what the review asked for:
+/// no plugins, no `<base>` elsewhere, no form posted anywhere, and the UI
+/// calls `invoke` through its own bindings (no global `__TAURI__`).
+#[test]
+fn the_window_forbids_plugins_foreign_bases_and_form_posts_and_has_no_global_tauri() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tauri.conf.json");
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(config["app"]["withGlobalTauri"], serde_json::json!(false));
+    let csp = config["app"]["security"]["csp"]
+        .as_str()
+        .unwrap_or_default();
+    let directives: Vec<&str> = csp.split(';').map(str::trim).collect();
+    for wanted in ["object-src 'none'", "base-uri 'self'", "form-action 'none'"] {
+        assert!(directives.contains(&wanted), "{wanted} absent de {csp}");
+    }
+    // Scripts: the app's own, and WebAssembly compiled — never eval nor
+    // inline scripts.
+    let scripts = directives
+        .iter()
+        .find(|d| d.starts_with("script-src"))
+        .expect("script-src");
+    for refused in ["'unsafe-eval'", "'unsafe-inline'"] {
+        assert!(
+            !scripts.split_whitespace().any(|t| t == refused),
+            "{scripts}"
+        );
+    }
+}

@@ -384,7 +384,8 @@ async fn a_responsable_changes_a_slots_hours_closes_it_and_adds_another_never_ov
 }
 
 #[tokio::test]
-async fn an_administrator_prepares_next_years_offer_once_and_the_reinscription_proposes_its_slots() {
+async fn an_administrator_prepares_next_years_offer_once_and_the_reinscription_proposes_its_slots()
+{
     scenario("cours-annee-suivante", demo(), async |app| {
         app.sign_in_demo(5, "admin.demo").await?;
         // The newest offer (next year's during the campaign) and the year

@@ -77,24 +77,45 @@ async fn status_bar_shows_the_postgres_database_in_use() {
     let db = portee_store::Database::connect(&pg.url).await.unwrap();
     db.migrate().await.unwrap();
     db.close().await;
-    let options = LaunchOptions {
-        database_url: Some(format!("postgres://127.0.0.1:5432/{name}")),
-        ..Default::default()
-    };
-    scenario("statut-postgres", options, async |app| {
-        let text = app
-            .wait_text("#statut-base[data-state='ready']", "PostgreSQL", WAIT)
-            .await?;
-        anyhow::ensure!(text.contains("127.0.0.1:5432"), "{text}");
-        anyhow::ensure!(text.contains(&format!("base {name}")), "{text}");
-        anyhow::ensure!(
-            text.contains(&format!("schéma v{}", expected_schema_version())),
-            "{text}"
-        );
-        Ok(())
-    })
-    .await
-    .unwrap();
+    // The status bar says whether the connection is encrypted, as the
+    // URL's `sslmode` made it (the test server has TLS on).
+    for (sslmode, encrypted, words) in [
+        ("require", "true", "connexion chiffrée (TLS)"),
+        ("disable", "false", "connexion non chiffrée"),
+    ] {
+        let options = LaunchOptions {
+            database_url: Some(format!(
+                "postgres://127.0.0.1:5432/{name}?sslmode={sslmode}"
+            )),
+            ..Default::default()
+        };
+        scenario(
+            &format!("statut-postgres-{sslmode}"),
+            options,
+            async |app| {
+                let text = app
+                    .wait_text("#statut-base[data-state='ready']", "PostgreSQL", WAIT)
+                    .await?;
+                anyhow::ensure!(text.contains("127.0.0.1:5432"), "{text}");
+                anyhow::ensure!(text.contains(&format!("base {name}")), "{text}");
+                anyhow::ensure!(
+                    text.contains(&format!("schéma v{}", expected_schema_version())),
+                    "{text}"
+                );
+                let tls = app
+                    .wait_text(
+                        &format!("#statut-base-chiffrement[data-encrypted='{encrypted}']"),
+                        words,
+                        WAIT,
+                    )
+                    .await?;
+                anyhow::ensure!(tls.contains(words), "{tls}");
+                Ok(())
+            },
+        )
+        .await
+        .unwrap();
+    }
 }
 
 #[tokio::test]

@@ -213,12 +213,31 @@ async fn bench_search(db: &Database, label: &str, scale: usize) -> anyhow_lite::
             hits += db.search_students_in(q, limit, sites).await?.len();
         }
         let mut times = Vec::new();
+        let mut slowest: Vec<(Duration, usize)> = Vec::new();
         for _ in 0..3 {
-            for q in parsed {
+            for (i, q) in parsed.iter().enumerate() {
                 let t = Instant::now();
                 let r = db.search_students_in(q, limit, sites).await?;
-                times.push(t.elapsed());
+                let took = t.elapsed();
+                times.push(took);
+                slowest.push((took, i));
                 std::hint::black_box(r);
+            }
+        }
+        // `PORTEE_BENCH_SLOWEST=n`: the n slowest queries, to see which
+        // shapes make the tail.
+        if let Some(n) = std::env::var("PORTEE_BENCH_SLOWEST")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+        {
+            slowest.sort_by(|a, b| b.0.cmp(&a.0));
+            for (took, i) in slowest.iter().take(n) {
+                let words: Vec<String> = parsed[*i]
+                    .words
+                    .iter()
+                    .map(|w| w.prefixes.join("|"))
+                    .collect();
+                println!("    {} {:?}", ms(*took), words);
             }
         }
         times.sort();

@@ -447,9 +447,11 @@ impl Database {
             };
             // The rows the last-administrator rule reads, locked before the
             // account and in id order, so two changes never wait for each
-            // other crosswise on these locks. (A deadlock through other
-            // locks — the audit entry's reference to its author's row — is
-            // detected by PostgreSQL and ends one change with `Conflict`.)
+            // other crosswise on these locks. (On PostgreSQL the audit log
+            // holds no foreign key to its author's row since migration
+            // 0007, so appending the entry takes no lock on `staff`; a
+            // deadlock through any other lock would be detected by
+            // PostgreSQL and end one change with `Conflict`.)
             let active_admins: Vec<i64> = if removes_admin {
                 sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                     "SELECT id FROM staff WHERE role = 'admin' AND active ORDER BY id{lock}"

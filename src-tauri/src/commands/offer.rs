@@ -515,7 +515,9 @@ pub(crate) async fn lapse_due_offers(
     const PASSIVE_LAPSE_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
     static LAST: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
     {
-        let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut last = LAST
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if passive && last.is_some_and(|t| t.elapsed() < PASSIVE_LAPSE_EVERY) {
             return;
         }
