@@ -230,7 +230,7 @@ async fn bench_search(db: &Database, label: &str, scale: usize) -> anyhow_lite::
             .ok()
             .and_then(|v| v.parse::<usize>().ok())
         {
-            slowest.sort_by(|a, b| b.0.cmp(&a.0));
+            slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
             for (took, i) in slowest.iter().take(n) {
                 let words: Vec<String> = parsed[*i]
                     .words
