@@ -202,10 +202,11 @@ fn search_sql(words: &[Vec<usize>], sites: usize, postgres: bool) -> String {
 }
 
 /// The word that drives a query (see [`search_sql`]): the one with the
-/// longest shortest prefix, when it has at least 3 characters (5 on
+/// longest shortest prefix, when it has at least 3 characters (on
 /// PostgreSQL, whose appended index-only range scans read a few thousand
-/// rows faster than as many students' own tokens) and another word has a
-/// prefix of 2 or fewer. `None`: every word is read by range.
+/// rows faster than as many students' own tokens: 5, or 4 beside a lone
+/// letter) and another word has a prefix of 2 or fewer. `None`: every
+/// word is read by range.
 fn driving_word(words: &[Vec<usize>], postgres: bool) -> Option<usize> {
     if words.len() < 2 {
         return None;
@@ -220,7 +221,18 @@ fn driving_word(words: &[Vec<usize>], postgres: bool) -> Option<usize> {
         .iter()
         .enumerate()
         .any(|(i, w)| i != d && shortest(w) <= 2);
-    let selective = if postgres { 5 } else { 3 };
+    // On PostgreSQL a lone letter's range is tens of thousands of rows
+    // (« f » and « t » also hold every family number and phone): a word
+    // of 4 characters drives it.
+    let lone_letter = words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| i != d && shortest(w) <= 1);
+    let selective = match (postgres, lone_letter) {
+        (false, _) => 3,
+        (true, true) => 4,
+        (true, false) => 5,
+    };
     (longest >= selective && unselective).then_some(d)
 }
 
@@ -328,7 +340,8 @@ mod tests {
         // A word of 3 or 4 characters drives on SQLite only.
         assert_eq!(driving_word(&[vec![2], vec![3, 4]], false), Some(1));
         assert_eq!(driving_word(&[vec![2], vec![3, 4]], true), None);
-        assert_eq!(driving_word(&[vec![4], vec![1]], true), None);
+        assert_eq!(driving_word(&[vec![4], vec![2]], true), None);
+        assert_eq!(driving_word(&[vec![4], vec![1]], true), Some(0));
         let sql = search_sql(&[vec![6], vec![1]], 1, true);
         assert!(sql.starts_with(
             "WITH c AS MATERIALIZED (SELECT DISTINCT student_id FROM search_tokens \
