@@ -66,6 +66,11 @@ enum Command {
     },
     /// Affiche les effectifs par table et par site, en JSON.
     Stats,
+    /// Passe au suivant de la liste d'attente (ou libère) chaque place
+    /// proposée dont le délai de confirmation est dépassé, comme le fait
+    /// le premier écran de Portée qui affiche les places : pour une tâche
+    /// planifiée sur le serveur, quand aucun poste n'est ouvert.
+    ExpireOffers,
     /// Vérifie des PDF comme Portée les vérifie au dépôt : une ligne par
     /// fichier ; code de sortie 0 si tous sont acceptés, 1 si l'un est
     /// refusé, 2 si un fichier est illisible ou la commande mal formée.
@@ -252,6 +257,16 @@ async fn run(cli: Cli) -> Result<(), String> {
                 } else {
                     String::new()
                 }
+            );
+        }
+        Command::ExpireOffers => {
+            let lapsed = db
+                .expire_seat_offers(chrono::Utc::now(), &Actor::system(workstation()))
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{lapsed} place(s) proposée(s) non confirmée(s) dans le délai : proposée(s) au suivant \
+                 de la liste d'attente, ou libérée(s) quand personne n'attend."
             );
         }
         // Handled by main before any database is opened.

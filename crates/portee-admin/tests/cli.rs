@@ -118,3 +118,95 @@ async fn seed_refuses_a_database_that_holds_real_staff_accounts() {
         db.close().await;
     }
 }
+
+/// `expire-offers`, for a server's scheduled job: a seat offered whose
+/// deadline passed goes to the next of the waiting list, once.
+#[tokio::test]
+async fn expire_offers_passes_a_lapsed_offer_to_the_next_once() {
+    for kind in [Kind::Postgres, Kind::Sqlite] {
+        let t = TestDb::new(kind).await.unwrap();
+        let (ok, _, err) = admin(&t.url, &["seed", "--students", "200", "--seed", "3"]);
+        assert!(ok, "{kind:?}: {err}");
+        let db = portee_store::Database::connect(&t.url).await.unwrap();
+        let actor = portee_store::Actor::system("test");
+        // A slot with one seat free and two students of its site waiting.
+        let sql = |q: &str| {
+            let q = q.to_owned();
+            let db = &db;
+            async move {
+                match db {
+                    portee_store::Database::Postgres(p) => {
+                        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(q))
+                            .fetch_optional(p)
+                            .await
+                    }
+                    portee_store::Database::Sqlite(p) => {
+                        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(q))
+                            .fetch_optional(p)
+                            .await
+                    }
+                }
+                .unwrap()
+            }
+        };
+        let slot = sql(
+            "SELECT MIN(sl.id) FROM slots sl JOIN courses c ON c.id = sl.course_id \
+             WHERE c.seat_mode = 'slot'",
+        )
+        .await
+        .unwrap();
+        let site = sql(&format!(
+            "SELECT CAST(c.site_id AS BIGINT) FROM slots sl JOIN courses c ON c.id = sl.course_id WHERE sl.id = {slot}"
+        ))
+        .await
+        .unwrap();
+        let first = sql(&format!(
+            "SELECT MIN(s.id) FROM students s WHERE s.site_id = {site} AND NOT EXISTS \
+             (SELECT 1 FROM enrolments e WHERE e.student_id = s.id AND e.slot_id = {slot})"
+        ))
+        .await
+        .unwrap();
+        let second = sql(&format!(
+            "SELECT MIN(s.id) FROM students s WHERE s.site_id = {site} AND s.id > {first} AND NOT EXISTS \
+             (SELECT 1 FROM enrolments e WHERE e.student_id = s.id AND e.slot_id = {slot})"
+        ))
+        .await
+        .unwrap();
+        sql(&format!(
+            "UPDATE slots SET capacity = seats_taken + 1 WHERE id = {slot} RETURNING id"
+        ))
+        .await;
+        sql(&format!(
+            "DELETE FROM waiting_list WHERE slot_id = {slot} RETURNING 0"
+        ))
+        .await;
+        for s in [first, second] {
+            db.join_waiting_list(slot, s, &actor).await.unwrap();
+        }
+        db.offer_freed_seat(slot, first, &actor).await.unwrap();
+
+        // Before the deadline: nothing.
+        let (ok, out, err) = admin(&t.url, &["expire-offers"]);
+        assert!(ok, "{kind:?}: {err}");
+        assert!(out.starts_with("0 place(s)"), "{out}");
+        // The deadline passed: the second is offered the seat, once.
+        sql(&format!(
+            "UPDATE waiting_list SET offered_at = '2026-01-01T08:00:00+00:00', \
+             offer_expires_at = '2026-01-04T08:00:00+00:00' WHERE student_id = {first} RETURNING id"
+        ))
+        .await;
+        let (ok, out, err) = admin(&t.url, &["expire-offers"]);
+        assert!(ok, "{kind:?}: {err}");
+        assert!(out.starts_with("1 place(s)"), "{out}");
+        let (ok, out, _) = admin(&t.url, &["expire-offers"]);
+        assert!(ok && out.starts_with("0 place(s)"), "{out}");
+        let lists = db.slot_lists(slot).await.unwrap();
+        let order: Vec<(i64, bool)> = lists
+            .waiting
+            .iter()
+            .map(|w| (w.student_id, w.offer_expires_at.is_some()))
+            .collect();
+        assert_eq!(order, vec![(second, true)], "{kind:?}");
+        db.close().await;
+    }
+}
