@@ -80,18 +80,29 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
     let preparing = use_state(|| false);
     {
         let (offer, events) = (offer.clone(), events.clone());
+        // An answer for a site or year left meanwhile (another chosen, or
+        // a prepared year shown) is dropped: it never shows over the new.
         use_effect_with(((*request).clone(), *reload), move |(request, _)| {
             let request = request.clone();
-            spawn_local(async move {
-                match api::call::<GetOffer>(&request).await {
-                    Ok(o) => offer.set(Some(Ok(o))),
-                    Err(e) => {
-                        if let Some(e) = session_error(&events, e) {
-                            offer.set(Some(Err(e)));
+            let current = Rc::new(Cell::new(true));
+            {
+                let current = current.clone();
+                spawn_local(async move {
+                    let answer = api::call::<GetOffer>(&request).await;
+                    if !current.get() {
+                        return;
+                    }
+                    match answer {
+                        Ok(o) => offer.set(Some(Ok(o))),
+                        Err(e) => {
+                            if let Some(e) = session_error(&events, e) {
+                                offer.set(Some(Err(e)));
+                            }
                         }
                     }
-                }
-            });
+                });
+            }
+            move || current.set(false)
         });
     }
     // Seats taken on other workstations show within about a second,
