@@ -10,6 +10,7 @@ mod commands;
 mod dialogs;
 mod error;
 mod logging;
+mod render_cache;
 mod session;
 mod state;
 mod viewer;
@@ -49,6 +50,11 @@ commands![
     families::get_student,
     families::update_contact,
     families::open_document,
+    documents::list_documents,
+    documents::open_review,
+    documents::release_review,
+    documents::render_page,
+    documents::decide_document,
     reinscription::list_reinscriptions,
     reinscription::export_reinscriptions,
     reinscription::get_family_reinscription,

@@ -18,6 +18,7 @@ pub struct AppState {
     demo_seeded_now: std::sync::OnceLock<u32>,
     sessions: crate::session::Sessions,
     viewer: crate::Viewer,
+    rendered: crate::render_cache::RenderCache,
 }
 
 enum Slot {
@@ -67,6 +68,7 @@ impl AppState {
             started,
             demo_seeded_now: std::sync::OnceLock::new(),
             viewer: crate::Viewer::System,
+            rendered: crate::render_cache::RenderCache::default(),
         }
     }
 
@@ -75,6 +77,11 @@ impl AppState {
     pub fn with_viewer(mut self, viewer: crate::Viewer) -> Self {
         self.viewer = viewer;
         self
+    }
+
+    /// The documents kept ready for the review screen.
+    pub fn rendered(&self) -> &crate::render_cache::RenderCache {
+        &self.rendered
     }
 
     pub fn viewer(&self) -> &crate::Viewer {

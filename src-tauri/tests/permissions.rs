@@ -705,6 +705,38 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
             vec![json!({ "document_id": m.2 })],
             vec![json!({ "document_id": v.2 })],
         ),
+        "list_documents" => c(
+            Member,
+            vec![json!({ "status": null, "site_id": null, "doc_type": null, "campaign_id": null,
+                "uploaded_from": null, "uploaded_to": null })],
+            vec![],
+        ),
+        // A read ahead: nothing marked, nothing written.
+        "open_review" => c(
+            Site,
+            vec![json!({ "document_id": m.2, "prefetch": true })],
+            vec![json!({ "document_id": v.2, "prefetch": true })],
+        ),
+        // Not opened by the caller: nothing to give back.
+        "release_review" => c(
+            Site,
+            vec![json!({ "document_id": m.2 })],
+            vec![json!({ "document_id": v.2 })],
+        ),
+        "render_page" => {
+            let page = |doc: i64| json!({ "document_id": doc, "page": 0, "width": 300, "quarter_turns": 0 });
+            c(Site, vec![page(m.2)], vec![page(v.2)])
+        }
+        // A refusal without its reason: allowed callers get `Validation`,
+        // nothing written.
+        "decide_document" => {
+            let decision = |doc: i64| {
+                json!({ "document_id": doc, "version": 0, "input": { "accept": false, "reason": null,
+                    "note_for_family": "", "document_date": null, "quotient_familial": null,
+                    "revenu_fiscal": null, "tax_parts": null, "review_note": "" } })
+            };
+            c(Site, vec![decision(m.2)], vec![decision(v.2)])
+        }
         "list_reinscriptions" => c(
             Member,
             vec![

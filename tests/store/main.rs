@@ -14,6 +14,7 @@ mod offer;
 mod races;
 mod records;
 mod reinscription;
+mod review;
 mod search;
 mod security;
 mod staff;

@@ -299,6 +299,9 @@ pub fn App() -> Html {
         Area::Reinscriptions => {
             html! { <crate::pages::reinscriptions::ReinscriptionsPage key={nav_key.to_string()} initial_status={(*list_filter).clone()} /> }
         }
+        Area::Documents => {
+            html! { <crate::pages::documents::DocumentsPage key={nav_key.to_string()} /> }
+        }
         Area::Courses => {
             html! { <crate::pages::courses::CoursesPage key={nav_key.to_string()} initial_fill={(*list_filter).clone()} /> }
         }

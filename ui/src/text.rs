@@ -56,6 +56,7 @@ impl Area {
             Area::Home
                 | Area::Families
                 | Area::Reinscriptions
+                | Area::Documents
                 | Area::Courses
                 | Area::Administration
         )

@@ -9,6 +9,7 @@
 //! This crate builds for wasm32 and knows nothing of Tauri.
 
 pub mod auth;
+pub mod documents;
 pub mod error;
 pub mod families;
 pub mod journal;

@@ -62,6 +62,10 @@ pub struct PageImage {
     pub height: u32,
     /// How many pages the document has.
     pub page_count: usize,
+    /// The page's size in points (1/72 inch), before turning: the screen
+    /// computes « 100 % » and « page entière » from it.
+    pub page_width_pt: u32,
+    pub page_height_pt: u32,
 }
 
 /// A document checked once and kept ready to draw any of its pages: the
@@ -156,6 +160,8 @@ impl Document {
             width,
             height,
             page_count: self.pages,
+            page_width_pt: page_w.round() as u32,
+            page_height_pt: page_h.round() as u32,
         })
     }
 }

@@ -23,6 +23,7 @@ mod pool;
 pub use pool::SQLITE_WRITE_ATTEMPTS;
 mod records;
 mod reinscription;
+mod review;
 mod rollover;
 mod schema;
 mod search;
@@ -53,6 +54,9 @@ pub use records::{
 pub use reinscription::{
     CampaignRow, Channel, Child, ChildDossier, ChosenCourse, CurrentCourse, DeclineOutcome,
     FamilyReinscription, OfferedCourse, Validated, Validation,
+};
+pub use review::{
+    Queue, QueueFilter, QueueRow, REVIEW_CLAIM_MINUTES, ReviewConflict, ReviewDocument,
 };
 pub use rollover::Rollover;
 pub use schema::{SchemaVersion, expected_schema_version};

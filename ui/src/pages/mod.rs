@@ -5,6 +5,7 @@ pub mod audit_log;
 pub mod campaigns_admin;
 pub mod change_password;
 pub mod courses;
+pub mod documents;
 pub mod families;
 pub mod first_admin;
 pub mod home;
