@@ -78,6 +78,12 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
     // « Préparer l'année suivante »: asked, then under way.
     let confirm_prepare = use_state(|| false);
     let preparing = use_state(|| false);
+    // The site and year asked for last, read by the live refresh: its
+    // answer for the year left (a prepared year just asked for, another
+    // chosen) is dropped, even when it lands before the page is drawn
+    // again and its reader stopped.
+    let wanted = use_mut_ref(|| (None::<i16>, None::<i64>));
+    *wanted.borrow_mut() = (request.site_id, request.school_year_id);
     {
         let (offer, events) = (offer.clone(), events.clone());
         // An answer for a site or year left meanwhile (another chosen, or
@@ -110,7 +116,8 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
     // PostgreSQL, a read every REFRESH_MS on SQLite). One read at a time;
     // what is being typed is kept apart (`edits`) and not touched.
     {
-        let (offer, stale, events) = (offer.clone(), stale.clone(), events.clone());
+        let (offer, stale, events, wanted) =
+            (offer.clone(), stale.clone(), events.clone(), wanted.clone());
         let shown = match &*offer {
             Some(Ok(o)) => Some((o.site_id, o.school_year_id)),
             _ => None,
@@ -128,13 +135,14 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
                         return;
                     }
                     in_flight.set(true);
-                    let (offer, stale, events, in_flight, previous, current) = (
+                    let (offer, stale, events, in_flight, previous, current, wanted) = (
                         offer.clone(),
                         stale.clone(),
                         events.clone(),
                         in_flight.clone(),
                         previous.clone(),
                         current.clone(),
+                        wanted.clone(),
                     );
                     spawn_local(async move {
                         let request = GetOfferRequest {
@@ -145,7 +153,10 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
                         let answer = api::call::<GetOffer>(&request).await;
                         // Another site or year chosen meanwhile: this answer
                         // is of the page left, never shown over the new one.
-                        if !current.get() {
+                        let (want_site, want_year) = *wanted.borrow();
+                        let left = want_site.is_some_and(|s| s != site)
+                            || want_year.is_some_and(|y| y != year);
+                        if !current.get() || left {
                             in_flight.set(false);
                             return;
                         }
