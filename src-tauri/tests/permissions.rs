@@ -707,8 +707,10 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
         ),
         "list_documents" => c(
             Member,
-            vec![json!({ "status": null, "site_id": null, "doc_type": null, "campaign_id": null,
-                "uploaded_from": null, "uploaded_to": null })],
+            vec![
+                json!({ "status": null, "site_id": null, "doc_type": null, "campaign_id": null,
+                "uploaded_from": null, "uploaded_to": null }),
+            ],
             vec![],
         ),
         // A read ahead: nothing marked, nothing written.

@@ -59,7 +59,11 @@ async fn pick(
          AND EXISTS (SELECT 1 FROM students s WHERE s.family_id = d.family_id AND s.site_id = 5) \
          AND NOT EXISTS (SELECT 1 FROM students s WHERE s.family_id = d.family_id AND s.site_id <> 5) \
          ORDER BY d.id LIMIT 1",
-        if not.is_empty() { "0".to_owned() } else { not.join(", ") }
+        if not.is_empty() {
+            "0".to_owned()
+        } else {
+            not.join(", ")
+        }
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(doc_type)
@@ -150,9 +154,13 @@ async fn an_agent_reviews_three_uploads_with_the_keyboard_and_the_fiche_shows_th
         let (s, _, qf, _) = status(caf).fetch_one(pool).await?;
         anyhow::ensure!(s == "accepted" && qf == Some(742), "{s} {qf:?}");
         let audited: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM audit_log WHERE action IN ('document.accept', 'document.reject') AND staff_id = $1",
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('document.accept', 'document.reject') \
+             AND staff_id = $1 AND entity_id IN ($2, $3, $4)",
         )
         .bind(agent)
+        .bind(proof.to_string())
+        .bind(old.to_string())
+        .bind(caf.to_string())
         .fetch_one(pool)
         .await?;
         anyhow::ensure!(audited == 3, "{audited} decisions audited");
@@ -186,15 +194,41 @@ async fn a_page_is_turned_a_quarter_and_zoomed() {
         db.close().await;
         app.click("#nav-documents").await?;
         open(app, doc).await?;
-        let size = |app: &AppInstance| async move {
-            let w = app.prop("#document-page", "naturalWidth").await?.unwrap_or_default();
-            let h = app.prop("#document-page", "naturalHeight").await?.unwrap_or_default();
-            anyhow::Ok((w.parse::<u32>().unwrap_or(0), h.parse::<u32>().unwrap_or(0)))
-        };
-        let (w, h) = size(app).await?;
+        let w = app
+            .prop("#document-page", "naturalWidth")
+            .await?
+            .unwrap_or_default();
+        let h = app
+            .prop("#document-page", "naturalHeight")
+            .await?
+            .unwrap_or_default();
+        let (w, h) = (w.parse::<u32>().unwrap_or(0), h.parse::<u32>().unwrap_or(0));
         anyhow::ensure!(w > 0 && h > w, "{w}×{h}: an upright A4 page");
+        // Turned a quarter: landscape, still as wide as the viewer.
         app.click("#pivoter").await?;
-        app.wait_prop("#document-page", "naturalWidth", &h.to_string(), WAIT).await?;
+        let mut turned = (0, 0);
+        for _ in 0..100 {
+            let tw = app
+                .prop("#document-page", "naturalWidth")
+                .await?
+                .unwrap_or_default();
+            let th = app
+                .prop("#document-page", "naturalHeight")
+                .await?
+                .unwrap_or_default();
+            turned = (
+                tw.parse::<u32>().unwrap_or(0),
+                th.parse::<u32>().unwrap_or(0),
+            );
+            if turned.1 > 0 && turned.0 > turned.1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::ensure!(
+            turned.1 > 0 && turned.0 > turned.1,
+            "{turned:?}: not turned"
+        );
         app.screenshot("documents-pivote").await?;
         // 100 %: an A4 page is about 794 pixels wide at 96 dpi, turned
         // back upright.
@@ -223,4 +257,135 @@ async fn a_page_is_turned_a_quarter_and_zoomed() {
     })
     .await
     .unwrap();
+}
+
+#[tokio::test]
+async fn a_file_that_cannot_be_drawn_says_so_and_is_refused_with_its_reason() {
+    scenario("documents-illisible", demo(), async |app| {
+        app.sign_in_demo(5, "agent.meudon").await?;
+        let db = app.database().await?;
+        let Database::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        let (doc, _, _) = pick(pool, "avis_imposition", &[]).await?;
+        // Its bytes damaged in the database: a header and nothing else.
+        sqlx::query("UPDATE documents SET content = $2 WHERE id = $1")
+            .bind(doc)
+            .bind(b"%PDF-1.4\nrien de lisible\n".to_vec())
+            .execute(pool)
+            .await?;
+        app.click("#nav-documents").await?;
+        app.wait_for("#documents", WAIT).await?;
+        focus(app, &format!("#document-{doc}")).await?;
+        press(app, &Key::Enter.to_string()).await?;
+        app.wait_text("#document-illisible", "ne peut pas être affiché", WAIT)
+            .await?;
+        press(app, &alt('r')).await?;
+        app.wait_for("#examen-motif", WAIT).await?;
+        app.click("#examen-motif option[value='illisible']").await?;
+        app.fill(
+            "#examen-message",
+            "Le fichier envoyé est abîmé : déposez-le à nouveau.",
+        )
+        .await?;
+        app.click("#examen-refuser").await?;
+        app.wait_text("#examen-message-resultat", "Document illisible", WAIT)
+            .await?;
+        let (status, note): (String, Option<String>) =
+            sqlx::query_as("SELECT status, rejection_note FROM documents WHERE id = $1")
+                .bind(doc)
+                .fetch_one(pool)
+                .await?;
+        anyhow::ensure!(
+            status == "rejected" && note.is_some_and(|n| n.contains("abîmé")),
+            "{status}"
+        );
+        db.close().await;
+        Ok(())
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn on_postgres_two_reviewers_open_the_same_document_and_only_the_first_decision_counts() {
+    use portee_store::Actor;
+    use portee_tests::db::TestDb;
+    let pg = TestDb::postgres().await.unwrap();
+    let db = Database::connect(&pg.url).await.unwrap();
+    db.migrate().await.unwrap();
+    portee_services::demo::seed(
+        &db,
+        400,
+        5,
+        chrono::Utc::now().date_naive(),
+        &Actor::system("test"),
+    )
+    .await
+    .unwrap();
+    let Database::Postgres(pool) = &db else {
+        unreachable!()
+    };
+    let doc: i64 = sqlx::query_scalar(
+        "SELECT MIN(d.id) FROM documents d WHERE d.status = 'received' AND d.content IS NOT NULL \
+         AND d.doc_type = 'avis_imposition' \
+         AND EXISTS (SELECT 1 FROM students s WHERE s.family_id = d.family_id AND s.site_id = 5) \
+         AND NOT EXISTS (SELECT 1 FROM students s WHERE s.family_id = d.family_id AND s.site_id <> 5)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let name = pg.url.rsplit('/').next().unwrap_or_default().to_owned();
+    let options = LaunchOptions {
+        database_url: Some(format!("postgres://127.0.0.1:5432/{name}")),
+        ..Default::default()
+    };
+    let result = scenario("documents-deux-postes", options.clone(), async |a| {
+        let b = AppInstance::launch(options.clone()).await?;
+        let done = async {
+            a.sign_in_demo(5, "agent.meudon").await?;
+            b.sign_in_demo(5, "resp.meudon").await?;
+            a.click("#nav-documents").await?;
+            open(a, doc).await?;
+            b.click("#nav-documents").await?;
+            b.wait_text("#documents", "en cours d'examen par", WAIT)
+                .await?;
+            open(&b, doc).await?;
+            b.wait_text("#examen-autre", "En cours d'examen par", WAIT)
+                .await?;
+            b.screenshot("documents-deux-postes-b").await?;
+            // A refuses; B, who read the same version, accepts: refused.
+            a.click("#examen-refuser").await?;
+            a.click("#examen-motif option[value='incomplet']").await?;
+            a.click("#examen-refuser").await?;
+            a.wait_text("#examen-message-resultat", "refusé", WAIT)
+                .await?;
+            b.fill("#examen-rfr", "31250").await?;
+            b.fill("#examen-parts", "2,5").await?;
+            b.click("#examen-accepter").await?;
+            b.wait_text("#examen-message-resultat", "déjà été refusé", WAIT)
+                .await?;
+            Ok(())
+        }
+        .await;
+        b.close().await;
+        done
+    })
+    .await;
+    let decisions: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('document.accept', 'document.reject') \
+         AND entity_id = $1",
+    )
+    .bind(doc.to_string())
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let status: String = sqlx::query_scalar("SELECT status FROM documents WHERE id = $1")
+        .bind(doc)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    db.close().await;
+    result.unwrap();
+    assert_eq!((decisions, status.as_str()), (1, "rejected"));
 }

@@ -11,15 +11,15 @@ use portee_tests::db::{Kind, TestDb};
 
 use crate::{demo_dbs, each_backend_as_member, scalar};
 
-/// A document of site `site` awaiting review, with content, of `doc_type`
-/// when given.
-async fn received(setup: &Database, site: i64, doc_type: Option<&str>) -> anyhow::Result<i64> {
+/// A document awaiting review, with content, of `doc_type` when given,
+/// of a family with nobody at Sèvres (site 6: the site whose agent must
+/// not see it).
+async fn received(setup: &Database, doc_type: Option<&str>) -> anyhow::Result<i64> {
     scalar(
         setup,
         &format!(
             "SELECT MIN(d.id) FROM documents d WHERE d.status = 'received' AND d.content IS NOT NULL \
-             {} AND EXISTS (SELECT 1 FROM students s WHERE s.family_id = d.family_id AND s.site_id = {site}) \
-             AND NOT EXISTS (SELECT 1 FROM students s WHERE s.family_id = d.family_id AND s.site_id <> {site})",
+             {} AND NOT EXISTS (SELECT 1 FROM students s WHERE s.family_id = d.family_id AND s.site_id = 6)",
             doc_type.map(|t| format!("AND d.doc_type = '{t}'")).unwrap_or_default()
         ),
     )
@@ -106,9 +106,9 @@ async fn a_decision_is_recorded_once_with_its_facts_and_its_audit_entries() {
     each_backend_as_member(|t: TestDb| async move {
         let (setup, db) = demo_dbs(&t).await?;
         let admin = scalar(&setup, "SELECT id FROM staff WHERE login = 'admin.demo'").await?;
-        let other = scalar(&setup, "SELECT id FROM staff WHERE login = 'agent.meudon'").await?;
+        let other = scalar(&setup, "SELECT MIN(id) FROM staff WHERE login <> 'admin.demo'").await?;
         let me = Actor::staff(admin, "poste-test");
-        let doc = received(&setup, 5, None).await?;
+        let doc = received(&setup, None).await?;
         // Opening marks it for the others and is audited.
         let opened = db.open_for_review(doc, &me).await?;
         anyhow::ensure!(opened.reviewing_staff_id == Some(admin) && opened.status == "received");
@@ -167,7 +167,7 @@ async fn a_decision_is_recorded_once_with_its_facts_and_its_audit_entries() {
         anyhow::ensure!(decisions == 1, "{decisions} decisions audited");
 
         // A CAF attestation accepted keeps its quotient familial.
-        if let Ok(caf) = received(&setup, 5, Some("attestation_caf")).await
+        if let Ok(caf) = received(&setup, Some("attestation_caf")).await
             && caf > 0
         {
             let v = db.open_for_review(caf, &me).await?.version;
@@ -191,7 +191,7 @@ async fn a_decision_is_recorded_once_with_its_facts_and_its_audit_entries() {
             anyhow::ensure!(facts == 1, "the quotient is in the audit entry");
         }
         // Released: no longer marked.
-        let next = received(&setup, 5, None).await?;
+        let next = received(&setup, None).await?;
         db.open_for_review(next, &me).await?;
         db.release_review(next, &me).await?;
         anyhow::ensure!(db.review_document(next).await?.reviewing_staff_id.is_none());
@@ -205,13 +205,15 @@ async fn two_decisions_racing_on_postgres_leave_exactly_one() {
     let mut t = TestDb::new(Kind::Postgres).await.unwrap();
     t.member = Some(("admin.demo".into(), "demo-admin.demo".into()));
     let (setup, first) = demo_dbs(&t).await.unwrap();
-    let second = Database::connect_member(&t.url, "resp.meudon", "demo-resp.meudon", "poste-2")
+    // A second workstation of the same administrator (their own role).
+    let second = Database::connect_member(&t.url, "admin.demo", "demo-admin.demo", "poste-2")
         .await
         .unwrap();
-    let admin = scalar(&setup, "SELECT id FROM staff WHERE login = 'admin.demo'").await.unwrap();
-    let resp = scalar(&setup, "SELECT id FROM staff WHERE login = 'resp.meudon'").await.unwrap();
+    let admin = scalar(&setup, "SELECT id FROM staff WHERE login = 'admin.demo'")
+        .await
+        .unwrap();
     for _ in 0..3 {
-        let doc = received(&setup, 5, None).await.unwrap();
+        let doc = received(&setup, None).await.unwrap();
         let version = first.review_document(doc).await.unwrap().version;
         let refuse = Decision::Refuse {
             reason: RefusalReason::Incomplete,
@@ -226,9 +228,13 @@ async fn two_decisions_racing_on_postgres_leave_exactly_one() {
             tax_parts: None,
             review_note: Some("accepté".into()),
         };
+        let (one, two) = (
+            Actor::staff(admin, "poste-1"),
+            Actor::staff(admin, "poste-2"),
+        );
         let (a, b) = tokio::join!(
-            first.decide_document(doc, version, &refuse, &Actor::staff(admin, "poste-1")),
-            second.decide_document(doc, version, &accept, &Actor::staff(resp, "poste-2")),
+            first.decide_document(doc, version, &refuse, &one),
+            second.decide_document(doc, version, &accept, &two),
         );
         let (a, b) = (a.unwrap(), b);
         let landed = [a.is_ok(), matches!(b, Ok(Ok(_)))];
@@ -251,21 +257,33 @@ async fn two_decisions_racing_on_postgres_leave_exactly_one() {
 async fn on_postgres_a_member_of_another_site_can_neither_list_read_nor_decide_a_document() {
     let t = TestDb::new(Kind::Postgres).await.unwrap();
     let (setup, _) = demo_dbs(&t).await.unwrap();
-    let sevres = Database::connect_member(&t.url, "agent.sevres", "demo-agent.sevres", "poste-test")
+    let sevres =
+        Database::connect_member(&t.url, "agent.sevres", "demo-agent.sevres", "poste-test")
+            .await
+            .unwrap();
+    let agent = scalar(&setup, "SELECT id FROM staff WHERE login = 'agent.sevres'")
         .await
         .unwrap();
-    let agent = scalar(&setup, "SELECT id FROM staff WHERE login = 'agent.sevres'").await.unwrap();
     let me = Actor::staff(agent, "poste-test");
-    let meudon_doc = received(&setup, 5, None).await.unwrap();
-    // Even asked for every site, the queue holds no Meudon-only family.
+    let elsewhere = received(&setup, None).await.unwrap();
+    // Even asked for every site, the queue holds no document of a family without Sèvres.
     let queue = sevres
         .document_queue(None, &QueueFilter::default(), 10_000)
         .await
         .unwrap();
-    assert!(queue.rows.iter().all(|r| r.id != meudon_doc));
-    assert!(matches!(sevres.open_for_review(meudon_doc, &me).await, Err(StoreError::NotFound)));
-    assert!(matches!(sevres.review_document(meudon_doc).await, Err(StoreError::NotFound)));
-    assert!(matches!(sevres.document_content(meudon_doc).await, Err(StoreError::NotFound)));
+    assert!(queue.rows.iter().all(|r| r.id != elsewhere));
+    assert!(matches!(
+        sevres.open_for_review(elsewhere, &me).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        sevres.review_document(elsewhere).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        sevres.document_content(elsewhere).await,
+        Err(StoreError::NotFound)
+    ));
     let refuse = Decision::Refuse {
         reason: RefusalReason::Other,
         note_for_family: Some("x".into()),
@@ -273,21 +291,26 @@ async fn on_postgres_a_member_of_another_site_can_neither_list_read_nor_decide_a
         review_note: None,
     };
     assert!(matches!(
-        sevres.decide_document(meudon_doc, 1, &refuse, &me).await,
+        sevres.decide_document(elsewhere, 1, &refuse, &me).await,
         Err(StoreError::NotFound)
     ));
     // Directly, with their own role: nothing changes either.
-    let portee_store::Database::Postgres(pool) = &sevres else { unreachable!() };
+    let portee_store::Database::Postgres(pool) = &sevres else {
+        unreachable!()
+    };
     let changed = sqlx::query("UPDATE documents SET status = 'accepted' WHERE id = $1")
-        .bind(meudon_doc)
+        .bind(elsewhere)
         .execute(pool)
         .await
         .map(|r| r.rows_affected())
         .unwrap_or(0);
     assert_eq!(changed, 0);
-    let still = scalar(&setup, &format!("SELECT COUNT(*) FROM documents WHERE id = {meudon_doc} AND status = 'received'"))
-        .await
-        .unwrap();
+    let still = scalar(
+        &setup,
+        &format!("SELECT COUNT(*) FROM documents WHERE id = {elsewhere} AND status = 'received'"),
+    )
+    .await
+    .unwrap();
     assert_eq!(still, 1);
     sevres.close().await;
 }

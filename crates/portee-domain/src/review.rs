@@ -241,7 +241,9 @@ mod tests {
             ..accept()
         };
         let decision = decide(DocumentKind::ProofOfAddress, day(2026, 4, 15), &input).unwrap();
-        assert!(matches!(decision, Decision::Accept { document_date: Some(d), .. } if d == day(2026, 3, 1)));
+        assert!(
+            matches!(decision, Decision::Accept { document_date: Some(d), .. } if d == day(2026, 3, 1))
+        );
     }
 
     #[test]
@@ -266,8 +268,14 @@ mod tests {
     #[test]
     fn the_rule_does_not_apply_to_a_tax_notice_or_an_identity_document() {
         let upload = day(2026, 4, 15);
-        assert_eq!(date_rule(DocumentKind::TaxNotice, day(2025, 8, 1), upload), None);
-        assert_eq!(date_rule(DocumentKind::HostIdentity, day(2020, 8, 1), upload), None);
+        assert_eq!(
+            date_rule(DocumentKind::TaxNotice, day(2025, 8, 1), upload),
+            None
+        );
+        assert_eq!(
+            date_rule(DocumentKind::HostIdentity, day(2020, 8, 1), upload),
+            None
+        );
         assert!(decide(DocumentKind::HostIdentity, upload, &accept()).is_ok());
     }
 
@@ -300,7 +308,10 @@ mod tests {
         };
         assert!(matches!(
             decide(DocumentKind::CafCertificate, upload, &good).unwrap(),
-            Decision::Accept { quotient_familial: Some(742), .. }
+            Decision::Accept {
+                quotient_familial: Some(742),
+                ..
+            }
         ));
     }
 
@@ -314,10 +325,31 @@ mod tests {
         };
         assert!(decide(DocumentKind::TaxNotice, upload, &with(None, Some(2.0))).is_err());
         assert!(decide(DocumentKind::TaxNotice, upload, &with(Some(31_250), None)).is_err());
-        assert!(decide(DocumentKind::TaxNotice, upload, &with(Some(31_250), Some(2.3))).is_err());
-        assert!(decide(DocumentKind::TaxNotice, upload, &with(Some(31_250), Some(0.5))).is_err());
+        assert!(
+            decide(
+                DocumentKind::TaxNotice,
+                upload,
+                &with(Some(31_250), Some(2.3))
+            )
+            .is_err()
+        );
+        assert!(
+            decide(
+                DocumentKind::TaxNotice,
+                upload,
+                &with(Some(31_250), Some(0.5))
+            )
+            .is_err()
+        );
         assert!(decide(DocumentKind::TaxNotice, upload, &with(Some(-5), Some(2.0))).is_err());
-        assert!(decide(DocumentKind::TaxNotice, upload, &with(Some(31_250), Some(f64::NAN))).is_err());
+        assert!(
+            decide(
+                DocumentKind::TaxNotice,
+                upload,
+                &with(Some(31_250), Some(f64::NAN))
+            )
+            .is_err()
+        );
         assert!(matches!(
             decide(DocumentKind::TaxNotice, upload, &with(Some(31_250), Some(2.5))).unwrap(),
             Decision::Accept { revenu_fiscal: Some(31_250), tax_parts: Some(p), .. } if p == 2.5

@@ -155,11 +155,27 @@ const REVIEW_COLUMNS: &str = "d.id, d.family_id, f.family_number, c.label AS cam
      d.review_note, d.quotient_familial, d.revenu_fiscal, d.tax_parts, \
      d.content IS NOT NULL AS has_content, d.version";
 
-const REVIEW_FROM: &str = "FROM documents d JOIN families f ON f.id = d.family_id \
-     JOIN campaigns c ON c.id = d.campaign_id \
-     LEFT JOIN staff up ON up.id = d.uploaded_by_staff_id \
-     LEFT JOIN staff rv ON rv.id = d.reviewing_staff_id \
-     LEFT JOIN staff rb ON rb.id = d.reviewed_by_staff_id";
+/// Where staff names are read: on PostgreSQL a member reads only their
+/// own `staff` row, and the directory function (migration 0007) gives
+/// every colleague's name.
+fn staff_names(postgres: bool) -> &'static str {
+    if postgres {
+        "portee_staff_directory()"
+    } else {
+        "staff"
+    }
+}
+
+fn review_from(postgres: bool) -> String {
+    let staff = staff_names(postgres);
+    format!(
+        "FROM documents d JOIN families f ON f.id = d.family_id \
+         JOIN campaigns c ON c.id = d.campaign_id \
+         LEFT JOIN {staff} up ON up.id = d.uploaded_by_staff_id \
+         LEFT JOIN {staff} rv ON rv.id = d.reviewing_staff_id \
+         LEFT JOIN {staff} rb ON rb.id = d.reviewed_by_staff_id"
+    )
+}
 
 impl Database {
     /// The documents of `sites` (`None`: every site) matching `filter`.
@@ -174,7 +190,9 @@ impl Database {
         // formatted here, never text.
         let mut wh = String::from("1 = 1");
         let on_site = |list: &str| {
-            format!(" AND EXISTS (SELECT 1 FROM students s WHERE s.family_id = d.family_id AND s.site_id IN ({list}))")
+            format!(
+                " AND EXISTS (SELECT 1 FROM students s WHERE s.family_id = d.family_id AND s.site_id IN ({list}))"
+            )
         };
         if let Some(sites) = sites {
             let list: Vec<String> = sites.iter().map(i16::to_string).collect();
@@ -188,7 +206,9 @@ impl Database {
             wh.push_str(&on_site(&site.to_string()));
         }
         wh.push_str(" AND ($1 = '' OR d.doc_type = $1) AND ($2 < 0 OR d.campaign_id = $2)");
-        wh.push_str(" AND ($3 IS NULL OR d.uploaded_at >= $3) AND ($4 IS NULL OR d.uploaded_at < $4)");
+        wh.push_str(
+            " AND ($3 IS NULL OR d.uploaded_at >= $3) AND ($4 IS NULL OR d.uploaded_at < $4)",
+        );
         let from = filter.uploaded_from.map(|d| day_bounds(d).0);
         let to = filter.uploaded_to.map(|d| day_bounds(d).1);
         let doc_type = filter.doc_type.clone().unwrap_or_default();
@@ -206,14 +226,12 @@ impl Database {
                  CASE WHEN d.reviewing_since > $6 THEN rv.display_name END AS reviewing_by, \
                  CASE WHEN d.reviewing_since > $6 THEN d.reviewing_staff_id END AS reviewing_staff_id, \
                  d.version \
-                 FROM documents d JOIN families f ON f.id = d.family_id \
-                 JOIN campaigns c ON c.id = d.campaign_id \
-                 LEFT JOIN staff up ON up.id = d.uploaded_by_staff_id \
-                 LEFT JOIN staff rv ON rv.id = d.reviewing_staff_id \
+                 {} \
                  WHERE {wh} AND ($5 = '' OR d.status = $5) \
                  ORDER BY d.uploaded_at IS NULL, d.uploaded_at, d.id LIMIT $7",
                 family_name_sql(),
                 children_sql(is_postgres(pool)),
+                review_from(is_postgres(pool)),
             );
             let counts: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(counts_sql))
                 .bind(&doc_type)
@@ -433,10 +451,14 @@ fn conflict(doc: &ReviewDocument) -> ReviewConflict {
         })
         .unwrap_or_default();
     let message = match doc.status.as_str() {
-        "accepted" => format!("Ce document a déjà été accepté par {who}{when} : rien n'a été changé."),
+        "accepted" => {
+            format!("Ce document a déjà été accepté par {who}{when} : rien n'a été changé.")
+        }
         "rejected" => format!(
             "Ce document a déjà été refusé par {who}{when} ({}) : rien n'a été changé.",
-            doc.rejection_reason.as_deref().unwrap_or("motif non précisé")
+            doc.rejection_reason
+                .as_deref()
+                .unwrap_or("motif non précisé")
         ),
         "missing" => "Ce document n'est plus là (remplacé ou retiré) : rien n'a été changé.".into(),
         _ => "Ce document a été remplacé entre-temps : rouvrez-le pour voir la nouvelle version. \
@@ -449,8 +471,9 @@ fn conflict(doc: &ReviewDocument) -> ReviewConflict {
 /// The review screen's SQL for one document (`$1`).
 fn review_sql(postgres: bool) -> String {
     format!(
-        "SELECT {REVIEW_COLUMNS}, {} AS family_name, {} AS children {REVIEW_FROM} WHERE d.id = $1",
+        "SELECT {REVIEW_COLUMNS}, {} AS family_name, {} AS children {} WHERE d.id = $1",
         family_name_sql(),
         children_sql(postgres),
+        review_from(postgres),
     )
 }

@@ -9,8 +9,9 @@ use chrono::{Local, NaiveDate, Utc};
 use portee_api::{
     ApiError, ErrorCode,
     documents::{
-        DecideDocumentRequest, DecisionDone, DocumentQueue, ListDocumentsRequest, OpenReviewRequest,
-        PageImage, QUEUE_LIMIT, QueueLine, ReleaseReviewRequest, RenderPageRequest, ReviewView,
+        DecideDocumentRequest, DecisionDone, DocumentQueue, ListDocumentsRequest,
+        OpenReviewRequest, PageImage, QUEUE_LIMIT, QueueLine, ReleaseReviewRequest,
+        RenderPageRequest, ReviewView,
     },
 };
 use portee_domain::{
@@ -147,11 +148,7 @@ pub async fn list_documents(
         .iter()
         .map(|s| {
             let n = queue.counts.iter().find(|c| c.0 == *s).map_or(0, |c| c.1);
-            (
-                (*s).to_owned(),
-                labels::document_status(s).to_owned(),
-                n,
-            )
+            ((*s).to_owned(), labels::document_status(s).to_owned(), n)
         })
         .collect();
     let me = member.staff_id;
@@ -217,7 +214,8 @@ fn review_view(d: ReviewDocument, me: i64) -> ReviewView {
         (Some(id), Some(name), Some(since))
             if id != me
                 && since
-                    > Utc::now() - chrono::Duration::minutes(portee_store::REVIEW_CLAIM_MINUTES) =>
+                    > Utc::now()
+                        - chrono::Duration::minutes(portee_store::REVIEW_CLAIM_MINUTES) =>
         {
             Some(format!(
                 "En cours d'examen par {name} depuis {}",
@@ -243,7 +241,10 @@ fn review_view(d: ReviewDocument, me: i64) -> ReviewView {
         can_decide: d.status == "received" && d.has_content,
         status: d.status,
         file_name: d.file_name.unwrap_or_default(),
-        page_count: d.page_count.and_then(|p| u32::try_from(p).ok()).unwrap_or(0),
+        page_count: d
+            .page_count
+            .and_then(|p| u32::try_from(p).ok())
+            .unwrap_or(0),
         uploaded_on: d
             .uploaded_at
             .map(|t| t.with_timezone(&Local).format("%d/%m/%Y").to_string())
@@ -335,12 +336,11 @@ pub async fn render_page(
                     ),
                     other => store_error(other),
                 })?;
-            let opened = tokio::task::spawn_blocking(move || {
-                portee_render::Document::open(Arc::new(bytes))
-            })
-            .await
-            .map_err(|_| render_failed())?
-            .map_err(|e| ApiError::new(ErrorCode::Validation, e.to_string()))?;
+            let opened =
+                tokio::task::spawn_blocking(move || portee_render::Document::open(Arc::new(bytes)))
+                    .await
+                    .map_err(|_| render_failed())?
+                    .map_err(|e| ApiError::new(ErrorCode::Validation, e.to_string()))?;
             let opened = Arc::new(opened);
             state.rendered().put(request.document_id, opened.clone());
             opened
@@ -356,7 +356,10 @@ pub async fn render_page(
         .await
         .map_err(|_| render_failed())?
         .map_err(|e| ApiError::new(ErrorCode::Validation, e.to_string()))?;
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "page drawn");
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "page drawn"
+    );
     Ok(PageImage {
         page: request.page,
         page_count: u32::try_from(image.page_count).unwrap_or(u32::MAX),
@@ -395,12 +398,12 @@ pub async fn decide_document(
         .review_document(request.document_id)
         .await
         .map_err(store_error)?;
-    let kind = DocumentKind::from_code(&current.doc_type).ok_or_else(|| {
-        ApiError::new(ErrorCode::Validation, "Type de document inconnu.")
-    })?;
-    let uploaded_on = current
-        .uploaded_at
-        .map_or_else(|| Local::now().date_naive(), |t| t.with_timezone(&Local).date_naive());
+    let kind = DocumentKind::from_code(&current.doc_type)
+        .ok_or_else(|| ApiError::new(ErrorCode::Validation, "Type de document inconnu."))?;
+    let uploaded_on = current.uploaded_at.map_or_else(
+        || Local::now().date_naive(),
+        |t| t.with_timezone(&Local).date_naive(),
+    );
     let decision = decide(kind, uploaded_on, &request.input)
         .map_err(|e| ApiError::validation("decision", e.message()))?;
     let actor = Actor::staff(member.staff_id, workstation());

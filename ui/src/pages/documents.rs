@@ -19,7 +19,7 @@ use portee_domain::{
     reinscription::DocumentKind,
     review::{DecisionInput, date_rule},
 };
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, closure::Closure};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -281,10 +281,17 @@ fn read_input(accept: bool) -> Result<DecisionInput, String> {
     let date = input_value("examen-date");
     let document_date = match date.trim() {
         "" => None,
-        text => Some(FrenchDate::parse(text).map_err(|e| e.message().to_owned())?.naive()),
+        text => Some(
+            FrenchDate::parse(text)
+                .map_err(|e| e.message().to_owned())?
+                .naive(),
+        ),
     };
     let number = |id: &str, what: &str| -> Result<Option<f64>, String> {
-        let raw = input_value(id).trim().replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', ".");
+        let raw = input_value(id)
+            .trim()
+            .replace([' ', '\u{a0}', '\u{202f}'], "")
+            .replace(',', ".");
         if raw.is_empty() {
             return Ok(None);
         }
@@ -357,7 +364,12 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                     image.set(None);
                 }
                 spawn_local(async move {
-                    match api::call::<OpenReview>(&OpenReviewRequest { document_id: id, prefetch: false }).await {
+                    match api::call::<OpenReview>(&OpenReviewRequest {
+                        document_id: id,
+                        prefetch: false,
+                    })
+                    .await
+                    {
                         Ok(v) => view.set(Some(Ok(v))),
                         Err(e) => {
                             if let Some(e) = session_error(&events, e) {
@@ -372,7 +384,9 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                 // Left without a decision: given back to the others.
                 if let Some(id) = id {
                     spawn_local(async move {
-                        let _ = api::call::<ReleaseReview>(&ReleaseReviewRequest { document_id: id }).await;
+                        let _ =
+                            api::call::<ReleaseReview>(&ReleaseReviewRequest { document_id: id })
+                                .await;
                     });
                 }
             }
@@ -381,42 +395,50 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
 
     // Draw the page shown (again when the page, zoom or turn changes).
     {
-        let (image, events, viewer, points) = (image.clone(), events.clone(), viewer.clone(), points.clone());
+        let (image, events, viewer, points) = (
+            image.clone(),
+            events.clone(),
+            viewer.clone(),
+            points.clone(),
+        );
         let has_content = matches!(&*view, Some(Ok(v)) if v.has_content);
-        use_effect_with((id, *page, *zoom, *turns, has_content), move |(id, page, zoom, turns, has_content)| {
-            let alive = std::rc::Rc::new(std::cell::Cell::new(true));
-            if let (Some(id), true) = (*id, *has_content) {
-                let size = viewer
-                    .cast::<HtmlElement>()
-                    .map(|e| (f64::from(e.client_width()), f64::from(e.client_height())))
-                    .unwrap_or((800.0, 900.0));
-                let request = RenderPageRequest {
-                    document_id: id,
-                    page: *page,
-                    width: asked_width(*zoom, *turns, *points, size),
-                    quarter_turns: *turns,
-                };
-                let alive = alive.clone();
-                spawn_local(async move {
-                    let answer = api::call::<RenderPage>(&request).await;
-                    if !alive.get() {
-                        return;
-                    }
-                    match answer {
-                        Ok(p) => {
-                            points.set((p.page_width_pt, p.page_height_pt));
-                            image.set(Some(Ok(p)));
+        use_effect_with(
+            (id, *page, *zoom, *turns, has_content),
+            move |(id, page, zoom, turns, has_content)| {
+                let alive = std::rc::Rc::new(std::cell::Cell::new(true));
+                if let (Some(id), true) = (*id, *has_content) {
+                    let size = viewer
+                        .cast::<HtmlElement>()
+                        .map(|e| (f64::from(e.client_width()), f64::from(e.client_height())))
+                        .unwrap_or((800.0, 900.0));
+                    let request = RenderPageRequest {
+                        document_id: id,
+                        page: *page,
+                        width: asked_width(*zoom, *turns, *points, size),
+                        quarter_turns: *turns,
+                    };
+                    let alive = alive.clone();
+                    spawn_local(async move {
+                        let answer = api::call::<RenderPage>(&request).await;
+                        if !alive.get() {
+                            return;
                         }
-                        Err(e) => {
-                            if let Some(e) = session_error(&events, e) {
-                                image.set(Some(Err(e.message)));
+                        match answer {
+                            Ok(p) => {
+                                points.set((p.page_width_pt, p.page_height_pt));
+                                image.set(Some(Ok(p)));
+                            }
+                            Err(e) => {
+                                if let Some(e) = session_error(&events, e) {
+                                    image.set(Some(Err(e.message)));
+                                }
                             }
                         }
-                    }
-                });
-            }
-            move || alive.set(false)
-        });
+                    });
+                }
+                move || alive.set(false)
+            },
+        );
     }
 
     // Prepare the next document while this one is read.
@@ -432,7 +454,12 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                     .map(|e| (f64::from(e.client_width()), f64::from(e.client_height())))
                     .unwrap_or((800.0, 900.0));
                 spawn_local(async move {
-                    let Ok(v) = api::call::<OpenReview>(&OpenReviewRequest { document_id: next, prefetch: true }).await else {
+                    let Ok(v) = api::call::<OpenReview>(&OpenReviewRequest {
+                        document_id: next,
+                        prefetch: true,
+                    })
+                    .await
+                    else {
                         return;
                     };
                     if !v.has_content {
@@ -457,7 +484,8 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
     let go = {
         let (index, message, count) = (index.clone(), message.clone(), props.ids.len());
         Callback::from(move |delta: isize| {
-            let next = (*index as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize;
+            let next =
+                (*index as isize + delta).clamp(0, count.saturating_sub(1) as isize) as usize;
             if next != *index {
                 message.set(None);
                 index.set(next);
@@ -487,7 +515,11 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                     return;
                 }
             };
-            let request = DecideDocumentRequest { document_id: v.id, version: v.version, input };
+            let request = DecideDocumentRequest {
+                document_id: v.id,
+                version: v.version,
+                input,
+            };
             let (view, deciding, message, events, go, mode, index) = (
                 view.clone(),
                 deciding.clone(),
@@ -503,11 +535,12 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                     Ok(done) => {
                         mode.set(Mode::Undecided);
                         view.set(Some(Ok(done.view)));
-                        message.set(Some(Ok(done.message)));
-                        // On to the next document, prepared meanwhile.
+                        // On to the next document, prepared meanwhile (the
+                        // move clears the message: said after it).
                         if *index + 1 < count {
                             go.emit(1);
                         }
+                        message.set(Some(Ok(done.message)));
                     }
                     Err(e) => {
                         if let Some(e) = session_error(&events, e) {
@@ -532,7 +565,13 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
         })
     };
     let onkeydown = {
-        let (decide, refuse, go, page, image) = (decide.clone(), refuse.clone(), go.clone(), page.clone(), image.clone());
+        let (decide, refuse, go, page, image) = (
+            decide.clone(),
+            refuse.clone(),
+            go.clone(),
+            page.clone(),
+            image.clone(),
+        );
         Callback::from(move |e: KeyboardEvent| {
             let count = match &*image {
                 Some(Ok(p)) => p.page_count,
@@ -558,13 +597,42 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
             }
         })
     };
+    // The shortcuts work wherever the focus is (a field, the page, or
+    // nothing yet after the screen opened): one listener on the window,
+    // calling this render's handler.
+    {
+        let keys = use_mut_ref(|| Callback::<KeyboardEvent>::noop());
+        *keys.borrow_mut() = onkeydown.clone();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+                let handler = keys.borrow().clone();
+                handler.emit(e);
+            });
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w
+                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "keydown",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
+            }
+        });
+    }
     let on_date = {
         let (view, date_warning, mode) = (view.clone(), date_warning.clone(), mode.clone());
         Callback::from(move |_: Event| {
             let Some(Ok(v)) = &*view else { return };
             let kind = DocumentKind::from_code(&v.doc_type);
             let uploaded = FrenchDate::parse(&v.uploaded_on).ok().map(|d| d.naive());
-            let typed = FrenchDate::parse(input_value("examen-date").trim()).ok().map(|d| d.naive());
+            let typed = FrenchDate::parse(input_value("examen-date").trim())
+                .ok()
+                .map(|d| d.naive());
             let broken = match (kind, uploaded, typed) {
                 (Some(k), Some(u), Some(d)) => date_rule(k, d, u),
                 _ => None,
@@ -636,7 +704,9 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
     };
     let panel = match &*view {
         None => html! { <p aria-busy="true">{ "Ouverture…" }</p> },
-        Some(Err(e)) => html! { <StatusMessage kind={StatusKind::Error}>{ e.clone() }</StatusMessage> },
+        Some(Err(e)) => {
+            html! { <StatusMessage kind={StatusKind::Error}>{ e.clone() }</StatusMessage> }
+        }
         Some(Ok(v)) => {
             let refusing = *mode == Mode::Refusing;
             html! {
@@ -655,6 +725,7 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                     if let Some(done) = &v.decided {
                         <StatusMessage kind={StatusKind::Info} id={Some(AttrValue::from("examen-decide"))}>{ done.clone() }</StatusMessage>
                     }
+                    <p class="hint" id="examen-raccourcis">{ "Alt+A accepter · Alt+R refuser · Alt+S suivant · Alt+P précédent · Page↑ Page↓ pages" }</p>
                     if v.can_decide {
                         <form class="decision" id="examen-decision" onsubmit={let (decide, refusing) = (decide.clone(), refusing); Callback::from(move |e: SubmitEvent| { e.prevent_default(); decide.emit(!refusing) })}>
                             <div class="field">
@@ -722,16 +793,16 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
         }
     };
     html! {
-        <section class="page review" aria-labelledby="titre-page" {onkeydown} id="examen">
+        <section class="page review" aria-labelledby="titre-page" id="examen">
             <div class="review-head">
                 <button type="button" class="btn btn-secondary" id="examen-retour"
                     onclick={let back = props.on_back.clone(); Callback::from(move |_: MouseEvent| back.emit(()))}>{ "← File des documents" }</button>
                 <h1 id="titre-page">{ "Examen des documents" }</h1>
                 <span id="examen-position">{ position }</span>
                 <button type="button" class="btn btn-secondary" id="examen-precedent" disabled={*index == 0}
-                    onclick={let go = go.clone(); Callback::from(move |_: MouseEvent| go.emit(-1))}>{ "‹ Précédent (Alt+P)" }</button>
+                    title="Alt+P" onclick={let go = go.clone(); Callback::from(move |_: MouseEvent| go.emit(-1))}>{ "‹ Précédent" }</button>
                 <button type="button" class="btn btn-secondary" id="examen-suivant" disabled={*index + 1 >= total}
-                    onclick={let go = go.clone(); Callback::from(move |_: MouseEvent| go.emit(1))}>{ "Suivant › (Alt+S)" }</button>
+                    title="Alt+S" onclick={let go = go.clone(); Callback::from(move |_: MouseEvent| go.emit(1))}>{ "Suivant ›" }</button>
             </div>
             if let Some(m) = &*message {
                 <StatusMessage kind={if m.is_ok() { StatusKind::Success } else { StatusKind::Error }} id={Some(AttrValue::from("examen-message-resultat"))}>
