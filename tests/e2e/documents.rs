@@ -85,6 +85,8 @@ async fn open(app: &AppInstance, id: i64) -> anyhow::Result<()> {
     press(app, &Key::Enter.to_string()).await?;
     app.wait_for("#examen-decision", WAIT).await?;
     app.wait_for("#document-page", WAIT).await?;
+    app.wait_prop("#document-page", "complete", "true", WAIT)
+        .await?;
     Ok(())
 }
 
@@ -283,11 +285,8 @@ async fn a_file_that_cannot_be_drawn_says_so_and_is_refused_with_its_reason() {
         press(app, &alt('r')).await?;
         app.wait_for("#examen-motif", WAIT).await?;
         app.click("#examen-motif option[value='illisible']").await?;
-        app.fill(
-            "#examen-message",
-            "Le fichier envoyé est abîmé : déposez-le à nouveau.",
-        )
-        .await?;
+        focus(app, "#examen-message").await?;
+        press(app, "Le fichier envoyé est abîmé : déposez-le à nouveau.").await?;
         app.click("#examen-refuser").await?;
         app.wait_text("#examen-message-resultat", "Document illisible", WAIT)
             .await?;

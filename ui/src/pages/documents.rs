@@ -697,7 +697,7 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
         },
         (_, Some(Err(e))) => html! {
             <StatusMessage kind={StatusKind::Error} id={Some(AttrValue::from("document-illisible"))}>
-                { format!("{e} Vous pouvez le refuser (motif « illisible »).") }
+                { format!("{}{} Vous pouvez le refuser (motif « illisible »).", e, if e.ends_with('.') { "" } else { "." }) }
             </StatusMessage>
         },
         _ => html! { <p aria-busy="true">{ "Affichage du document…" }</p> },
