@@ -4,7 +4,8 @@
 -- overridden, and the facts read off the document that outlive it (the
 -- quotient familial of an attestation CAF, the revenu fiscal de référence
 -- and the number of parts of an avis d'imposition), which the fees will
--- use after retention removed the PDF.
+-- use after retention removed the PDF. `purged_at`: the content was
+-- removed by retention (`portee-admin purge-documents`), the facts kept.
 --
 -- The table already has its row-level policy (0007: the member's sites)
 -- and its audit trigger (every changed column, `content` left out): the
@@ -19,8 +20,26 @@ ALTER TABLE documents
     ADD COLUMN quotient_familial  INTEGER CHECK (quotient_familial BETWEEN 0 AND 100000),
     ADD COLUMN revenu_fiscal      BIGINT CHECK (revenu_fiscal BETWEEN 0 AND 100000000),
     ADD COLUMN tax_parts          DOUBLE PRECISION CHECK (tax_parts BETWEEN 1 AND 20),
+    ADD COLUMN purged_at          TIMESTAMPTZ,
     ADD CONSTRAINT documents_reviewing_pair
-        CHECK ((reviewing_staff_id IS NULL) = (reviewing_since IS NULL));
+        CHECK ((reviewing_staff_id IS NULL) = (reviewing_since IS NULL)),
+    ADD CONSTRAINT documents_purged
+        CHECK (purged_at IS NULL OR (content IS NULL AND status IN ('accepted', 'rejected')));
+
+-- A purged document keeps its row without content: the check of 0002
+-- (content unless missing) now allows it.
+DO $drop$
+DECLARE
+    c TEXT;
+BEGIN
+    SELECT conname INTO c FROM pg_constraint
+     WHERE conrelid = 'documents'::regclass AND contype = 'c'
+       AND pg_get_constraintdef(oid) LIKE '%content IS NOT NULL%';
+    EXECUTE format('ALTER TABLE documents DROP CONSTRAINT %I', c);
+END
+$drop$;
+ALTER TABLE documents ADD CONSTRAINT documents_content
+    CHECK (status = 'missing' OR content IS NOT NULL OR purged_at IS NOT NULL);
 
 -- The queue: what awaits review, oldest upload first.
 CREATE INDEX documents_queue ON documents (status, uploaded_at);

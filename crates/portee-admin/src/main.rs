@@ -6,6 +6,7 @@
 //! portee-admin create-admin --login c.martin --name "Claire Martin"
 //! portee-admin stats
 //! portee-admin check-pdf justificatif.pdf avis.pdf
+//! portee-admin purge-documents --dry-run
 //! ```
 //!
 //! The database is `--database-url`, else `PORTEE_DATABASE_URL`, else the
@@ -71,6 +72,25 @@ enum Command {
     /// le premier écran de Portée qui affiche les places : pour une tâche
     /// planifiée sur le serveur, quand aucun poste n'est ouvert.
     ExpireOffers,
+    /// Applique la durée de conservation des pièces justificatives : retire
+    /// le contenu (le PDF) des avis d'imposition et attestations CAF
+    /// acceptés depuis plus de --tax-days jours et de toute pièce examinée
+    /// d'une campagne close depuis plus de --campaign-days jours ; garde
+    /// les faits (type, statut, dates, examinateur, quotient familial,
+    /// revenu fiscal). Jamais une pièce en attente d'examen. Une entrée du
+    /// journal par pièce retirée.
+    PurgeDocuments {
+        /// Liste ce qui serait retiré, sans rien retirer.
+        #[arg(long)]
+        dry_run: bool,
+        /// Jours après l'acceptation d'un avis d'imposition ou d'une
+        /// attestation CAF.
+        #[arg(long, default_value_t = 30)]
+        tax_days: u32,
+        /// Jours après la clôture de la campagne, pour toute pièce examinée.
+        #[arg(long, default_value_t = 365)]
+        campaign_days: u32,
+    },
     /// Vérifie des PDF comme Portée les vérifie au dépôt : une ligne par
     /// fichier ; code de sortie 0 si tous sont acceptés, 1 si l'un est
     /// refusé, 2 si un fichier est illisible ou la commande mal formée.
@@ -268,6 +288,41 @@ async fn run(cli: Cli) -> Result<(), String> {
                 "{lapsed} place(s) proposée(s) non confirmée(s) dans le délai : proposée(s) au suivant \
                  de la liste d'attente, ou libérée(s) quand personne n'attend."
             );
+        }
+        Command::PurgeDocuments {
+            dry_run,
+            tax_days,
+            campaign_days,
+        } => {
+            let rules = portee_domain::retention::RetentionRules::new(tax_days, campaign_days)
+                .map_err(|e| e.message().to_owned())?;
+            let now = chrono::Utc::now();
+            let candidates = db
+                .purge_candidates(&rules, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            let bytes: i64 = candidates.iter().map(|c| c.size_bytes).sum();
+            for c in &candidates {
+                println!("{}\t{}\t{}\tfamille {}\t{}", c.id, c.doc_type, c.status, c.family_id, c.reason);
+            }
+            let mib = bytes as f64 / 1_048_576.0;
+            if dry_run {
+                println!(
+                    "{} pièce(s) seraient retirées ({mib:.1} Mio) ; rien n'a été retiré (--dry-run).",
+                    candidates.len()
+                );
+            } else {
+                let total = candidates.len();
+                let purged = db
+                    .purge_documents(&candidates, now, &Actor::system(workstation()), |done| {
+                        eprintln!("… {done} / {total}");
+                    })
+                    .await
+                    .map_err(|e| e.to_string())?;
+                println!(
+                    "{purged} pièce(s) retirée(s) ({mib:.1} Mio) ; leurs faits et le journal sont conservés."
+                );
+            }
         }
         // Handled by main before any database is opened.
         Command::CheckPdf { .. } => {}

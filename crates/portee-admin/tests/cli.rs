@@ -210,3 +210,106 @@ async fn expire_offers_passes_a_lapsed_offer_to_the_next_once() {
         db.close().await;
     }
 }
+
+/// `purge-documents`: `--dry-run` lists and changes nothing; the purge
+/// removes the content of accepted tax and CAF documents past the delay
+/// and of every reviewed document of a campaign closed long ago, keeps
+/// their facts, writes one audit entry each, never touches a document
+/// awaiting review, and a second run finds nothing left.
+#[tokio::test]
+async fn purge_documents_removes_the_content_keeps_the_facts_and_never_a_document_awaiting_review() {
+    for kind in [Kind::Postgres, Kind::Sqlite] {
+        let t = TestDb::new(kind).await.unwrap();
+        let (ok, _, err) = admin(&t.url, &["seed", "--students", "200", "--seed", "3"]);
+        assert!(ok, "{kind:?}: {err}");
+        let db = portee_store::Database::connect(&t.url).await.unwrap();
+        let sql = |q: &str| {
+            let q = q.to_owned();
+            let db = &db;
+            async move {
+                match db {
+                    portee_store::Database::Postgres(p) => {
+                        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(q)).fetch_optional(p).await
+                    }
+                    portee_store::Database::Sqlite(p) => {
+                        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(q)).fetch_optional(p).await
+                    }
+                }
+                .unwrap()
+            }
+        };
+        // One accepted tax notice reviewed 40 days ago with its facts, one
+        // received document; the rest as the demo made them.
+        let tax = sql("SELECT MIN(id) FROM documents WHERE doc_type = 'avis_imposition' AND content IS NOT NULL")
+            .await
+            .unwrap();
+        let waiting = sql(&format!(
+            "SELECT MIN(id) FROM documents WHERE status = 'received' AND content IS NOT NULL AND id <> {tax}"
+        ))
+        .await
+        .unwrap();
+        let long_ago = (chrono::Utc::now() - chrono::Duration::days(40)).to_rfc3339();
+        sql(&format!(
+            "UPDATE documents SET status = 'accepted', rejection_reason = NULL, reviewed_at = '{long_ago}', \
+             revenu_fiscal = 31250, tax_parts = 2.5 WHERE id = {tax} RETURNING id"
+        ))
+        .await;
+        let held = "SELECT COUNT(*) FROM documents WHERE content IS NOT NULL";
+        let before = sql(held).await.unwrap();
+
+        let (ok, out, err) = admin(&t.url, &["purge-documents", "--dry-run"]);
+        assert!(ok, "{kind:?}: {err}");
+        assert!(out.contains("rien n'a été retiré"), "{out}");
+        assert!(out.lines().any(|l| l.starts_with(&format!("{tax}\t"))), "{kind:?}: {out}");
+        assert!(!out.lines().any(|l| l.starts_with(&format!("{waiting}\t"))), "{out}");
+        assert_eq!(sql(held).await.unwrap(), before, "{kind:?}: a dry run removed content");
+
+        let (ok, out, err) = admin(&t.url, &["purge-documents"]);
+        assert!(ok, "{kind:?}: {err}");
+        let purged: i64 = out
+            .lines()
+            .last()
+            .and_then(|l| l.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(-1);
+        assert!(purged >= 1, "{kind:?}: {out}");
+        assert_eq!(sql(held).await.unwrap(), before - purged, "{kind:?}");
+        // The tax notice: content gone, facts kept, audited once.
+        let kept = sql(&format!(
+            "SELECT COUNT(*) FROM documents WHERE id = {tax} AND content IS NULL AND purged_at IS NOT NULL \
+             AND status = 'accepted' AND revenu_fiscal = 31250 AND tax_parts = 2.5 AND sha256 IS NOT NULL"
+        ))
+        .await
+        .unwrap();
+        assert_eq!(kept, 1, "{kind:?}");
+        let audited = sql(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'document.purge' AND entity_id = '{tax}'"
+        ))
+        .await
+        .unwrap();
+        assert_eq!(audited, 1, "{kind:?}");
+        let entries = sql("SELECT COUNT(*) FROM audit_log WHERE action = 'document.purge'").await.unwrap();
+        assert_eq!(entries, purged, "{kind:?}");
+        // Never a document awaiting review, even with delays of 0 days.
+        let (ok, _, err) = admin(&t.url, &["purge-documents", "--tax-days", "0", "--campaign-days", "0"]);
+        assert!(ok, "{kind:?}: {err}");
+        let still = sql(&format!("SELECT COUNT(*) FROM documents WHERE id = {waiting} AND content IS NOT NULL"))
+            .await
+            .unwrap();
+        assert_eq!(still, 1, "{kind:?}");
+        let unreviewed_gone = sql(
+            "SELECT COUNT(*) FROM documents WHERE content IS NULL AND status IN ('received', 'missing') \
+             AND purged_at IS NOT NULL",
+        )
+        .await
+        .unwrap();
+        assert_eq!(unreviewed_gone, 0, "{kind:?}");
+        // Nothing left for a second run of the same rule.
+        let (ok, out, _) = admin(&t.url, &["purge-documents", "--tax-days", "0", "--campaign-days", "0"]);
+        assert!(ok && out.starts_with("0 pièce(s)"), "{kind:?}: {out}");
+        // Absurd delays: a French refusal, nothing done.
+        let (ok, _, err) = admin(&t.url, &["purge-documents", "--tax-days", "99999"]);
+        assert!(!ok && err.contains("délai de conservation"), "{err}");
+        db.close().await;
+    }
+}

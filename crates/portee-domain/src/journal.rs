@@ -291,6 +291,7 @@ const ROW_FIELDS: &[&str] = &[
     "quotient_familial",
     "revenu_fiscal",
     "tax_parts",
+    "purged_at",
     "kind",
     "recipient",
     "payload",
@@ -459,6 +460,11 @@ pub const ACTIONS: &[ActionKind] = &[
             "document_date",
             "review_note",
         ],
+    },
+    ActionKind {
+        code: "document.purge",
+        label: "Document retiré (durée de conservation)",
+        fields: &["doc_type", "reason"],
     },
     ActionKind {
         code: "document.open",
@@ -694,6 +700,7 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("quotient_familial", "Quotient familial"),
     ("revenu_fiscal", "Revenu fiscal de référence"),
     ("tax_parts", "Nombre de parts"),
+    ("purged_at", "Retiré le"),
     ("acknowledgement_number", "N° d'accusé de réception"),
     (
         "acknowledgement_version",

@@ -15,6 +15,7 @@ pub mod journal;
 pub mod labels;
 pub mod name;
 pub mod reinscription;
+pub mod retention;
 pub mod review;
 pub mod school_year;
 pub mod search;

@@ -67,10 +67,10 @@ fn jpeg_scan() -> Vec<u8> {
             } else {
                 225
             };
-            Luma([ink + (seed % 30) as u8])
+            Luma([(ink as u32 + seed % 120).min(255) as u8])
         });
         let mut data = Vec::new();
-        JpegEncoder::new_with_quality(&mut Cursor::new(&mut data), 92)
+        JpegEncoder::new_with_quality(&mut Cursor::new(&mut data), 100)
             .encode_image(&img)
             .unwrap();
         pages.push(data);

@@ -23,6 +23,7 @@ mod pool;
 pub use pool::SQLITE_WRITE_ATTEMPTS;
 mod records;
 mod reinscription;
+mod retention;
 mod review;
 mod rollover;
 mod schema;
@@ -55,6 +56,7 @@ pub use reinscription::{
     CampaignRow, Channel, Child, ChildDossier, ChosenCourse, CurrentCourse, DeclineOutcome,
     FamilyReinscription, OfferedCourse, Validated, Validation,
 };
+pub use retention::{PURGE_BATCH, PurgeCandidate};
 pub use review::{
     Queue, QueueFilter, QueueRow, REVIEW_CLAIM_MINUTES, ReviewConflict, ReviewDocument,
 };
