@@ -55,6 +55,7 @@ commands![
     documents::release_review,
     documents::render_page,
     documents::decide_document,
+    documents::purge_documents,
     reinscription::list_reinscriptions,
     reinscription::export_reinscriptions,
     reinscription::get_family_reinscription,

@@ -739,6 +739,12 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
             };
             c(Site, vec![decision(m.2)], vec![decision(v.2)])
         }
+        // A dry run: administrators get the list, nothing is removed.
+        "purge_documents" => c(
+            Admin,
+            vec![json!({ "dry_run": true, "tax_days": 30, "campaign_days": 365 })],
+            vec![],
+        ),
         "list_reinscriptions" => c(
             Member,
             vec![

@@ -388,3 +388,49 @@ async fn on_postgres_two_reviewers_open_the_same_document_and_only_the_first_dec
     result.unwrap();
     assert_eq!((decisions, status.as_str()), (1, "rejected"));
 }
+
+#[tokio::test]
+async fn an_administrator_lists_then_applies_the_retention_rule_from_administration() {
+    scenario("documents-conservation", demo(), async |app| {
+        app.sign_in_demo(5, "admin.demo").await?;
+        let db = app.database().await?;
+        let Database::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        // A tax notice accepted 40 days ago, with its facts.
+        let (tax, _, _) = pick(pool, "avis_imposition", &[]).await?;
+        let long_ago = Utc::now() - chrono::Duration::days(40);
+        sqlx::query(
+            "UPDATE documents SET status = 'accepted', reviewed_at = $2, revenu_fiscal = 31250, \
+             tax_parts = 2 WHERE id = $1",
+        )
+        .bind(tax)
+        .bind(long_ago)
+        .execute(pool)
+        .await?;
+        app.click("#nav-administration").await?;
+        app.click("#admin-onglet-conservation").await?;
+        app.click("#conservation-lister").await?;
+        app.wait_text("#conservation-liste", "rien n'a été retiré", WAIT)
+            .await?;
+        app.wait_text("#conservation-pieces", "Avis d'imposition", WAIT)
+            .await?;
+        let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE id = $1 AND content IS NOT NULL")
+            .bind(tax)
+            .fetch_one(pool)
+            .await?;
+        anyhow::ensure!(held == 1, "the listing removed the content");
+        app.click("#conservation-retirer").await?;
+        app.wait_text("#conservation-resultat", "retirés", WAIT).await?;
+        let (content, fiscal): (Option<Vec<u8>>, Option<i64>) =
+            sqlx::query_as("SELECT content, revenu_fiscal FROM documents WHERE id = $1")
+                .bind(tax)
+                .fetch_one(pool)
+                .await?;
+        anyhow::ensure!(content.is_none() && fiscal == Some(31250));
+        db.close().await;
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

@@ -22,7 +22,8 @@
 //! postgres://postgres:postgres@127.0.0.1:5432/postgres), `--skip-sqlite`,
 //! `--skip-postgres`, `--search-only` (seed and search, nothing else),
 //! `--validation-only` (PostgreSQL: seed and the validation, nothing else),
-//! `--offer-only` (seed, the offer page and the rollover of next year's
+//! `--purge-only` (seed, the documents queue and the purge of every
+//! reviewed document: time and database size), `--offer-only` (seed, the offer page and the rollover of next year's
 //! offer for the whole network, both databases).
 
 #[path = "bench_common.rs"]
@@ -47,6 +48,7 @@ struct Args {
     search_only: bool,
     validation_only: bool,
     offer_only: bool,
+    purge_only: bool,
 }
 
 fn args() -> Args {
@@ -59,6 +61,7 @@ fn args() -> Args {
         search_only: false,
         validation_only: false,
         offer_only: false,
+        purge_only: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -76,6 +79,7 @@ fn args() -> Args {
             "--skip-postgres" => a.postgres = false,
             "--search-only" => a.search_only = true,
             "--offer-only" => a.offer_only = true,
+            "--purge-only" => a.purge_only = true,
             "--validation-only" => {
                 a.validation_only = true;
                 a.sqlite = false;
@@ -734,6 +738,86 @@ async fn bench_validation(
 /// The machine's CPU time (busy, total) in clock ticks, from /proc/stat
 /// (Linux; `None` elsewhere): tells a run bound by the processors from one
 /// that waits on locks.
+/// The database's size on disk: PostgreSQL's, or the SQLite file's.
+async fn database_bytes(db: &Database) -> anyhow_lite::Result<i64> {
+    Ok(match db {
+        Database::Postgres(p) => {
+            sqlx::query_scalar("SELECT pg_database_size(current_database())")
+                .fetch_one(p)
+                .await?
+        }
+        Database::Sqlite(p) => {
+            sqlx::query_scalar(
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            )
+            .fetch_one(p)
+            .await?
+        }
+    })
+}
+
+/// Documents (issue 11): the review queue of the busiest site (p95 of 20
+/// reads), then the purge of every reviewed document (delays of 0 days):
+/// how many, how long, and the database's size before, after, and after
+/// VACUUM (which gives the space back to the system).
+async fn bench_documents(db: &Database, label: &str, scale: usize) -> anyhow_lite::Result<()> {
+    let campaign = db.current_campaign_id().await?;
+    let filter = portee_store::QueueFilter {
+        status: Some("received".into()),
+        campaign_id: Some(campaign),
+        ..Default::default()
+    };
+    let mut times = Vec::new();
+    let mut rows = 0;
+    for _ in 0..20 {
+        let t = Instant::now();
+        let q = db.document_queue(Some(&[5]), &filter, 500).await?;
+        times.push(t.elapsed());
+        rows = q.total;
+    }
+    times.sort();
+    println!(
+        "{label:<10} {scale:>6} students  documents queue (Meudon, {rows} à examiner): median {} p95 {}",
+        ms(times[times.len() / 2]),
+        ms(times[times.len() * 95 / 100])
+    );
+    let rules = portee_domain::retention::RetentionRules::new(0, 0)
+        .map_err(|e| e.message().to_owned())?;
+    let now = chrono::Utc::now();
+    let before = database_bytes(db).await?;
+    let t = Instant::now();
+    let candidates = db.purge_candidates(&rules, now).await?;
+    let listed = t.elapsed();
+    let t = Instant::now();
+    let purged = db
+        .purge_documents(&candidates, now, &Actor::system("portee-bench"), |_| {})
+        .await?;
+    let took = t.elapsed();
+    let after = database_bytes(db).await?;
+    match db {
+        Database::Postgres(p) => {
+            sqlx::query("VACUUM FULL documents").execute(p).await?;
+        }
+        Database::Sqlite(p) => {
+            sqlx::query("VACUUM").execute(p).await?;
+        }
+    }
+    let vacuumed = database_bytes(db).await?;
+    let mib = |b: i64| b as f64 / 1_048_576.0;
+    println!(
+        "{label:<10} {scale:>6} students  purge: {purged} documents ({} listed in {}), {} ({:.2} ms per document); \
+         database {:.1} MiB before, {:.1} MiB after, {:.1} MiB after VACUUM",
+        candidates.len(),
+        ms(listed),
+        ms(took),
+        took.as_secs_f64() * 1000.0 / purged.max(1) as f64,
+        mib(before),
+        mib(after),
+        mib(vacuumed)
+    );
+    Ok(())
+}
+
 fn machine_cpu() -> Option<(u64, u64)> {
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
     let fields: Vec<u64> = stat
@@ -802,6 +886,12 @@ async fn main() -> anyhow_lite::Result<()> {
                 // Steady state, as autovacuum leaves a live database: visibility map set
                 // (index-only scans) and statistics fresh.
                 sqlx::query("VACUUM ANALYZE").execute(p).await?;
+            }
+            if args.purge_only {
+                bench_documents(&db, kind, scale).await?;
+                db.close().await;
+                fresh.drop_now().await;
+                continue;
             }
             if args.offer_only {
                 bench_offer(&fresh.url, &db, kind, scale).await?;

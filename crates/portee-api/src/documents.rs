@@ -204,3 +204,36 @@ impl Command for DecideDocument {
     type Request = DecideDocumentRequest;
     type Response = DecisionDone;
 }
+
+/// Retention (Administration › Conservation): what the rule removes now,
+/// listed, or removed.
+pub struct PurgeDocuments;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurgeDocumentsRequest {
+    /// List only.
+    pub dry_run: bool,
+    /// Days after the acceptance of a tax notice or CAF attestation.
+    pub tax_days: u32,
+    /// Days after a campaign closed, for every reviewed document.
+    pub campaign_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PurgeOutcome {
+    /// Documents listed (dry run) or removed.
+    pub count: usize,
+    pub message: String,
+    /// The first documents concerned: « Avis d'imposition · F-000123 ·
+    /// pièce fiscale ou CAF acceptée depuis plus de 30 jours ».
+    pub lines: Vec<String>,
+}
+
+/// The most lines [`PurgeOutcome::lines`] holds.
+pub const PURGE_LINES: usize = 100;
+
+impl Command for PurgeDocuments {
+    const NAME: &'static str = "purge_documents";
+    type Request = PurgeDocumentsRequest;
+    type Response = PurgeOutcome;
+}

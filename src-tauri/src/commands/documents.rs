@@ -430,3 +430,54 @@ pub async fn decide_document(
         Err(conflict) => Err(ApiError::new(ErrorCode::Conflict, conflict.message)),
     }
 }
+
+/// Administration › Conservation: the retention rule applied now (an
+/// administrator's act), or only listed.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(dry_run = request.dry_run), err)]
+pub async fn purge_documents(
+    state: State<'_, AppState>,
+    request: portee_api::documents::PurgeDocumentsRequest,
+) -> Result<portee_api::documents::PurgeOutcome, ApiError> {
+    use portee_api::documents::{PURGE_LINES, PurgeOutcome};
+    let (member, db) = crate::session::require(&state).await?;
+    member
+        .scope
+        .authorize(Action::ManageCampaigns, None)
+        .map_err(forbidden)?;
+    let rules = portee_domain::retention::RetentionRules::new(request.tax_days, request.campaign_days)
+        .map_err(|e| ApiError::validation("conservation-delais", e.message()))?;
+    let now = Utc::now();
+    let candidates = db.purge_candidates(&rules, now).await.map_err(store_error)?;
+    let lines = candidates
+        .iter()
+        .take(PURGE_LINES)
+        .map(|c| format!("{} · famille n° {} · {}", doc_label(&c.doc_type), c.family_id, c.reason))
+        .collect();
+    let mib = candidates.iter().map(|c| c.size_bytes).sum::<i64>() as f64 / 1_048_576.0;
+    if request.dry_run {
+        return Ok(PurgeOutcome {
+            count: candidates.len(),
+            message: format!(
+                "{} document(s) seraient retirés ({mib:.1} Mio) ; rien n'a été retiré.",
+                candidates.len()
+            ),
+            lines,
+        });
+    }
+    let actor = Actor::staff(member.staff_id, workstation());
+    let purged = db
+        .purge_documents(&candidates, now, &actor, |_| {})
+        .await
+        .map_err(store_error)?;
+    for c in &candidates {
+        state.rendered().forget(c.id);
+    }
+    Ok(PurgeOutcome {
+        count: purged,
+        message: format!(
+            "{purged} document(s) retirés ({mib:.1} Mio) : leur contenu est effacé, leurs faits et le journal sont conservés."
+        ),
+        lines,
+    })
+}

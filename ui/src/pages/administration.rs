@@ -24,6 +24,7 @@ enum Section {
     Accounts,
     Campaigns,
     Journal,
+    Retention,
     Workstation,
 }
 
@@ -56,6 +57,7 @@ pub fn AdministrationPage(props: &AdministrationProps) -> Html {
                     { tab(Section::Accounts, "comptes", "Comptes du personnel") }
                     { tab(Section::Campaigns, "campagnes", "Campagnes") }
                     { tab(Section::Journal, "journal", "Journal des modifications") }
+                    { tab(Section::Retention, "conservation", "Conservation") }
                 }
                 { tab(Section::Workstation, "poste", "Ce poste") }
             </div>
@@ -64,14 +66,12 @@ pub fn AdministrationPage(props: &AdministrationProps) -> Html {
                 Section::Accounts if props.is_admin => html! { <crate::pages::staff_admin::StaffAdmin sites={props.sites.clone()} /> },
                 Section::Campaigns if props.is_admin => html! { <crate::pages::campaigns_admin::CampaignsAdmin /> },
                 Section::Journal if props.is_admin => html! { <crate::pages::audit_log::AuditLogPanel /> },
+                Section::Retention if props.is_admin => html! { <crate::pages::retention_admin::RetentionAdmin /> },
                 _ => html! {
                     <>
                         if !props.is_admin {
-                            <div class="notice"><p>{ "La gestion des comptes et le journal des modifications sont réservés aux administrateurs." }</p></div>
+                            <div class="notice"><p>{ "La gestion des comptes, le journal des modifications et la conservation des documents sont réservés aux administrateurs." }</p></div>
                         }
-                        <div class="notice">
-                            <p><strong>{ "La conservation des données n'est pas encore réglable dans cette version." }</strong></p>
-                        </div>
                         <h2>{ "Ce poste" }</h2>
                         if let Some(info) = &props.info {
                             <dl class="facts">

@@ -12,6 +12,7 @@ pub mod home;
 pub mod placeholder;
 pub mod reinscription;
 pub mod reinscriptions;
+pub mod retention_admin;
 pub mod sign_in;
 pub mod slot_panel;
 pub mod staff_admin;
