@@ -415,13 +415,16 @@ async fn an_administrator_lists_then_applies_the_retention_rule_from_administrat
             .await?;
         app.wait_text("#conservation-pieces", "Avis d'imposition", WAIT)
             .await?;
-        let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE id = $1 AND content IS NOT NULL")
-            .bind(tax)
-            .fetch_one(pool)
-            .await?;
+        let held: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM documents WHERE id = $1 AND content IS NOT NULL",
+        )
+        .bind(tax)
+        .fetch_one(pool)
+        .await?;
         anyhow::ensure!(held == 1, "the listing removed the content");
         app.click("#conservation-retirer").await?;
-        app.wait_text("#conservation-resultat", "retirés", WAIT).await?;
+        app.wait_text("#conservation-resultat", "retirés", WAIT)
+            .await?;
         let (content, fiscal): (Option<Vec<u8>>, Option<i64>) =
             sqlx::query_as("SELECT content, revenu_fiscal FROM documents WHERE id = $1")
                 .bind(tax)

@@ -303,7 +303,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             let bytes: i64 = candidates.iter().map(|c| c.size_bytes).sum();
             for c in &candidates {
-                println!("{}\t{}\t{}\tfamille {}\t{}", c.id, c.doc_type, c.status, c.family_id, c.reason);
+                println!(
+                    "{}\t{}\t{}\tfamille {}\t{}",
+                    c.id, c.doc_type, c.status, c.family_id, c.reason
+                );
             }
             let mib = bytes as f64 / 1_048_576.0;
             if dry_run {

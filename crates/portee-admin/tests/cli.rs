@@ -217,7 +217,8 @@ async fn expire_offers_passes_a_lapsed_offer_to_the_next_once() {
 /// their facts, writes one audit entry each, never touches a document
 /// awaiting review, and a second run finds nothing left.
 #[tokio::test]
-async fn purge_documents_removes_the_content_keeps_the_facts_and_never_a_document_awaiting_review() {
+async fn purge_documents_removes_the_content_keeps_the_facts_and_never_a_document_awaiting_review()
+{
     for kind in [Kind::Postgres, Kind::Sqlite] {
         let t = TestDb::new(kind).await.unwrap();
         let (ok, _, err) = admin(&t.url, &["seed", "--students", "200", "--seed", "3"]);
@@ -229,10 +230,14 @@ async fn purge_documents_removes_the_content_keeps_the_facts_and_never_a_documen
             async move {
                 match db {
                     portee_store::Database::Postgres(p) => {
-                        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(q)).fetch_optional(p).await
+                        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(q))
+                            .fetch_optional(p)
+                            .await
                     }
                     portee_store::Database::Sqlite(p) => {
-                        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(q)).fetch_optional(p).await
+                        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(q))
+                            .fetch_optional(p)
+                            .await
                     }
                 }
                 .unwrap()
@@ -260,9 +265,19 @@ async fn purge_documents_removes_the_content_keeps_the_facts_and_never_a_documen
         let (ok, out, err) = admin(&t.url, &["purge-documents", "--dry-run"]);
         assert!(ok, "{kind:?}: {err}");
         assert!(out.contains("rien n'a été retiré"), "{out}");
-        assert!(out.lines().any(|l| l.starts_with(&format!("{tax}\t"))), "{kind:?}: {out}");
-        assert!(!out.lines().any(|l| l.starts_with(&format!("{waiting}\t"))), "{out}");
-        assert_eq!(sql(held).await.unwrap(), before, "{kind:?}: a dry run removed content");
+        assert!(
+            out.lines().any(|l| l.starts_with(&format!("{tax}\t"))),
+            "{kind:?}: {out}"
+        );
+        assert!(
+            !out.lines().any(|l| l.starts_with(&format!("{waiting}\t"))),
+            "{out}"
+        );
+        assert_eq!(
+            sql(held).await.unwrap(),
+            before,
+            "{kind:?}: a dry run removed content"
+        );
 
         let (ok, out, err) = admin(&t.url, &["purge-documents"]);
         assert!(ok, "{kind:?}: {err}");
@@ -288,14 +303,21 @@ async fn purge_documents_removes_the_content_keeps_the_facts_and_never_a_documen
         .await
         .unwrap();
         assert_eq!(audited, 1, "{kind:?}");
-        let entries = sql("SELECT COUNT(*) FROM audit_log WHERE action = 'document.purge'").await.unwrap();
-        assert_eq!(entries, purged, "{kind:?}");
-        // Never a document awaiting review, even with delays of 0 days.
-        let (ok, _, err) = admin(&t.url, &["purge-documents", "--tax-days", "0", "--campaign-days", "0"]);
-        assert!(ok, "{kind:?}: {err}");
-        let still = sql(&format!("SELECT COUNT(*) FROM documents WHERE id = {waiting} AND content IS NOT NULL"))
+        let entries = sql("SELECT COUNT(*) FROM audit_log WHERE action = 'document.purge'")
             .await
             .unwrap();
+        assert_eq!(entries, purged, "{kind:?}");
+        // Never a document awaiting review, even with delays of 0 days.
+        let (ok, _, err) = admin(
+            &t.url,
+            &["purge-documents", "--tax-days", "0", "--campaign-days", "0"],
+        );
+        assert!(ok, "{kind:?}: {err}");
+        let still = sql(&format!(
+            "SELECT COUNT(*) FROM documents WHERE id = {waiting} AND content IS NOT NULL"
+        ))
+        .await
+        .unwrap();
         assert_eq!(still, 1, "{kind:?}");
         let unreviewed_gone = sql(
             "SELECT COUNT(*) FROM documents WHERE content IS NULL AND status IN ('received', 'missing') \
@@ -305,7 +327,10 @@ async fn purge_documents_removes_the_content_keeps_the_facts_and_never_a_documen
         .unwrap();
         assert_eq!(unreviewed_gone, 0, "{kind:?}");
         // Nothing left for a second run of the same rule.
-        let (ok, out, _) = admin(&t.url, &["purge-documents", "--tax-days", "0", "--campaign-days", "0"]);
+        let (ok, out, _) = admin(
+            &t.url,
+            &["purge-documents", "--tax-days", "0", "--campaign-days", "0"],
+        );
         assert!(ok && out.starts_with("0 pièce(s)"), "{kind:?}: {out}");
         // Absurd delays: a French refusal, nothing done.
         let (ok, _, err) = admin(&t.url, &["purge-documents", "--tax-days", "99999"]);

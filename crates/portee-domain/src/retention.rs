@@ -101,7 +101,11 @@ mod tests {
         Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap()
     }
 
-    fn doc<'a>(doc_type: &'a str, status: &'a str, reviewed: Option<DateTime<Utc>>) -> HeldDocument<'a> {
+    fn doc<'a>(
+        doc_type: &'a str,
+        status: &'a str,
+        reviewed: Option<DateTime<Utc>>,
+    ) -> HeldDocument<'a> {
         HeldDocument {
             doc_type,
             status,
@@ -114,11 +118,39 @@ mod tests {
     fn an_accepted_tax_notice_goes_30_days_after_its_acceptance() {
         let rules = RetentionRules::default();
         let now = at(2027, 5, 1);
-        assert!(purge_reason(&rules, &doc("avis_imposition", "accepted", Some(at(2027, 3, 31))), now).is_some());
-        assert!(purge_reason(&rules, &doc("attestation_caf", "accepted", Some(at(2027, 3, 31))), now).is_some());
-        assert!(purge_reason(&rules, &doc("avis_imposition", "accepted", Some(at(2027, 4, 15))), now).is_none());
+        assert!(
+            purge_reason(
+                &rules,
+                &doc("avis_imposition", "accepted", Some(at(2027, 3, 31))),
+                now
+            )
+            .is_some()
+        );
+        assert!(
+            purge_reason(
+                &rules,
+                &doc("attestation_caf", "accepted", Some(at(2027, 3, 31))),
+                now
+            )
+            .is_some()
+        );
+        assert!(
+            purge_reason(
+                &rules,
+                &doc("avis_imposition", "accepted", Some(at(2027, 4, 15))),
+                now
+            )
+            .is_none()
+        );
         // Other types wait for the campaign's rule.
-        assert!(purge_reason(&rules, &doc("justificatif_domicile", "accepted", Some(at(2027, 1, 1))), now).is_none());
+        assert!(
+            purge_reason(
+                &rules,
+                &doc("justificatif_domicile", "accepted", Some(at(2027, 1, 1))),
+                now
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -127,7 +159,14 @@ mod tests {
         let now = at(2030, 1, 1);
         assert!(purge_reason(&rules, &doc("avis_imposition", "received", None), now).is_none());
         assert!(purge_reason(&rules, &doc("avis_imposition", "missing", None), now).is_none());
-        assert!(purge_reason(&rules, &doc("avis_imposition", "rejected", Some(at(2027, 1, 1))), now).is_some());
+        assert!(
+            purge_reason(
+                &rules,
+                &doc("avis_imposition", "rejected", Some(at(2027, 1, 1))),
+                now
+            )
+            .is_some()
+        );
     }
 
     #[test]

@@ -31,7 +31,15 @@ pub struct PurgeCandidate {
     pub reason: String,
 }
 
-type HeldRow = (i64, i64, String, String, Option<i64>, Option<DateTime<Utc>>, DateTime<Utc>);
+type HeldRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    Option<DateTime<Utc>>,
+    DateTime<Utc>,
+);
 
 impl Database {
     /// Every document the rule removes at `now` (content still held,
@@ -57,26 +65,28 @@ impl Database {
         });
         Ok(rows
             .into_iter()
-            .filter_map(|(id, family_id, doc_type, status, size, reviewed_at, closes_at)| {
-                let reason = purge_reason(
-                    rules,
-                    &HeldDocument {
-                        doc_type: &doc_type,
-                        status: &status,
-                        reviewed_at,
-                        campaign_closes_at: closes_at,
-                    },
-                    now,
-                )?;
-                Some(PurgeCandidate {
-                    id,
-                    family_id,
-                    doc_type,
-                    status,
-                    size_bytes: size.unwrap_or(0),
-                    reason,
-                })
-            })
+            .filter_map(
+                |(id, family_id, doc_type, status, size, reviewed_at, closes_at)| {
+                    let reason = purge_reason(
+                        rules,
+                        &HeldDocument {
+                            doc_type: &doc_type,
+                            status: &status,
+                            reviewed_at,
+                            campaign_closes_at: closes_at,
+                        },
+                        now,
+                    )?;
+                    Some(PurgeCandidate {
+                        id,
+                        family_id,
+                        doc_type,
+                        status,
+                        size_bytes: size.unwrap_or(0),
+                        reason,
+                    })
+                },
+            )
             .collect())
     }
 

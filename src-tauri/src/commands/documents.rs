@@ -445,14 +445,25 @@ pub async fn purge_documents(
         .scope
         .authorize(Action::ManageCampaigns, None)
         .map_err(forbidden)?;
-    let rules = portee_domain::retention::RetentionRules::new(request.tax_days, request.campaign_days)
-        .map_err(|e| ApiError::validation("conservation-delais", e.message()))?;
+    let rules =
+        portee_domain::retention::RetentionRules::new(request.tax_days, request.campaign_days)
+            .map_err(|e| ApiError::validation("conservation-delais", e.message()))?;
     let now = Utc::now();
-    let candidates = db.purge_candidates(&rules, now).await.map_err(store_error)?;
+    let candidates = db
+        .purge_candidates(&rules, now)
+        .await
+        .map_err(store_error)?;
     let lines = candidates
         .iter()
         .take(PURGE_LINES)
-        .map(|c| format!("{} · famille n° {} · {}", doc_label(&c.doc_type), c.family_id, c.reason))
+        .map(|c| {
+            format!(
+                "{} · famille n° {} · {}",
+                doc_label(&c.doc_type),
+                c.family_id,
+                c.reason
+            )
+        })
         .collect();
     let mib = candidates.iter().map(|c| c.size_bytes).sum::<i64>() as f64 / 1_048_576.0;
     if request.dry_run {

@@ -40,8 +40,13 @@ pub fn RetentionAdmin() -> Html {
                 done.set(Some(Err("Les délais sont des nombres de jours.".into())));
                 return;
             };
-            let request = PurgeDocumentsRequest { dry_run, tax_days, campaign_days };
-            let (busy, listed, done, events) = (busy.clone(), listed.clone(), done.clone(), events.clone());
+            let request = PurgeDocumentsRequest {
+                dry_run,
+                tax_days,
+                campaign_days,
+            };
+            let (busy, listed, done, events) =
+                (busy.clone(), listed.clone(), done.clone(), events.clone());
             busy.set(true);
             done.set(None);
             spawn_local(async move {
@@ -69,7 +74,10 @@ pub fn RetentionAdmin() -> Html {
         let oninput = {
             let (value, listed) = (value.clone(), listed.clone());
             Callback::from(move |e: InputEvent| {
-                value.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value());
+                value.set(
+                    e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                        .value(),
+                );
                 // Another rule: the listing no longer says what it removes.
                 listed.set(None);
             })
