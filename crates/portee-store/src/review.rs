@@ -34,6 +34,15 @@ macro_rules! read_review {
     }};
 }
 
+/// A document's family, status, who has it open since when, and type.
+type ClaimRow = (
+    i64,
+    String,
+    Option<i64>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+);
+
 /// How long an opened document stays « en cours d'examen » for the others
 /// without a decision (a reviewer gone home leaves no lock behind).
 pub const REVIEW_CLAIM_MINUTES: i64 = 15;
@@ -275,7 +284,7 @@ impl Database {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let at = now();
-            let head: Option<(i64, String, Option<i64>, Option<DateTime<Utc>>, Option<String>)> =
+            let head: Option<ClaimRow> =
                 sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT family_id, status, reviewing_staff_id, reviewing_since, doc_type \
                      FROM documents WHERE id = $1{}",

@@ -601,7 +601,7 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
     // nothing yet after the screen opened): one listener on the window,
     // calling this render's handler.
     {
-        let keys = use_mut_ref(|| Callback::<KeyboardEvent>::noop());
+        let keys = use_mut_ref(Callback::<KeyboardEvent>::noop);
         *keys.borrow_mut() = onkeydown.clone();
         use_effect_with((), move |_| {
             let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
