@@ -701,6 +701,8 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("revenu_fiscal", "Revenu fiscal de référence"),
     ("tax_parts", "Nombre de parts"),
     ("purged_at", "Retiré le"),
+    ("reviewing_staff_id", "En cours d'examen par"),
+    ("reviewing_since", "En cours d'examen depuis"),
     ("acknowledgement_number", "N° d'accusé de réception"),
     (
         "acknowledgement_version",
