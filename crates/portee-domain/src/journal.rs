@@ -443,6 +443,8 @@ pub const ACTIONS: &[ActionKind] = &[
         label: "Document accepté",
         fields: &[
             "status",
+            "rejection_reason",
+            "rejection_note",
             "document_date",
             "quotient_familial",
             "revenu_fiscal",
@@ -458,13 +460,16 @@ pub const ACTIONS: &[ActionKind] = &[
             "rejection_reason",
             "rejection_note",
             "document_date",
+            "quotient_familial",
+            "revenu_fiscal",
+            "tax_parts",
             "review_note",
         ],
     },
     ActionKind {
         code: "document.purge",
         label: "Document retiré (durée de conservation)",
-        fields: &["doc_type", "reason"],
+        fields: &["doc_type", "reason", "size_bytes"],
     },
     ActionKind {
         code: "document.open",

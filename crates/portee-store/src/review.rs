@@ -315,7 +315,7 @@ impl Database {
                 entity_type: "document",
                 entity_id: document_id.to_string(),
                 before: None,
-                after: to_json(&serde_json::json!({ "doc_type": doc_type, "review": true })),
+                after: to_json(&serde_json::json!({ "doc_type": doc_type })),
                 family_id: Some(family_id),
                 ..Default::default()
             })?;
