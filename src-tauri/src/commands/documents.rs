@@ -26,7 +26,7 @@ use tauri::State;
 
 use crate::{
     AppState,
-    commands::families::authorize_family,
+    commands::families::authorize_document,
     error::{forbidden, store_error},
     workstation,
 };
@@ -275,11 +275,13 @@ pub async fn open_review(
     request: OpenReviewRequest,
 ) -> Result<ReviewView, ApiError> {
     let (member, db) = crate::session::require(&state).await?;
-    let family = db
-        .document_family(request.document_id)
-        .await
-        .map_err(store_error)?;
-    authorize_family(&db, &member.scope, Action::ViewFamilies, family).await?;
+    authorize_document(
+        &db,
+        &member.scope,
+        Action::ViewFamilies,
+        request.document_id,
+    )
+    .await?;
     let doc = if request.prefetch {
         db.review_document(request.document_id).await
     } else {
@@ -298,11 +300,13 @@ pub async fn release_review(
     request: ReleaseReviewRequest,
 ) -> Result<(), ApiError> {
     let (member, db) = crate::session::require(&state).await?;
-    let family = db
-        .document_family(request.document_id)
-        .await
-        .map_err(store_error)?;
-    authorize_family(&db, &member.scope, Action::ViewFamilies, family).await?;
+    authorize_document(
+        &db,
+        &member.scope,
+        Action::ViewFamilies,
+        request.document_id,
+    )
+    .await?;
     let actor = Actor::staff(member.staff_id, workstation());
     db.release_review(request.document_id, &actor)
         .await
@@ -318,11 +322,13 @@ pub async fn render_page(
     request: RenderPageRequest,
 ) -> Result<PageImage, ApiError> {
     let (member, db) = crate::session::require(&state).await?;
-    let family = db
-        .document_family(request.document_id)
-        .await
-        .map_err(store_error)?;
-    authorize_family(&db, &member.scope, Action::ViewFamilies, family).await?;
+    authorize_document(
+        &db,
+        &member.scope,
+        Action::ViewFamilies,
+        request.document_id,
+    )
+    .await?;
     let document = match state.rendered().get(request.document_id) {
         Some(d) => d,
         None => {
@@ -389,11 +395,13 @@ pub async fn decide_document(
     request: DecideDocumentRequest,
 ) -> Result<DecisionDone, ApiError> {
     let (member, db) = crate::session::require(&state).await?;
-    let family = db
-        .document_family(request.document_id)
-        .await
-        .map_err(store_error)?;
-    authorize_family(&db, &member.scope, Action::EditFamilies, family).await?;
+    authorize_document(
+        &db,
+        &member.scope,
+        Action::EditFamilies,
+        request.document_id,
+    )
+    .await?;
     let current = db
         .review_document(request.document_id)
         .await

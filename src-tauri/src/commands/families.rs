@@ -82,6 +82,17 @@ pub(crate) async fn authorize_family(
     .map_err(forbidden)
 }
 
+/// Allows `action` on a document, through the family it belongs to.
+pub(crate) async fn authorize_document(
+    db: &Database,
+    scope: &Scope,
+    action: Action,
+    document_id: i64,
+) -> Result<(), ApiError> {
+    let family = db.document_family(document_id).await.map_err(store_error)?;
+    authorize_family(db, scope, action, family).await
+}
+
 /// Allows `action` on a student's record; returns their site and family.
 pub(crate) async fn authorize_student(
     db: &Database,
@@ -261,11 +272,13 @@ pub async fn open_document(
     request: OpenDocumentRequest,
 ) -> Result<OpenDocumentResponse, ApiError> {
     let (member, db) = crate::session::require(&state).await?;
-    let family = db
-        .document_family(request.document_id)
-        .await
-        .map_err(store_error)?;
-    authorize_family(&db, &member.scope, Action::ViewFamilies, family).await?;
+    authorize_document(
+        &db,
+        &member.scope,
+        Action::ViewFamilies,
+        request.document_id,
+    )
+    .await?;
     let actor = Actor::staff(member.staff_id, workstation());
     let doc = db
         .open_document(request.document_id, &actor)
