@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod campaign;
+pub mod chase;
 pub mod contact;
 pub mod date;
 pub mod error;

@@ -219,6 +219,93 @@ pub fn decide(
     })
 }
 
+/// The words of the months, as French documents write them (folded:
+/// lower case, no accents).
+const MONTHS: [&str; 12] = [
+    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
+    "octobre", "novembre", "decembre",
+];
+
+/// The dates written in `text`: « 12/03/2026 », « 12.03.2026 »,
+/// « 12-03-2026 », « 12 mars 2026 », « 1er mars 2026 » (accents and case
+/// folded), in the order they appear. At most `limit` are read.
+pub fn dates_in_text(text: &str, limit: usize) -> Vec<NaiveDate> {
+    let folded = crate::search::fold(text);
+    let words: Vec<&str> = folded
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < words.len() && found.len() < limit {
+        let w = words[i].trim_end_matches('.');
+        if let Some(date) = numeric_date(w) {
+            found.push(date);
+        } else if i + 2 < words.len() {
+            let day = w.strip_suffix("er").unwrap_or(w);
+            let month = MONTHS
+                .iter()
+                .position(|m| *m == words[i + 1].trim_end_matches('.'))
+                .and_then(|m| u32::try_from(m + 1).ok());
+            let year = words[i + 2].trim_end_matches('.');
+            if let (Some(m), Ok(d), Some(y)) = (month, day.parse::<u32>(), four_digits(year))
+                && day.len() <= 2
+                && let Some(date) = NaiveDate::from_ymd_opt(y, m, d)
+            {
+                found.push(date);
+                i += 2;
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+fn four_digits(s: &str) -> Option<i32> {
+    (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+/// « 12/03/2026 », « 12.03.2026 », « 12-03-2026 » (day and month of one or
+/// two digits), possibly inside a longer word (« le:12/03/2026 »).
+fn numeric_date(word: &str) -> Option<NaiveDate> {
+    let b = word.as_bytes();
+    for start in 0..b.len() {
+        if !b[start].is_ascii_digit() || (start > 0 && b[start - 1].is_ascii_digit()) {
+            continue;
+        }
+        let rest = &word[start..];
+        let mut parts = rest.splitn(3, ['/', '.', '-']);
+        let (Some(d), Some(m), Some(y)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let y: String = y.chars().take_while(char::is_ascii_digit).collect();
+        let digits = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit());
+        if digits(d)
+            && digits(m)
+            && let Some(year) = four_digits(&y)
+            && let (Ok(d), Ok(m)) = (d.parse(), m.parse())
+            && let Some(date) = NaiveDate::from_ymd_opt(year, m, d)
+        {
+            return Some(date);
+        }
+    }
+    None
+}
+
+/// The date Portée suggests for a document uploaded on `uploaded_on` whose
+/// text layer reads `text`: the latest date written in it that is not after
+/// the upload and less than two years before it (a bill's issue date, not
+/// its due date nor the birth date of a guardian). None when none fits.
+pub fn suggest_document_date(text: &str, uploaded_on: NaiveDate) -> Option<NaiveDate> {
+    let earliest = uploaded_on.checked_sub_months(chrono::Months::new(24))?;
+    dates_in_text(text, 500)
+        .into_iter()
+        .filter(|d| *d <= uploaded_on && *d >= earliest)
+        .max()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,5 +485,33 @@ mod tests {
         for r in RefusalReason::ALL {
             assert_eq!(RefusalReason::from_code(r.code()), Some(r));
         }
+    }
+
+    #[test]
+    fn dates_are_read_in_every_way_french_documents_write_them() {
+        let text = "Facture n° 2026-0412 du 12/03/2026\nÉchéance : 02.04.2026\n\
+                    Période du 1er février 2026 au 28 FÉVRIER 2026 (le:05-01-2026)";
+        assert_eq!(
+            dates_in_text(text, 10),
+            [
+                day(2026, 3, 12),
+                day(2026, 4, 2),
+                day(2026, 2, 1),
+                day(2026, 2, 28),
+                day(2026, 1, 5)
+            ]
+        );
+        assert!(dates_in_text("31/02/2026 99/99/9999 12/3/26 2026-04-12", 10).is_empty());
+    }
+
+    #[test]
+    fn the_suggested_date_is_the_latest_not_after_the_upload() {
+        let text = "Né le 04/07/1981. Facture du 12/03/2026, à payer avant le 20/04/2026.";
+        assert_eq!(
+            suggest_document_date(text, day(2026, 4, 2)),
+            Some(day(2026, 3, 12))
+        );
+        assert_eq!(suggest_document_date("aucune date", day(2026, 4, 2)), None);
+        assert_eq!(suggest_document_date("04/07/1981", day(2026, 4, 2)), None);
     }
 }
