@@ -40,7 +40,7 @@ CREATE TABLE document_reminders (
     campaign_id      BIGINT   NOT NULL REFERENCES campaigns (id),
     site_id          SMALLINT NOT NULL REFERENCES sites (id),
     asked            TEXT     NOT NULL CHECK (asked <> '' AND length(CAST(asked AS BLOB)) <= 8192),
-    recipient        TEXT     CHECK (length(recipient) <= 254),
+    recipient        TEXT     NOT NULL CHECK (length(recipient) <= 254),
     outbox_id        BIGINT   REFERENCES outbox (id) ON DELETE SET NULL,
     sent_by_staff_id BIGINT   NOT NULL REFERENCES staff (id),
     sent_at          TEXT     NOT NULL

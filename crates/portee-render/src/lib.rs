@@ -14,7 +14,11 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use hayro::hayro_interpret::InterpreterSettings;
+use hayro::hayro_interpret::font::GlyphRun;
+use hayro::hayro_interpret::{
+    BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps,
+    InterpreterCache, InterpreterSettings, SoftMask, TransformExt, interpret_page, kurbo,
+};
 use hayro::hayro_syntax::Pdf;
 use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::{PixmapSettings, RenderCache, RenderSettings, render};
@@ -95,6 +99,38 @@ impl Document {
             return Err(RenderError::Unrenderable);
         }
         Ok(Document { pdf, pages })
+    }
+
+    /// The text layer of the first `max_pages` pages, as read by the
+    /// interpreter (each glyph's Unicode value from the font's ToUnicode
+    /// map or glyph names), at most `max_chars` characters; shown runs are
+    /// separated by a space, pages by a line. A scan without a text layer
+    /// gives an empty string. Used to suggest the document's date.
+    pub fn text(&self, max_pages: usize, max_chars: usize) -> Result<String, RenderError> {
+        let mut device = TextDevice {
+            text: String::new(),
+            max_chars,
+        };
+        for page in self.pdf.pages().iter().take(max_pages) {
+            if device.text.chars().count() >= max_chars {
+                break;
+            }
+            catch_unwind(AssertUnwindSafe(|| {
+                let cache = InterpreterCache::new();
+                let (w, h) = page.render_dimensions();
+                let mut context = Context::new(
+                    page.initial_transform(true).to_kurbo(),
+                    kurbo::Rect::new(0.0, 0.0, f64::from(w), f64::from(h)),
+                    &cache,
+                    page.xref(),
+                    InterpreterSettings::default(),
+                );
+                interpret_page(page, &mut context, &mut device);
+            }))
+            .map_err(|_| RenderError::Unrenderable)?;
+            device.text.push('\n');
+        }
+        Ok(device.text)
     }
 
     /// How many pages the document has.
@@ -242,4 +278,34 @@ mod tests {
         .unwrap_err();
         assert!(matches!(err, RenderError::Refused(_)), "{err:?}");
     }
+}
+
+/// A device that keeps the text of the glyphs shown and draws nothing.
+struct TextDevice {
+    text: String,
+    max_chars: usize,
+}
+
+impl Device<'_> for TextDevice {
+    fn draw_path(&mut self, _: &kurbo::BezPath, _: DrawProps<'_>, _: &DrawMode) {}
+    fn push_clip_path(&mut self, _: &ClipPath) {}
+    fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'_>>, _: BlendMode) {}
+    fn draw_glyph_run(&mut self, run: &GlyphRun<'_, '_>, _: DrawProps<'_>, _: &DrawMode) {
+        if self.text.len() >= self.max_chars * 4 {
+            return;
+        }
+        for glyph in run.glyphs() {
+            match glyph.as_unicode() {
+                Some(hayro::hayro_interpret::hayro_cmap::BfString::Char(c)) => self.text.push(c),
+                Some(hayro::hayro_interpret::hayro_cmap::BfString::String(s)) => {
+                    self.text.push_str(&s)
+                }
+                None => {}
+            }
+        }
+        self.text.push(' ');
+    }
+    fn draw_image(&mut self, _: Image<'_, '_>, _: ImageDrawProps<'_>) {}
+    fn pop_clip(&mut self) {}
+    fn pop_transparency_group(&mut self) {}
 }

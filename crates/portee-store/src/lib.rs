@@ -11,6 +11,7 @@
 mod audit;
 mod campaign_list;
 mod campaigns;
+mod chase;
 mod connect;
 mod documents;
 mod dossiers;
@@ -40,8 +41,9 @@ pub use campaign_list::{
     Reminders,
 };
 pub use campaigns::{CampaignAdminRow, CampaignValues};
+pub use chase::{MAX_DOCUMENT_REMINDERS, MissingList, MissingRow, ReminderOutcome};
 pub use connect::{Database, DatabaseKind, GUEST_ROLE, Location, describe_url};
-pub use documents::NewDocument;
+pub use documents::{NewDocument, REPLACED_REASON, ReplacementFile};
 pub use dossiers::{DossierChanges, DossierRow, NewDossier};
 pub use drafts::{DraftRow, DraftSave, MAX_DRAFT_BYTES};
 pub use error::StoreError;

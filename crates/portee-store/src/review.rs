@@ -126,6 +126,8 @@ pub struct ReviewDocument {
     pub revenu_fiscal: Option<i64>,
     pub tax_parts: Option<f64>,
     pub has_content: bool,
+    /// The document that replaced this one (staff attached a new file).
+    pub replaced_by: Option<i64>,
     pub version: i32,
 }
 
@@ -162,7 +164,7 @@ const REVIEW_COLUMNS: &str = "d.id, d.family_id, f.family_number, c.label AS cam
      d.reviewing_staff_id, rv.display_name AS reviewing_by, d.reviewing_since, \
      rb.display_name AS reviewed_by, d.reviewed_at, d.rejection_reason, d.rejection_note, \
      d.review_note, d.quotient_familial, d.revenu_fiscal, d.tax_parts, \
-     d.content IS NOT NULL AS has_content, d.version";
+     d.content IS NOT NULL AS has_content, d.replaced_by, d.version";
 
 /// Where staff names are read: on PostgreSQL a member reads only their
 /// own `staff` row, and the directory function (migration 0007) gives
@@ -197,7 +199,8 @@ impl Database {
     ) -> Result<Queue, StoreError> {
         // Only placeholders vary with the input: site ids are numbers
         // formatted here, never text.
-        let mut wh = String::from("1 = 1");
+        // A replaced document is history, not work.
+        let mut wh = String::from("d.replaced_by IS NULL");
         // A family of the sites: one set of families read once (SQLite
         // would otherwise walk a site's students for every document).
         let on_site = |list: &str| {
@@ -461,6 +464,14 @@ fn conflict(doc: &ReviewDocument) -> ReviewConflict {
                 .to_string()
         })
         .unwrap_or_default();
+    if let Some(new) = doc.replaced_by {
+        return ReviewConflict {
+            message: format!(
+                "Ce document a été remplacé entre-temps (nouveau document n° {new}) : \
+                 rien n'a été changé."
+            ),
+        };
+    }
     let message = match doc.status.as_str() {
         "accepted" => {
             format!("Ce document a déjà été accepté par {who}{when} : rien n'a été changé.")
