@@ -123,6 +123,16 @@ pub struct ReviewView {
     pub has_content: bool,
     /// The document can be decided (awaiting review).
     pub can_decide: bool,
+    /// The date read in the document's text layer (JJ/MM/AAAA), offered
+    /// to the reviewer when no date is recorded yet.
+    #[serde(default)]
+    pub suggested_date: Option<String>,
+    /// « Remplacé par le document n° … » for a document replaced.
+    #[serde(default)]
+    pub replaced: Option<String>,
+    /// Staff may replace it (it is the family's current document).
+    #[serde(default)]
+    pub can_replace: bool,
     pub version: i32,
     /// The refusal reasons: (code, French label).
     pub reasons: Vec<(String, String)>,
@@ -236,4 +246,165 @@ impl Command for PurgeDocuments {
     const NAME: &'static str = "purge_documents";
     type Request = PurgeDocumentsRequest;
     type Response = PurgeOutcome;
+}
+
+/// Replaces a document on the family's behalf with a file chosen in the
+/// native dialog (checked by the PDF check).
+pub struct ReplaceDocument;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplaceDocumentRequest {
+    pub document_id: i64,
+    /// The version the reviewer saw.
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplaceDone {
+    pub message: String,
+    /// The new document (awaiting review); None when the dialog was
+    /// cancelled (nothing changed).
+    pub new_document_id: Option<i64>,
+}
+
+impl Command for ReplaceDocument {
+    const NAME: &'static str = "replace_document";
+    type Request = ReplaceDocumentRequest;
+    type Response = ReplaceDone;
+}
+
+/// « Pièces manquantes »: the families of a site that still owe documents.
+pub struct ListMissingDocuments;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MissingDocumentsRequest {
+    /// None: the member's first site.
+    pub site_id: Option<i16>,
+    /// None: the current campaign.
+    pub campaign_id: Option<i64>,
+}
+
+/// One document a family owes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwedItem {
+    /// `DocumentKind::code`.
+    pub doc_type: String,
+    pub doc_label: String,
+    /// `manquant`, `refuse` or `a_examiner`.
+    pub state: String,
+    /// « Avis d'imposition : refusé (Document périmé) ».
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingLine {
+    pub family_id: i64,
+    /// « DUPONT (F-00042) ».
+    pub family: String,
+    pub children: String,
+    pub email: Option<String>,
+    pub items: Vec<OwedItem>,
+    pub reminders: u32,
+    /// « 03/06/2026 14:12 ».
+    pub last_reminder: Option<String>,
+    /// Reminded less than the campaign's delay ago (a new reminder asks
+    /// for confirmation).
+    pub reminded_recently: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingDocumentsView {
+    pub site_id: i16,
+    pub campaign_id: i64,
+    pub campaign_label: String,
+    pub documents_deadline: String,
+    pub days_left: i64,
+    /// « 12 jours », « dernier jour », « dépassée de 3 jours ».
+    pub days_left_label: String,
+    pub reminder_days: i32,
+    /// Families of the site re-enrolling a child.
+    pub families_total: usize,
+    pub rows: Vec<MissingLine>,
+    pub sites: Vec<(i16, String)>,
+    pub campaigns: Vec<(i64, String)>,
+    pub doc_types: Vec<(String, String)>,
+}
+
+impl Command for ListMissingDocuments {
+    const NAME: &'static str = "list_missing_documents";
+    type Request = MissingDocumentsRequest;
+    type Response = MissingDocumentsView;
+}
+
+/// Queues a reminder e-mail per family.
+pub struct SendDocumentReminders;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendRemindersRequest {
+    pub site_id: i16,
+    pub campaign_id: i64,
+    pub family_ids: Vec<i64>,
+    /// The staff member confirmed a second reminder within the delay.
+    #[serde(default)]
+    pub confirmed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemindersDone {
+    /// What was done, in French; empty when confirmation is asked.
+    pub message: String,
+    pub sent: usize,
+    /// Families without an e-mail address (to call or write to).
+    pub without_email: Vec<String>,
+    /// Not empty: nothing was sent; these families were reminded less
+    /// than the delay ago (« DUPONT (F-00042), relancée le 03/06/2026 »):
+    /// send again with `confirmed`.
+    pub needs_confirmation: Vec<String>,
+}
+
+impl Command for SendDocumentReminders {
+    const NAME: &'static str = "send_document_reminders";
+    type Request = SendRemindersRequest;
+    type Response = RemindersDone;
+}
+
+/// Writes the list (the lines shown, in their order) as CSV in the exports
+/// folder (UTF-8 with BOM, `;`), audited, as the other lists.
+pub struct ExportMissingDocuments;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportMissingRequest {
+    pub site_id: i16,
+    pub campaign_id: i64,
+    /// The families shown, in the order shown; empty: the whole list.
+    #[serde(default)]
+    pub family_ids: Vec<i64>,
+}
+
+impl Command for ExportMissingDocuments {
+    const NAME: &'static str = "export_missing_documents";
+    type Request = ExportMissingRequest;
+    /// The file written in the exports folder, and its rows.
+    type Response = crate::journal::ExportAuditLogResponse;
+}
+
+/// A family's data as one archive, for a right-of-access request.
+pub struct ExportFamilyArchive;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyArchiveRequest {
+    pub family_id: i64,
+}
+
+/// The archive written in the exports folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyArchiveDone {
+    pub path: String,
+    pub message: String,
+}
+
+impl Command for ExportFamilyArchive {
+    const NAME: &'static str = "export_family_archive";
+    type Request = FamilyArchiveRequest;
+    type Response = FamilyArchiveDone;
 }

@@ -304,62 +304,8 @@ pub async fn export_csv(
     let write_err = |e: &dyn std::fmt::Display| JournalError::Write(e.to_string());
     let partial = path.with_extension("csv.partiel");
     let file = crate::export::create_private(&partial).map_err(|e| write_err(&e))?;
-    let out = std::io::BufWriter::new(file);
-    let mut csv = match CsvExport::new(out) {
-        Ok(csv) => csv,
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(write_err(&e));
-        }
-    };
     let result = async {
-        csv.write_record([
-            "n°",
-            "date",
-            "auteur",
-            "identifiant",
-            "poste",
-            "action",
-            "libellé",
-            "entité",
-            "famille",
-            "élève",
-            "avant",
-            "après",
-        ])
-        .map_err(|e| write_err(&e))?;
-        let mut page = filter.clone();
-        let mut rows = 0u64;
-        loop {
-            let entries = db.audit_entries(&page, EXPORT_PAGE).await?;
-            for row in &entries {
-                csv.write_record([
-                    row.id.to_string(),
-                    local(row.occurred_at)
-                        .format("%Y-%m-%d %H:%M:%S")
-                        .to_string(),
-                    actor_label(row),
-                    row.staff_login.clone().unwrap_or_default(),
-                    row.workstation.clone(),
-                    row.action.clone(),
-                    action_label(&row.action).to_owned(),
-                    entity_label(row),
-                    row.family_id.map(|i| i.to_string()).unwrap_or_default(),
-                    row.student_id.map(|i| i.to_string()).unwrap_or_default(),
-                    row.before_json.clone().unwrap_or_default(),
-                    row.after_json.clone().unwrap_or_default(),
-                ])
-                .map_err(|e| write_err(&e))?;
-            }
-            rows += entries.len() as u64;
-            match entries.last() {
-                Some(last) if entries.len() == EXPORT_PAGE as usize => {
-                    page.before_id = Some(last.id)
-                }
-                _ => break,
-            }
-        }
-        csv.flush().map_err(|e| write_err(&e))?;
+        let rows = write_entries(db, filter, std::io::BufWriter::new(file)).await?;
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -369,7 +315,6 @@ pub async fn export_csv(
         Ok::<u64, JournalError>(rows)
     }
     .await;
-    drop(csv);
     match result {
         Ok(rows) => {
             std::fs::rename(&partial, path).map_err(|e| write_err(&e))?;
@@ -380,6 +325,63 @@ pub async fn export_csv(
             Err(e)
         }
     }
+}
+
+/// Writes every entry matching `filter` to `out` as the journal's CSV
+/// (the export's and the right-of-access archive's); returns how many.
+pub async fn write_entries<W: std::io::Write>(
+    db: &Database,
+    filter: &AuditFilter,
+    out: W,
+) -> Result<u64, JournalError> {
+    let write_err = |e: &dyn std::fmt::Display| JournalError::Write(e.to_string());
+    let mut csv = CsvExport::new(out).map_err(|e| write_err(&e))?;
+    csv.write_record([
+        "n°",
+        "date",
+        "auteur",
+        "identifiant",
+        "poste",
+        "action",
+        "libellé",
+        "entité",
+        "famille",
+        "élève",
+        "avant",
+        "après",
+    ])
+    .map_err(|e| write_err(&e))?;
+    let mut page = filter.clone();
+    let mut rows = 0u64;
+    loop {
+        let entries = db.audit_entries(&page, EXPORT_PAGE).await?;
+        for row in &entries {
+            csv.write_record([
+                row.id.to_string(),
+                local(row.occurred_at)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
+                actor_label(row),
+                row.staff_login.clone().unwrap_or_default(),
+                row.workstation.clone(),
+                row.action.clone(),
+                action_label(&row.action).to_owned(),
+                entity_label(row),
+                row.family_id.map(|i| i.to_string()).unwrap_or_default(),
+                row.student_id.map(|i| i.to_string()).unwrap_or_default(),
+                row.before_json.clone().unwrap_or_default(),
+                row.after_json.clone().unwrap_or_default(),
+            ])
+            .map_err(|e| write_err(&e))?;
+        }
+        rows += entries.len() as u64;
+        match entries.last() {
+            Some(last) if entries.len() == EXPORT_PAGE as usize => page.before_id = Some(last.id),
+            _ => break,
+        }
+    }
+    csv.flush().map_err(|e| write_err(&e))?;
+    Ok(rows)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! driver errors become [`StoreError`]s here: a raw SQL message never
 //! reaches a user.
 
+mod archive;
 mod audit;
 mod campaign_list;
 mod campaigns;
@@ -35,6 +36,7 @@ mod staff;
 mod stats;
 mod waiting;
 
+pub use archive::{ArchiveDocument, ArchiveDossier, ArchiveReminder, ArchiveStudent, FamilyArchive};
 pub use audit::{Actor, ActorKind};
 pub use campaign_list::{
     CampaignList, DashboardFigures, ListFilter, ListRow, ListStatus, MAX_REMINDERS, NextCourseRow,

@@ -238,7 +238,12 @@ fn review_view(d: ReviewDocument, me: i64) -> ReviewView {
         asks_tax: kind == Some(DocumentKind::TaxNotice),
         doc_type: d.doc_type,
         status_label: labels::document_status(&d.status).to_owned(),
-        can_decide: d.status == "received" && d.has_content,
+        can_decide: d.status == "received" && d.has_content && d.replaced_by.is_none(),
+        can_replace: d.replaced_by.is_none(),
+        replaced: d
+            .replaced_by
+            .map(|n| format!("Remplacé par le document n° {n} : ce fichier reste dans l'historique.")),
+        suggested_date: None,
         status: d.status,
         file_name: d.file_name.unwrap_or_default(),
         page_count: d
@@ -289,7 +294,9 @@ pub async fn open_review(
         db.open_for_review(request.document_id, &actor).await
     }
     .map_err(store_error)?;
-    Ok(review_view(doc, member.staff_id))
+    let mut view = review_view(doc, member.staff_id);
+    view.suggested_date = suggested_date(&state, &db, &view).await;
+    Ok(view)
 }
 
 /// Gives back a document opened without a decision.
@@ -329,29 +336,7 @@ pub async fn render_page(
         request.document_id,
     )
     .await?;
-    let document = match state.rendered().get(request.document_id) {
-        Some(d) => d,
-        None => {
-            let bytes = db
-                .document_content(request.document_id)
-                .await
-                .map_err(|e| match e {
-                    portee_store::StoreError::NotFound => ApiError::new(
-                        ErrorCode::NotFound,
-                        "Ce document n'a pas de fichier (manquant, ou retiré après son examen).",
-                    ),
-                    other => store_error(other),
-                })?;
-            let opened =
-                tokio::task::spawn_blocking(move || portee_render::Document::open(Arc::new(bytes)))
-                    .await
-                    .map_err(|_| render_failed())?
-                    .map_err(|e| ApiError::new(ErrorCode::Validation, e.to_string()))?;
-            let opened = Arc::new(opened);
-            state.rendered().put(request.document_id, opened.clone());
-            opened
-        }
-    };
+    let document = checked_document(&state, &db, request.document_id).await?;
     let asked = portee_render::PageRequest {
         page: request.page as usize,
         width: request.width,
@@ -378,6 +363,52 @@ pub async fn render_page(
             base64::engine::general_purpose::STANDARD.encode(&image.png)
         ),
     })
+}
+
+/// The document checked and ready to draw: from the state's cache, or read
+/// from the database and checked off the runtime's threads (then cached).
+async fn checked_document(
+    state: &AppState,
+    db: &portee_store::Database,
+    document_id: i64,
+) -> Result<Arc<portee_render::Document>, ApiError> {
+    if let Some(d) = state.rendered().get(document_id) {
+        return Ok(d);
+    }
+    let bytes = db
+        .document_content(document_id)
+        .await
+        .map_err(|e| match e {
+            portee_store::StoreError::NotFound => ApiError::new(
+                ErrorCode::NotFound,
+                "Ce document n'a pas de fichier (manquant, ou retiré après son examen).",
+            ),
+            other => store_error(other),
+        })?;
+    let opened = tokio::task::spawn_blocking(move || portee_render::Document::open(Arc::new(bytes)))
+        .await
+        .map_err(|_| render_failed())?
+        .map_err(|e| ApiError::new(ErrorCode::Validation, e.to_string()))?;
+    let opened = Arc::new(opened);
+    state.rendered().put(document_id, opened.clone());
+    Ok(opened)
+}
+
+/// The date read in the text layer of a document whose type must be
+/// recent and which has no date recorded yet; None otherwise (a scan, a
+/// file that cannot be read: the reviewer types it).
+async fn suggested_date(state: &AppState, db: &portee_store::Database, view: &ReviewView) -> Option<String> {
+    if !view.must_be_recent || view.document_date.is_some() || !view.has_content {
+        return None;
+    }
+    let uploaded_on = FrenchDate::parse(&view.uploaded_on).ok()?.naive();
+    let document = checked_document(state, db, view.id).await.ok()?;
+    let text = tokio::task::spawn_blocking(move || document.text(3, 20_000))
+        .await
+        .ok()?
+        .ok()?;
+    portee_domain::review::suggest_document_date(&text, uploaded_on)
+        .map(|d| d.format("%d/%m/%Y").to_string())
 }
 
 fn render_failed() -> ApiError {
@@ -499,4 +530,68 @@ pub async fn purge_documents(
         ),
         lines,
     })
+}
+
+/// Replaces a document on the family's behalf (a file received by e-mail
+/// or at the desk) with one chosen in the native dialog and put through
+/// the PDF check; the old one stays in the history.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(document_id = request.document_id), err)]
+pub async fn replace_document<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    request: portee_api::documents::ReplaceDocumentRequest,
+) -> Result<portee_api::documents::ReplaceDone, ApiError> {
+    use portee_api::documents::ReplaceDone;
+    let (member, db) = crate::session::require(&state).await?;
+    authorize_document(
+        &db,
+        &member.scope,
+        Action::EditFamilies,
+        request.document_id,
+    )
+    .await?;
+    let Some(path) = crate::dialogs::pick_pdf(&app).await else {
+        return Ok(ReplaceDone {
+            message: "Aucun fichier choisi : rien n'a changé.".to_owned(),
+            new_document_id: None,
+        });
+    };
+    let checked = portee_services::documents::read_and_check_async(
+        path,
+        portee_services::documents::Limits::default(),
+    )
+    .await
+    .map_err(|e| ApiError::validation("document-fichier", e.to_string()))?;
+    let actor = Actor::staff(member.staff_id, workstation());
+    let outcome = db
+        .replace_document(
+            request.document_id,
+            request.version,
+            &portee_store::ReplacementFile {
+                file_name: &checked.file_name,
+                content: &checked.bytes,
+                sha256: &checked.sha256,
+                page_count: i32::try_from(checked.report.pages).unwrap_or(i32::MAX),
+            },
+            &actor,
+        )
+        .await
+        .map_err(store_error)?;
+    match outcome {
+        Ok(new_id) => {
+            state.rendered().forget(request.document_id);
+            tracing::info!(new_document_id = new_id, "document replaced");
+            Ok(ReplaceDone {
+                message: format!(
+                    "« {} » remplace ce document ({} page{}) : il est à examiner.",
+                    checked.file_name,
+                    checked.report.pages,
+                    if checked.report.pages > 1 { "s" } else { "" }
+                ),
+                new_document_id: Some(new_id),
+            })
+        }
+        Err(conflict) => Err(ApiError::new(ErrorCode::Conflict, conflict.message)),
+    }
 }

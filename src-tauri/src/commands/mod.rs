@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod campaigns;
+pub mod chase;
 pub mod documents;
 pub mod families;
 pub mod journal;
