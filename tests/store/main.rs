@@ -5,6 +5,7 @@ use portee_store::{Database, DatabaseKind, StoreError, expected_schema_version};
 use portee_tests::db::{Kind, TestDb};
 
 mod busy;
+mod chase;
 mod demo;
 mod drafts;
 mod files;
