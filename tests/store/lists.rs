@@ -271,6 +271,7 @@ async fn administrators_create_and_change_campaigns_one_open_at_a_time() {
             documents_deadline: day(31),
             status: status.into(),
             seat_offer_days: 5,
+            reminder_days: 10,
         };
         let id = db.create_campaign(year, &values("draft"), &actor).await?;
         let err = db

@@ -613,6 +613,9 @@ pub struct CampaignView {
     pub version: i32,
     /// The days a family has to confirm a seat offered.
     pub seat_offer_days: i32,
+    /// The days within which a new documents reminder asks confirmation.
+    #[serde(default)]
+    pub reminder_days: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,6 +18,10 @@ pub struct CampaignInput {
     /// list (1 to 30).
     #[serde(default)]
     pub seat_offer_days: String,
+    /// The days within which a new reminder to a family about its missing
+    /// documents asks for confirmation (1 to 60; empty: 7).
+    #[serde(default)]
+    pub reminder_days: String,
 }
 
 /// A campaign's valid fields.
@@ -28,6 +32,7 @@ pub struct CampaignFields {
     pub closes_on: NaiveDate,
     pub documents_deadline: NaiveDate,
     pub seat_offer_days: i32,
+    pub reminder_days: i32,
 }
 
 /// The states a campaign goes through: prepared, open, closed.
@@ -49,6 +54,8 @@ impl CampaignFields {
     pub const MAX_LABEL_CHARS: usize = 80;
     /// The longest delay to confirm a seat offered, in days.
     pub const MAX_OFFER_DAYS: i32 = 30;
+    /// The delay before a new reminder asks for confirmation, by default.
+    pub const DEFAULT_REMINDER_DAYS: i32 = 7;
 
     /// Checks every field; each refusal names its field (`libelle`,
     /// `ouverture`, `cloture`, `date-limite`) with a French sentence. The
@@ -110,16 +117,37 @@ impl CampaignFields {
                 None
             }
         };
-        match (opens, closes, deadline, days) {
-            (Some(opens_on), Some(closes_on), Some(documents_deadline), Some(seat_offer_days))
-                if errors.is_empty() =>
-            {
+        let reminder_days = match input.reminder_days.trim() {
+            "" => Some(Self::DEFAULT_REMINDER_DAYS),
+            raw => match raw.parse::<i32>() {
+                Ok(d) if (1..=crate::chase::MAX_REMINDER_DAYS).contains(&d) => Some(d),
+                _ => {
+                    errors.push(FieldError {
+                        field: "delai-relance".into(),
+                        message: format!(
+                            "Le délai avant une nouvelle relance est un nombre de jours entre 1 et {}.",
+                            crate::chase::MAX_REMINDER_DAYS
+                        ),
+                    });
+                    None
+                }
+            },
+        };
+        match (opens, closes, deadline, days, reminder_days) {
+            (
+                Some(opens_on),
+                Some(closes_on),
+                Some(documents_deadline),
+                Some(seat_offer_days),
+                Some(reminder_days),
+            ) if errors.is_empty() => {
                 Ok(Self {
                     label,
                     opens_on,
                     closes_on,
                     documents_deadline,
                     seat_offer_days,
+                    reminder_days,
                 })
             }
             _ => Err(errors),
@@ -138,6 +166,26 @@ mod tests {
             closes_on: closes.into(),
             documents_deadline: deadline.into(),
             seat_offer_days: "3".into(),
+            reminder_days: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_reminder_delay_defaults_to_a_week_and_is_bounded() {
+        let base = input("01/03/2028", "30/04/2028", "15/05/2028");
+        assert_eq!(CampaignFields::parse(&base).unwrap().reminder_days, 7);
+        let ten = CampaignInput {
+            reminder_days: " 10 ".into(),
+            ..base.clone()
+        };
+        assert_eq!(CampaignFields::parse(&ten).unwrap().reminder_days, 10);
+        for days in ["0", "61", "-3", "une semaine"] {
+            let errors = CampaignFields::parse(&CampaignInput {
+                reminder_days: days.into(),
+                ..base.clone()
+            })
+            .unwrap_err();
+            assert_eq!(errors[0].field, "delai-relance", "{days}");
         }
     }
 

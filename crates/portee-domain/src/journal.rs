@@ -175,6 +175,7 @@ const CAMPAIGN_FIELDS: &[&str] = &[
     "closes_at",
     "documents_deadline",
     "seat_offer_days",
+    "reminder_days",
     "status",
     "version",
 ];
@@ -292,6 +293,11 @@ const ROW_FIELDS: &[&str] = &[
     "revenu_fiscal",
     "tax_parts",
     "purged_at",
+    "replaced_by",
+    "replaced_at",
+    "asked",
+    "outbox_id",
+    "sent_by_staff_id",
     "kind",
     "recipient",
     "payload",
@@ -470,6 +476,26 @@ pub const ACTIONS: &[ActionKind] = &[
         code: "document.purge",
         label: "Document retiré (durée de conservation)",
         fields: &["doc_type", "reason", "size_bytes"],
+    },
+    ActionKind {
+        code: "document.replace",
+        label: "Document remplacé par le secrétariat",
+        fields: &["status", "replaced_by", "doc_type", "file_name"],
+    },
+    ActionKind {
+        code: "document.reminder",
+        label: "Relance pour des pièces manquantes",
+        fields: &["asked", "recipient", "site_id", "campaign_id"],
+    },
+    ActionKind {
+        code: "document.missing_export",
+        label: "Export de la liste des pièces manquantes (CSV)",
+        fields: &["rows", "file_name"],
+    },
+    ActionKind {
+        code: "family.archive",
+        label: "Archive des données d'une famille (droit d'accès)",
+        fields: &["file_name", "documents", "entries"],
     },
     ActionKind {
         code: "document.open",
@@ -679,6 +705,14 @@ pub fn actor_kind_label(kind: &str) -> &'static str {
 /// The French name of every key an entry's before/after values hold
 /// (the `fields` of [`ACTIONS`]).
 pub const FIELD_LABELS: &[(&str, &str)] = &[
+    ("replaced_by", "Remplacé par le document n°"),
+    ("replaced_at", "Remplacé le"),
+    ("asked", "Pièces demandées"),
+    ("outbox_id", "Message n°"),
+    ("sent_by_staff_id", "Envoyée par"),
+    ("reminder_days", "Délai avant une nouvelle relance (jours)"),
+    ("documents", "Documents PDF"),
+    ("entries", "Entrées d'historique"),
     ("address_line", "Adresse"),
     ("address_extra", "Complément d'adresse"),
     ("postcode", "Code postal"),

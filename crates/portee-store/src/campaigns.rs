@@ -27,6 +27,8 @@ pub struct CampaignAdminRow {
     pub version: i32,
     /// The days a family has to confirm a seat offered.
     pub seat_offer_days: i32,
+    /// The days within which a new documents reminder asks confirmation.
+    pub reminder_days: i32,
 }
 
 /// A campaign's values to write.
@@ -38,10 +40,11 @@ pub struct CampaignValues {
     pub documents_deadline: NaiveDate,
     pub status: String,
     pub seat_offer_days: i32,
+    pub reminder_days: i32,
 }
 
 const SELECT_CAMPAIGNS: &str = "SELECT c.id, c.label, c.school_year_id, y.label AS school_year_label, \
-     c.opens_at, c.closes_at, c.documents_deadline, c.status, c.version, c.seat_offer_days \
+     c.opens_at, c.closes_at, c.documents_deadline, c.status, c.version, c.seat_offer_days, c.reminder_days \
      FROM campaigns c JOIN school_years y ON y.id = c.school_year_id";
 
 fn invalid(message: &str) -> StoreError {
@@ -86,7 +89,7 @@ impl Database {
             let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO campaigns (school_year_id, label, opens_at, closes_at, documents_deadline, status, version, \
-                 seat_offer_days) VALUES ($1, $2, $3, $4, $5, 'draft', 1, $6) RETURNING id",
+                 seat_offer_days, reminder_days) VALUES ($1, $2, $3, $4, $5, 'draft', 1, $6, $7) RETURNING id",
             )
             .bind(school_year_id)
             .bind(&values.label)
@@ -94,6 +97,7 @@ impl Database {
             .bind(values.closes_at)
             .bind(values.documents_deadline)
             .bind(values.seat_offer_days)
+            .bind(values.reminder_days)
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| match StoreError::from(e) {
@@ -108,7 +112,8 @@ impl Database {
                 after: to_json(&serde_json::json!({
                     "school_year_id": school_year_id, "label": values.label, "opens_at": values.opens_at,
                     "closes_at": values.closes_at, "documents_deadline": values.documents_deadline,
-                    "seat_offer_days": values.seat_offer_days, "status": "draft",
+                    "seat_offer_days": values.seat_offer_days, "reminder_days": values.reminder_days,
+                    "status": "draft",
                 })),
                 ..Default::default()
             })?;
@@ -160,7 +165,8 @@ impl Database {
             StoreError::expect_one_row(
                 sqlx::query(
                     "UPDATE campaigns SET label = $1, opens_at = $2, closes_at = $3, documents_deadline = $4, \
-                     status = $5, seat_offer_days = $8, version = version + 1 WHERE id = $6 AND version = $7",
+                     status = $5, seat_offer_days = $8, reminder_days = $9, version = version + 1 \
+                     WHERE id = $6 AND version = $7",
                 )
                 .bind(&values.label)
                 .bind(values.opens_at)
@@ -170,6 +176,7 @@ impl Database {
                 .bind(id)
                 .bind(expected_version)
                 .bind(values.seat_offer_days)
+                .bind(values.reminder_days)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| match StoreError::from(e) {

@@ -56,6 +56,7 @@ async fn view(db: &Database, notice: String) -> Result<CampaignsView, ApiError> 
                 status: c.status,
                 version: c.version,
                 seat_offer_days: c.seat_offer_days,
+                reminder_days: c.reminder_days,
             })
             .collect(),
         school_years: years.into_iter().map(|y| (y.id, y.label)).collect(),
@@ -104,6 +105,7 @@ pub async fn save_campaign(
         documents_deadline: fields.documents_deadline,
         status: request.status.clone(),
         seat_offer_days: fields.seat_offer_days,
+        reminder_days: fields.reminder_days,
     };
     let actor = portee_store::Actor::staff(member.staff_id, workstation());
     let refused = |e: StoreError| match e {

@@ -55,6 +55,7 @@ pub fn CampaignsAdmin() -> Html {
     let closes_ref = use_node_ref();
     let deadline_ref = use_node_ref();
     let days_ref = use_node_ref();
+    let reminder_ref = use_node_ref();
     let status_ref = use_node_ref();
     let openings = use_mut_ref(|| 0u32);
     {
@@ -64,6 +65,7 @@ pub fn CampaignsAdmin() -> Html {
             closes_ref.clone(),
             deadline_ref.clone(),
             days_ref.clone(),
+            reminder_ref.clone(),
         );
         let opened = (*editing).clone().map(|e| (e.opening, e.request.fields));
         use_effect_with(opened.as_ref().map(|o| o.0), move |_| {
@@ -74,6 +76,7 @@ pub fn CampaignsAdmin() -> Html {
                     (&refs.2, f.closes_on),
                     (&refs.3, f.documents_deadline),
                     (&refs.4, f.seat_offer_days),
+                    (&refs.5, f.reminder_days),
                 ] {
                     if let Some(input) = node.cast::<web_sys::HtmlInputElement>() {
                         input.set_value(&value);
@@ -98,6 +101,7 @@ pub fn CampaignsAdmin() -> Html {
             deadline_ref.clone(),
             status_ref.clone(),
             days_ref.clone(),
+            reminder_ref.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -125,6 +129,7 @@ pub fn CampaignsAdmin() -> Html {
                 closes_on: text(&refs.3),
                 documents_deadline: text(&refs.4),
                 seat_offer_days: text(&refs.6),
+                reminder_days: text(&refs.7),
             };
             // Kept as sent (same opening: the fields keep what is typed).
             editing.set(Some(Editing {
@@ -205,6 +210,7 @@ pub fn CampaignsAdmin() -> Html {
                     { text("campagne-cloture", "Clôture (JJ/MM/AAAA)", closes_ref.clone()) }
                     { text("campagne-date-limite", "Documents avant le (JJ/MM/AAAA)", deadline_ref.clone()) }
                     { text("campagne-delai-place", "Délai pour confirmer une place proposée (jours)", days_ref.clone()) }
+                    { text("campagne-delai-relance", "Délai avant une nouvelle relance des pièces (jours)", reminder_ref.clone()) }
                     if !creating {
                         <label for="campagne-etat">{ "État" }</label>
                         <select id="campagne-etat" ref={status_ref.clone()}>
@@ -236,6 +242,7 @@ pub fn CampaignsAdmin() -> Html {
                             closes_on: c.closes_on.clone(),
                             documents_deadline: c.documents_deadline.clone(),
                             seat_offer_days: c.seat_offer_days.to_string(),
+                            reminder_days: c.reminder_days.to_string(),
                         },
                         status: c.status.clone(),
                     },
@@ -265,6 +272,7 @@ pub fn CampaignsAdmin() -> Html {
                     expected_version: 0,
                     fields: CampaignInput {
                         seat_offer_days: "3".into(),
+                        reminder_days: "7".into(),
                         ..CampaignInput::default()
                     },
                     status: "draft".into(),
