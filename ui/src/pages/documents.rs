@@ -11,7 +11,7 @@ use portee_api::{
     documents::{
         DecideDocument, DecideDocumentRequest, DocumentQueue, ListDocuments, ListDocumentsRequest,
         OpenReview, OpenReviewRequest, PageImage, ReleaseReview, ReleaseReviewRequest, RenderPage,
-        RenderPageRequest, ReviewView,
+        RenderPageRequest, ReplaceDocument, ReplaceDocumentRequest, ReviewView,
     },
 };
 use portee_domain::{
@@ -38,6 +38,8 @@ pub fn DocumentsPage() -> Html {
     // The review screen: the queue's ids when it was opened, and where.
     let reviewing = use_state(|| None::<(Vec<i64>, usize)>);
     let generation = use_state(|| 0u32);
+    // « Pièces manquantes » shown instead of the queue.
+    let missing = use_state(|| false);
     let from = use_node_ref();
     let to = use_node_ref();
     {
@@ -194,10 +196,32 @@ pub fn DocumentsPage() -> Html {
             }
         }
     };
+    let tab = |on_missing: bool, slug: &str, label: &str| {
+        let selected = *missing == on_missing;
+        let onclick = {
+            let missing = missing.clone();
+            Callback::from(move |_: MouseEvent| missing.set(on_missing))
+        };
+        html! {
+            <button type="button" role="tab" id={format!("documents-onglet-{slug}")}
+                aria-selected={if selected { "true" } else { "false" }}
+                class={classes!("tab", selected.then_some("tab-current"))} {onclick}>{ label.to_owned() }</button>
+        }
+    };
     html! {
         <section class="page" aria-labelledby="titre-page">
             <h1 id="titre-page">{ "Documents" }</h1>
-            { body }
+            <div class="tabs" role="tablist" aria-label="Documents">
+                { tab(false, "examen", "À examiner") }
+                { tab(true, "manquantes", "Pièces manquantes") }
+            </div>
+            <div class="tab-panel" role="tabpanel">
+                if *missing {
+                    <crate::pages::missing_documents::MissingDocuments />
+                } else {
+                    { body }
+                }
+            </div>
         </section>
     }
 }
@@ -315,6 +339,28 @@ fn read_input(accept: bool) -> Result<DecisionInput, String> {
     })
 }
 
+/// What the 3-month rule says of the date `typed` for the document shown.
+fn rule_warning(v: &ReviewView, typed: &str) -> Option<String> {
+    let kind = DocumentKind::from_code(&v.doc_type)?;
+    let uploaded = FrenchDate::parse(&v.uploaded_on).ok()?.naive();
+    let date = FrenchDate::parse(typed.trim()).ok()?.naive();
+    date_rule(kind, date, uploaded)
+}
+
+/// Chooses « Document périmé » in the refusal's reasons once drawn.
+fn prefill_out_of_date() {
+    gloo_timers::callback::Timeout::new(0, || {
+        if let Some(s) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("examen-motif"))
+            .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+        {
+            s.set_value("perime");
+        }
+    })
+    .forget();
+}
+
 #[component]
 pub fn ReviewScreen(props: &ReviewProps) -> Html {
     let events = use_context::<SessionEvents>();
@@ -334,7 +380,13 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
     let viewer = use_node_ref();
     // The last page's size in points (for the zoom), known once drawn.
     let points = use_state(|| (595u32, 842u32));
-    let id = props.ids.get(*index).copied();
+    // Documents replaced from this screen: the new one is shown instead.
+    let replaced = use_state(HashMap::<i64, i64>::new);
+    let id = props
+        .ids
+        .get(*index)
+        .copied()
+        .map(|id| replaced.get(&id).copied().unwrap_or(id));
 
     // Open the document (marked and audited), or use what was prepared.
     {
@@ -370,7 +422,19 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                     })
                     .await
                     {
-                        Ok(v) => view.set(Some(Ok(v))),
+                        Ok(v) => {
+                            // A date read in the document, prefilled: the
+                            // rule is checked at once, as when typed.
+                            if v.document_date.is_none()
+                                && let Some(broken) =
+                                    v.suggested_date.as_deref().and_then(|d| rule_warning(&v, d))
+                            {
+                                mode.set(Mode::Refusing);
+                                prefill_out_of_date();
+                                date_warning.set(Some(broken));
+                            }
+                            view.set(Some(Ok(v)));
+                        }
                         Err(e) => {
                             if let Some(e) = session_error(&events, e) {
                                 view.set(Some(Err(e.message)));
@@ -628,29 +692,12 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
         let (view, date_warning, mode) = (view.clone(), date_warning.clone(), mode.clone());
         Callback::from(move |_: Event| {
             let Some(Ok(v)) = &*view else { return };
-            let kind = DocumentKind::from_code(&v.doc_type);
-            let uploaded = FrenchDate::parse(&v.uploaded_on).ok().map(|d| d.naive());
-            let typed = FrenchDate::parse(input_value("examen-date").trim())
-                .ok()
-                .map(|d| d.naive());
-            let broken = match (kind, uploaded, typed) {
-                (Some(k), Some(u), Some(d)) => date_rule(k, d, u),
-                _ => None,
-            };
+            let broken = rule_warning(v, &input_value("examen-date"));
             if broken.is_some() {
                 // The rule turns the decision into a refusal, reason
                 // prefilled; the reviewer may still accept with a note.
                 mode.set(Mode::Refusing);
-                gloo_timers::callback::Timeout::new(0, || {
-                    if let Some(s) = web_sys::window()
-                        .and_then(|w| w.document())
-                        .and_then(|d| d.get_element_by_id("examen-motif"))
-                        .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
-                    {
-                        s.set_value("perime");
-                    }
-                })
-                .forget();
+                prefill_out_of_date();
             }
             date_warning.set(broken);
         })
@@ -686,6 +733,55 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                     onclick={let turns = turns.clone(); Callback::from(move |_: MouseEvent| turns.set((*turns + 1) % 4))}>{ "Pivoter ↻" }</button>
             </div>
         }
+    };
+    let replace = {
+        let (view, message, deciding, events, replaced) = (
+            view.clone(),
+            message.clone(),
+            deciding.clone(),
+            events.clone(),
+            replaced.clone(),
+        );
+        let shown = props.ids.get(*index).copied();
+        Callback::from(move |()| {
+            let (Some(Ok(v)), Some(shown)) = (&*view, shown) else {
+                return;
+            };
+            if *deciding {
+                return;
+            }
+            deciding.set(true);
+            let request = ReplaceDocumentRequest {
+                document_id: v.id,
+                version: v.version,
+            };
+            let (message, deciding, events, replaced) = (
+                message.clone(),
+                deciding.clone(),
+                events.clone(),
+                replaced.clone(),
+            );
+            spawn_local(async move {
+                match api::call::<ReplaceDocument>(&request).await {
+                    Ok(done) => {
+                        if let Some(new) = done.new_document_id {
+                            let mut map = (*replaced).clone();
+                            map.insert(shown, new);
+                            replaced.set(map);
+                            message.set(Some(Ok(done.message)));
+                        } else {
+                            message.set(Some(Err(done.message)));
+                        }
+                    }
+                    Err(e) => {
+                        if let Some(e) = session_error(&events, e) {
+                            message.set(Some(Err(e.message)));
+                        }
+                    }
+                }
+                deciding.set(false);
+            });
+        })
     };
     let picture = match (&*view, &*image) {
         (Some(Ok(v)), _) if !v.has_content => html! {
@@ -731,7 +827,10 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                             <div class="field">
                                 <label for="examen-date">{ if v.must_be_recent { "Date du document (JJ/MM/AAAA) *" } else { "Date du document (JJ/MM/AAAA)" } }</label>
                                 <input id="examen-date" type="text" inputmode="numeric" autocomplete="off"
-                                    value={v.document_date.clone().unwrap_or_default()} onchange={on_date.clone()} />
+                                    value={v.document_date.clone().or_else(|| v.suggested_date.clone()).unwrap_or_default()} onchange={on_date.clone()} />
+                                if v.document_date.is_none() && v.suggested_date.is_some() {
+                                    <p class="hint" id="examen-date-lue">{ "Date lue dans le document : vérifiez-la." }</p>
+                                }
                                 if v.must_be_recent {
                                     <p class="hint">{ format!("Moins de 3 mois au dépôt (déposé le {}).", v.uploaded_on) }</p>
                                 }
@@ -787,6 +886,16 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                                     onclick={refuse.clone()}>{ if refusing { "Confirmer le refus (Alt+R)" } else { "Refuser… (Alt+R)" } }</Button>
                             </div>
                         </form>
+                    }
+                    if let Some(r) = &v.replaced {
+                        <StatusMessage kind={StatusKind::Info} id={Some(AttrValue::from("examen-remplace"))}>{ r.clone() }</StatusMessage>
+                    }
+                    if v.can_replace {
+                        <div class="form-actions">
+                            <Button kind={ButtonKind::Secondary} id={Some(AttrValue::from("examen-remplacer"))} busy={*deciding}
+                                onclick={replace.clone()}>{ "Remplacer par un autre fichier…" }</Button>
+                        </div>
+                        <p class="hint">{ "Un document reçu par courriel ou au guichet : choisissez le fichier PDF ; l'ancien reste dans l'historique." }</p>
                     }
                 </>
             }

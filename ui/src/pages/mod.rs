@@ -9,6 +9,7 @@ pub mod documents;
 pub mod families;
 pub mod first_admin;
 pub mod home;
+pub mod missing_documents;
 pub mod placeholder;
 pub mod reinscription;
 pub mod reinscriptions;

@@ -183,7 +183,7 @@ pub fn StudentPage(props: &StudentPageProps) -> Html {
             </>
         },
         Tab::Courses => courses(&r),
-        Tab::Documents => html! { <DocumentsTab documents={r.documents.clone()} /> },
+        Tab::Documents => html! { <DocumentsTab documents={r.documents.clone()} family_id={r.family.id} /> },
         Tab::Reinscription => {
             // The flow's Identité and Coordonnées steps show the fiche's
             // own panels (the same form, the same versioned save).
@@ -493,6 +493,7 @@ fn ContactForm(props: &ContactFormProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct DocumentsTabProps {
     documents: Vec<DocumentView>,
+    family_id: i64,
 }
 
 #[component]
@@ -537,6 +538,26 @@ fn DocumentsTab(props: &DocumentsTabProps) -> Html {
             ]
         })
         .collect();
+    let archive = {
+        let (message, events, family_id) = (message.clone(), events.clone(), props.family_id);
+        Callback::from(move |_: MouseEvent| {
+            let (message, events) = (message.clone(), events.clone());
+            message.set(Some((StatusKind::Info, "Préparation de l'archive…".into())));
+            spawn_local(async move {
+                match api::call::<portee_api::documents::ExportFamilyArchive>(
+                    &portee_api::documents::FamilyArchiveRequest { family_id },
+                )
+                .await
+                {
+                    Ok(done) => message.set(Some((StatusKind::Success, done.message))),
+                    Err(e) => match session_error(&events, e) {
+                        Some(e) => message.set(Some((StatusKind::Error, e.message))),
+                        None => message.set(None),
+                    },
+                }
+            });
+        })
+    };
     html! {
         <>
             if let Some((kind, text)) = &*message {
@@ -545,6 +566,12 @@ fn DocumentsTab(props: &DocumentsTabProps) -> Html {
             <DataTable id={Some(AttrValue::from("documents-famille"))} caption="Documents de la famille" caption_hidden=true
                 columns={vec!["Campagne".into(), "Document".into(), "État".into(), "Motif du refus".into(), "Daté du".into(), "Déposé".into(), "".into()]}
                 {rows} empty="Aucun document pour cette famille." />
+            <div class="form-actions">
+                <button type="button" class="btn btn-secondary" id="famille-archive" onclick={archive}>
+                    { "Archive des données de la famille (droit d'accès)…" }
+                </button>
+            </div>
+            <p class="hint">{ "Un fichier .zip dans le dossier des exports : les données, l'historique et les documents encore conservés. L'export est tracé dans le journal." }</p>
         </>
     }
 }
