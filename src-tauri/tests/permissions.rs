@@ -739,6 +739,35 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
             };
             c(Site, vec![decision(m.2)], vec![decision(v.2)])
         }
+        // Version 0 is stale: allowed callers get `Conflict` before any
+        // dialog, nothing written.
+        "replace_document" => c(
+            Site,
+            vec![json!({ "document_id": m.2, "version": 0 })],
+            vec![json!({ "document_id": v.2, "version": 0 })],
+        ),
+        "list_missing_documents" => c(
+            Site,
+            vec![json!({ "site_id": 5, "campaign_id": null })],
+            vec![json!({ "site_id": 7, "campaign_id": null })],
+        ),
+        // No family ticked: allowed callers get `Validation`, nothing sent.
+        "send_document_reminders" => c(
+            Site,
+            vec![json!({ "site_id": 5, "campaign_id": 1, "family_ids": [] })],
+            vec![json!({ "site_id": 7, "campaign_id": 1, "family_ids": [] })],
+        ),
+        // An unknown campaign: allowed callers get `Validation`, no file.
+        "export_missing_documents" => c(
+            Site,
+            vec![json!({ "site_id": 5, "campaign_id": -1 })],
+            vec![json!({ "site_id": 7, "campaign_id": -1 })],
+        ),
+        "export_family_archive" => c(
+            Site,
+            vec![json!({ "family_id": m.1 })],
+            vec![json!({ "family_id": v.1 })],
+        ),
         // A dry run: administrators get the list, nothing is removed.
         "purge_documents" => c(
             Admin,

@@ -24,7 +24,9 @@
 //! `--validation-only` (PostgreSQL: seed and the validation, nothing else),
 //! `--purge-only` (seed, the documents queue and the purge of every
 //! reviewed document: time and database size), `--offer-only` (seed, the offer page and the rollover of next year's
-//! offer for the whole network, both databases).
+//! offer for the whole network, both databases), `--missing-only` (seed,
+//! the pièces manquantes list of Meudon as the owner and, on PostgreSQL,
+//! as Meudon's agent).
 
 #[path = "bench_common.rs"]
 mod bench_common;
@@ -49,6 +51,7 @@ struct Args {
     validation_only: bool,
     offer_only: bool,
     purge_only: bool,
+    missing_only: bool,
 }
 
 fn args() -> Args {
@@ -62,6 +65,7 @@ fn args() -> Args {
         validation_only: false,
         offer_only: false,
         purge_only: false,
+        missing_only: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -80,6 +84,7 @@ fn args() -> Args {
             "--search-only" => a.search_only = true,
             "--offer-only" => a.offer_only = true,
             "--purge-only" => a.purge_only = true,
+            "--missing-only" => a.missing_only = true,
             "--validation-only" => {
                 a.validation_only = true;
                 a.sqlite = false;
@@ -829,6 +834,56 @@ async fn bench_documents(db: &Database, label: &str, scale: usize) -> anyhow_lit
     Ok(())
 }
 
+/// The pièces manquantes list of Meudon (site 5): as the owner and, on
+/// PostgreSQL, as Meudon's agent through their own role (row-level
+/// security on every table read), 20 times each: median and p95.
+async fn bench_missing(
+    url: &str,
+    db: &Database,
+    label: &str,
+    scale: usize,
+) -> anyhow_lite::Result<()> {
+    let campaign = db.current_campaign_id().await?;
+    let mut connections = vec![("propriétaire", None)];
+    if label == "postgres" {
+        let agent =
+            Database::connect_member(url, "agent.meudon", "demo-agent.meudon", "portee-bench")
+                .await?;
+        connections.push(("agent.meudon", Some(agent)));
+    }
+    for (who, member) in &connections {
+        let on = member.as_ref().unwrap_or(db);
+        let mut times = Vec::new();
+        let mut shape = (0, 0, 0);
+        for _ in 0..20 {
+            let t = Instant::now();
+            let list = on.missing_documents(5, campaign).await?;
+            times.push(t.elapsed());
+            shape = (
+                list.families,
+                list.rows.len(),
+                list.rows.iter().map(|r| r.owed.len()).sum::<usize>(),
+            );
+        }
+        times.sort();
+        println!(
+            "{label:<10} {scale:>6} students  pièces manquantes (Meudon, {who}): {} families re-enrolling, \
+             {} owing {} documents: median {} p95 {}",
+            shape.0,
+            shape.1,
+            shape.2,
+            ms(times[times.len() / 2]),
+            ms(times[times.len() * 95 / 100])
+        );
+    }
+    for (_, member) in connections {
+        if let Some(m) = member {
+            m.close().await;
+        }
+    }
+    Ok(())
+}
+
 fn machine_cpu() -> Option<(u64, u64)> {
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
     let fields: Vec<u64> = stat
@@ -897,6 +952,12 @@ async fn main() -> anyhow_lite::Result<()> {
                 // Steady state, as autovacuum leaves a live database: visibility map set
                 // (index-only scans) and statistics fresh.
                 sqlx::query("VACUUM ANALYZE").execute(p).await?;
+            }
+            if args.missing_only {
+                bench_missing(&fresh.url, &db, kind, scale).await?;
+                db.close().await;
+                fresh.drop_now().await;
+                continue;
             }
             if args.purge_only {
                 bench_documents(&db, kind, scale).await?;

@@ -64,11 +64,8 @@ async fn scope(
             .and_then(|v| v.first().copied())
             .unwrap_or(1),
     };
-    if Site::from_id(site).is_none() || visible.is_some_and(|v| !v.contains(&site)) {
-        return Err(ApiError::validation(
-            "manquantes-site",
-            "Ce site n'est pas parmi les vôtres.",
-        ));
+    if Site::from_id(site).is_none() {
+        return Err(ApiError::validation("manquantes-site", "Site inconnu."));
     }
     member.scope.authorize(action, Some(site)).map_err(forbidden)?;
     let campaigns: Vec<(i64, String)> = db

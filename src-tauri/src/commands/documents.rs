@@ -551,6 +551,17 @@ pub async fn replace_document<R: tauri::Runtime>(
         request.document_id,
     )
     .await?;
+    // Changed since the reviewer saw it: said before any file is chosen.
+    let current = db
+        .review_document(request.document_id)
+        .await
+        .map_err(store_error)?;
+    if current.version != request.version || current.replaced_by.is_some() {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "Ce document a changé entre-temps (décidé ou remplacé) : rouvrez-le avant de le remplacer.",
+        ));
+    }
     let Some(path) = crate::dialogs::pick_pdf(&app).await else {
         return Ok(ReplaceDone {
             message: "Aucun fichier choisi : rien n'a changé.".to_owned(),
