@@ -437,3 +437,282 @@ async fn an_administrator_lists_then_applies_the_retention_rule_from_administrat
     .await
     .unwrap();
 }
+
+/// The number of rows `sql` counts in the app's SQLite database.
+async fn count(app: &AppInstance, sql: &str) -> anyhow::Result<i64> {
+    let db = app.database().await?;
+    let Database::Sqlite(pool) = &db else {
+        unreachable!()
+    };
+    let n = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(pool)
+        .await?;
+    db.close().await;
+    Ok(n)
+}
+
+#[tokio::test]
+async fn the_missing_documents_list_reminds_a_family_asks_before_a_second_reminder_and_exports() {
+    scenario("documents-manquantes", demo(), async |app| {
+        app.sign_in_demo(5, "agent.meudon").await?;
+        app.click("#nav-documents").await?;
+        app.click("#documents-onglet-manquantes").await?;
+        app.wait_text("#manquantes-compte", "doivent encore des pièces", WAIT)
+            .await?;
+        app.wait_for("#manquantes tbody input[type=checkbox]", WAIT).await?;
+        app.screenshot("documents-manquantes").await?;
+        // The first family shown with an e-mail address and something to
+        // send (a missing or refused piece).
+        let family: i64 = app
+            .client
+            .execute(
+                "for (const tr of document.querySelectorAll('#manquantes tbody tr')) { \
+                   const cells = tr.querySelectorAll('td'); \
+                   const mail = cells[cells.length - 1].textContent; \
+                   const asked = tr.querySelector('.owed-manquant, .owed-refuse'); \
+                   if (mail.includes('@') && asked) { \
+                     return Number(tr.querySelector('input').id.replace('manquante-', '')); } } \
+                 return 0;",
+                vec![],
+            )
+            .await?
+            .as_i64()
+            .unwrap_or(0);
+        anyhow::ensure!(family > 0, "a family to remind");
+        let tick = format!("#manquante-{family}");
+        app.click(&tick).await?;
+        app.wait_text("#manquantes-relancer", "(1)", WAIT).await?;
+        app.click("#manquantes-relancer").await?;
+        app.wait_text("#manquantes-resultat", "1 relance placée", WAIT)
+            .await?;
+        let recorded = format!("SELECT COUNT(*) FROM document_reminders WHERE family_id = {family}");
+        anyhow::ensure!(count(app, &recorded).await? == 1);
+        anyhow::ensure!(
+            count(
+                app,
+                &format!(
+                    "SELECT COUNT(*) FROM outbox o JOIN students s ON s.id = o.student_id \
+                     WHERE o.kind = 'documents_reminder' AND s.family_id = {family}"
+                )
+            )
+            .await?
+                == 1
+        );
+        // The list says it; a second reminder asks first.
+        app.wait_text(&format!("#manquantes tr:has({tick})"), "dernière le", WAIT)
+            .await?;
+        app.click(&tick).await?;
+        app.click("#manquantes-relancer").await?;
+        app.wait_text("#manquantes-confirmer", "Relancées il y a moins de 7 jours", WAIT)
+            .await?;
+        app.screenshot("documents-manquantes-confirmer").await?;
+        anyhow::ensure!(count(app, &recorded).await? == 1, "nothing sent before the answer");
+        app.click("#manquantes-confirmer-oui").await?;
+        app.wait_text("#manquantes-resultat", "1 relance placée", WAIT)
+            .await?;
+        anyhow::ensure!(count(app, &recorded).await? == 2);
+        // The list as CSV in the exports folder.
+        app.click("#manquantes-exporter").await?;
+        let said = app
+            .wait_text("#manquantes-resultat", "exportée(s) dans", WAIT)
+            .await?;
+        let path = said
+            .split("dans ")
+            .nth(1)
+            .map(str::trim)
+            .ok_or_else(|| anyhow::anyhow!("{said}"))?;
+        let csv = std::fs::read(path)?;
+        anyhow::ensure!(csv.starts_with("\u{feff}".as_bytes()), "UTF-8 with BOM");
+        let text = String::from_utf8(csv)?;
+        anyhow::ensure!(text.lines().next().unwrap_or_default().contains("pièces dues;"));
+        anyhow::ensure!(text.lines().count() >= 2);
+        Ok(())
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_document_is_replaced_from_the_review_screen_and_its_date_is_read_from_its_text() {
+    let work = tempfile::tempdir().unwrap();
+    let answer = work.path().join("dialogue.txt");
+    let replacement = portee_tests::e2e::repo_root().join("tests/pdf-corpus/valid/minimal-handwritten-1.4.pdf");
+    std::fs::write(&answer, replacement.display().to_string()).unwrap();
+    let mut options = demo();
+    options
+        .env
+        .push(("PORTEE_E2E_DIALOG".to_owned(), answer.display().to_string()));
+    scenario("documents-remplacer", options, async |app| {
+        app.sign_in_demo(5, "agent.meudon").await?;
+        let db = app.database().await?;
+        let Database::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        // A proof of address with a text layer (not a demo « scan ») whose
+        // date nobody typed: the date it bears is suggested.
+        let (proof, dated): (i64, chrono::NaiveDate) = sqlx::query_as(
+            "SELECT d.id, d.document_date FROM documents d WHERE d.status = 'received' \
+             AND d.content IS NOT NULL AND d.doc_type = 'justificatif_domicile' \
+             AND d.document_date IS NOT NULL AND d.file_name NOT LIKE 'scan%' \
+             AND EXISTS (SELECT 1 FROM students s WHERE s.family_id = d.family_id AND s.site_id = 5) \
+             ORDER BY d.id LIMIT 1",
+        )
+        .fetch_one(pool)
+        .await?;
+        sqlx::query("UPDATE documents SET document_date = NULL WHERE id = $1")
+            .bind(proof)
+            .execute(pool)
+            .await?;
+        db.close().await;
+        app.click("#nav-documents").await?;
+        open(app, proof).await?;
+        app.wait_for("#examen-date-lue", WAIT).await?;
+        let shown = app.prop("#examen-date", "value").await?.unwrap_or_default();
+        anyhow::ensure!(shown == dated.format("%d/%m/%Y").to_string(), "{shown} / {dated}");
+        app.screenshot("documents-date-lue").await?;
+        // Replaced by a file « received at the desk ».
+        app.click("#examen-remplacer").await?;
+        app.wait_text("#examen-message-resultat", "remplace ce document", WAIT)
+            .await?;
+        app.wait_text("#examen-statut", "", WAIT).await?;
+        app.screenshot("documents-remplace").await?;
+        let replaced_by = count(
+            app,
+            &format!("SELECT COALESCE(replaced_by, 0) FROM documents WHERE id = {proof}"),
+        )
+        .await?;
+        anyhow::ensure!(replaced_by > proof, "the old one points to the new one");
+        anyhow::ensure!(
+            count(
+                app,
+                &format!(
+                    "SELECT COUNT(*) FROM documents WHERE id = {replaced_by} AND status = 'received' \
+                     AND file_name = 'minimal-handwritten-1.4.pdf' AND uploaded_by_kind = 'staff'"
+                )
+            )
+            .await?
+                == 1
+        );
+        // The screen now shows the new document, ready to be decided.
+        app.wait_for("#examen-decision", WAIT).await?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+}
+
+/// The proportional set size (PSS, KiB) of a process, from smaps_rollup.
+fn pss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The app's process (the `portee` binary whose environment names the
+/// test's data folder) and its children (WebKit's web and network
+/// processes).
+fn app_processes(data_dir: &std::path::Path) -> Vec<(u32, String)> {
+    let marker = format!("PORTEE_DATA_DIR={}", data_dir.display());
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let name = stat
+            .split_once('(')
+            .and_then(|(_, r)| r.split_once(')'))
+            .map(|(n, _)| n.to_owned())
+            .unwrap_or_default();
+        let ppid: u32 = stat
+            .rsplit_once(')')
+            .and_then(|(_, r)| r.split_whitespace().nth(1))
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
+        all.push((pid, ppid, name));
+    }
+    let app = all.iter().find(|(pid, _, name)| {
+        name == "portee"
+            && std::fs::read(format!("/proc/{pid}/environ"))
+                .map(|e| {
+                    e.split(|b| *b == 0)
+                        .any(|v| v == marker.as_bytes())
+                })
+                .unwrap_or(false)
+    });
+    let Some(&(app, _, _)) = app else {
+        return Vec::new();
+    };
+    let mut out = vec![(app, "portee".to_owned())];
+    out.extend(
+        all.iter()
+            .filter(|(_, ppid, _)| *ppid == app)
+            .map(|(pid, _, name)| (*pid, name.clone())),
+    );
+    out
+}
+
+/// The benchmark of issue 11 (run by hand, it prints figures and asserts
+/// none): an administrator reviews 200 documents in a row in the real
+/// window (Suivant with Alt+S, each first page drawn), and the PSS of the
+/// app and of WebKit's processes is read every 10 documents.
+/// `cargo test --test e2e review_memory -- --ignored --nocapture`
+#[tokio::test]
+#[ignore = "benchmark: run by hand"]
+async fn review_memory_over_200_documents() {
+    let options = LaunchOptions {
+        env: vec![("PORTEE_DEMO_STUDENTS".to_owned(), "4000".to_owned())],
+        ..Default::default()
+    };
+    scenario("documents-memoire", options, async |app| {
+        app.sign_in_demo(5, "admin.demo").await?;
+        app.click("#nav-documents").await?;
+        app.wait_text("#documents-compte", "document", WAIT).await?;
+        app.click("#examiner-premier").await?;
+        app.wait_for("#document-page", WAIT).await?;
+        let total = app.wait_text("#examen-position", "/", WAIT).await?;
+        println!("review screen: {total}");
+        let mut figures = Vec::new();
+        for n in 1..=200u32 {
+            let before = app.prop("#document-page", "src").await?.unwrap_or_default();
+            focus(app, "#examen-suivant").await?;
+            press(app, &alt('s')).await?;
+            // The next page drawn (or a document without a picture).
+            for _ in 0..300 {
+                let now = app.prop("#document-page", "src").await?.unwrap_or_default();
+                if now != before && !now.is_empty() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            if n % 10 == 0 {
+                let procs = app_processes(&app.data_dir);
+                let each: Vec<(String, u64)> =
+                    procs.iter().map(|(pid, name)| (name.clone(), pss_kib(*pid))).collect();
+                let sum: u64 = each.iter().map(|e| e.1).sum();
+                println!(
+                    "after {n:>3} documents: PSS {:.1} MiB ({})",
+                    sum as f64 / 1024.0,
+                    each.iter()
+                        .map(|(name, k)| format!("{name} {:.1}", *k as f64 / 1024.0))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                figures.push(sum);
+            }
+        }
+        let first = figures.get(1).copied().unwrap_or_default() as f64 / 1024.0;
+        let last = figures.last().copied().unwrap_or_default() as f64 / 1024.0;
+        let max = figures.iter().copied().max().unwrap_or_default() as f64 / 1024.0;
+        println!("PSS after 20 documents {first:.1} MiB, after 200 {last:.1} MiB, highest {max:.1} MiB");
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

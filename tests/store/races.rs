@@ -827,3 +827,127 @@ async fn two_workstations_reminding_one_family_at_once_queue_one_reminder() {
         assert_eq!(pending, 1, "tour {round}");
     }
 }
+
+#[tokio::test]
+async fn two_decisions_on_the_same_document_one_is_recorded_the_other_is_told_who_decided() {
+    let t = TestDb::postgres().await.unwrap();
+    let (db, pool) = pg(&t).await.unwrap();
+    portee_services::demo::seed(
+        &db,
+        400,
+        5,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+        &Actor::system("test"),
+    )
+    .await
+    .unwrap();
+    let docs: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM documents WHERE status = 'received' AND content IS NOT NULL ORDER BY id LIMIT 20",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(docs.len(), ROUNDS, "enough documents awaiting review");
+    let (one, two) = (Actor::staff(1, "poste-1"), Actor::staff(2, "poste-2"));
+    let accept = portee_domain::review::Decision::Accept {
+        document_date: None,
+        quotient_familial: None,
+        revenu_fiscal: None,
+        tax_parts: None,
+        review_note: Some("vu".into()),
+    };
+    let refuse = portee_domain::review::Decision::Refuse {
+        reason: portee_domain::review::RefusalReason::Incomplete,
+        note_for_family: None,
+        document_date: None,
+        review_note: None,
+    };
+    for (round, doc) in docs.into_iter().enumerate() {
+        let version = db.review_document(doc).await.unwrap().version;
+        let gate = Gate::close(&t.url, "documents").await.unwrap();
+        let (ra, rb, opened) = tokio::join!(
+            db.decide_document(doc, version, &accept, &one),
+            db.decide_document(doc, version, &refuse, &two),
+            gate.open_when_waiting(2),
+        );
+        opened.unwrap();
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        let (winner, loser) = match (ra, rb) {
+            (Ok(w), Err(l)) | (Err(l), Ok(w)) => (w, l),
+            other => panic!("tour {round}: exactement une décision : {other:?}"),
+        };
+        let said = if winner.status == "accepted" { "accepté" } else { "refusé" };
+        assert!(loser.message.contains(said), "tour {round}: {}", loser.message);
+        let (status, decided): (String, i64) = sqlx::query_as(
+            "SELECT d.status, (SELECT COUNT(*) FROM audit_log a WHERE a.entity_id = d.id::TEXT \
+             AND a.action IN ('document.accept', 'document.reject')) FROM documents d WHERE d.id = $1",
+        )
+        .bind(doc)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(status, winner.status, "tour {round}");
+        assert_eq!(decided, 1, "tour {round}: une seule décision au journal");
+    }
+}
+
+#[tokio::test]
+async fn two_reminders_of_the_same_family_at_once_send_one_and_ask_the_other() {
+    let t = TestDb::postgres().await.unwrap();
+    let (db, pool) = pg(&t).await.unwrap();
+    portee_services::demo::seed(
+        &db,
+        400,
+        5,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+        &Actor::system("test"),
+    )
+    .await
+    .unwrap();
+    let campaign = db.current_campaign_id().await.unwrap();
+    let list = db.missing_documents(5, campaign).await.unwrap();
+    let family = list
+        .rows
+        .iter()
+        .find(|r| r.email.is_some() && r.owed.iter().any(|o| o.asked_of_family()))
+        .map(|r| r.family_id)
+        .expect("a Meudon family to remind");
+    let (one, two) = (Actor::staff(1, "poste-1"), Actor::staff(2, "poste-2"));
+    let only = [family];
+    for round in 0..ROUNDS {
+        sqlx::query("DELETE FROM document_reminders WHERE family_id = $1")
+            .bind(family)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let gate = Gate::close(&t.url, "document_reminders").await.unwrap();
+        let (ra, rb, opened) = tokio::join!(
+            db.send_document_reminders(5, campaign, &only, false, &one),
+            db.send_document_reminders(5, campaign, &only, false, &two),
+            gate.open_when_waiting(2),
+        );
+        opened.unwrap();
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        assert_eq!(ra.sent.len() + rb.sent.len(), 1, "tour {round}: {ra:?} / {rb:?}");
+        assert_eq!(
+            ra.needs_confirmation.len() + rb.needs_confirmation.len(),
+            1,
+            "tour {round}"
+        );
+        let recorded: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM document_reminders WHERE family_id = $1")
+                .bind(family)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(recorded, 1, "tour {round}");
+    }
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'document.reminder' AND family_id = $1",
+    )
+    .bind(family)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, ROUNDS as i64, "one entry per reminder sent");
+}

@@ -698,6 +698,10 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                 // prefilled; the reviewer may still accept with a note.
                 mode.set(Mode::Refusing);
                 prefill_out_of_date();
+            } else if date_warning.is_some() {
+                // A date corrected within the rule: the refusal the rule
+                // had opened closes again.
+                mode.set(Mode::Undecided);
             }
             date_warning.set(broken);
         })
