@@ -459,7 +459,8 @@ async fn the_missing_documents_list_reminds_a_family_asks_before_a_second_remind
         app.click("#documents-onglet-manquantes").await?;
         app.wait_text("#manquantes-compte", "doivent encore des pièces", WAIT)
             .await?;
-        app.wait_for("#manquantes tbody input[type=checkbox]", WAIT).await?;
+        app.wait_for("#manquantes tbody input[type=checkbox]", WAIT)
+            .await?;
         app.screenshot("documents-manquantes").await?;
         // The first family shown with an e-mail address and something to
         // send (a missing or refused piece).
@@ -485,7 +486,8 @@ async fn the_missing_documents_list_reminds_a_family_asks_before_a_second_remind
         app.click("#manquantes-relancer").await?;
         app.wait_text("#manquantes-resultat", "1 relance placée", WAIT)
             .await?;
-        let recorded = format!("SELECT COUNT(*) FROM document_reminders WHERE family_id = {family}");
+        let recorded =
+            format!("SELECT COUNT(*) FROM document_reminders WHERE family_id = {family}");
         anyhow::ensure!(count(app, &recorded).await? == 1);
         anyhow::ensure!(
             count(
@@ -503,10 +505,17 @@ async fn the_missing_documents_list_reminds_a_family_asks_before_a_second_remind
             .await?;
         app.click(&tick).await?;
         app.click("#manquantes-relancer").await?;
-        app.wait_text("#manquantes-confirmer", "Relancées il y a moins de 7 jours", WAIT)
-            .await?;
+        app.wait_text(
+            "#manquantes-confirmer",
+            "Relancées il y a moins de 7 jours",
+            WAIT,
+        )
+        .await?;
         app.screenshot("documents-manquantes-confirmer").await?;
-        anyhow::ensure!(count(app, &recorded).await? == 1, "nothing sent before the answer");
+        anyhow::ensure!(
+            count(app, &recorded).await? == 1,
+            "nothing sent before the answer"
+        );
         app.click("#manquantes-confirmer-oui").await?;
         app.wait_text("#manquantes-resultat", "1 relance placée", WAIT)
             .await?;
@@ -524,7 +533,12 @@ async fn the_missing_documents_list_reminds_a_family_asks_before_a_second_remind
         let csv = std::fs::read(path)?;
         anyhow::ensure!(csv.starts_with("\u{feff}".as_bytes()), "UTF-8 with BOM");
         let text = String::from_utf8(csv)?;
-        anyhow::ensure!(text.lines().next().unwrap_or_default().contains("pièces dues;"));
+        anyhow::ensure!(
+            text.lines()
+                .next()
+                .unwrap_or_default()
+                .contains("pièces dues;")
+        );
         anyhow::ensure!(text.lines().count() >= 2);
         Ok(())
     })
@@ -536,7 +550,8 @@ async fn the_missing_documents_list_reminds_a_family_asks_before_a_second_remind
 async fn a_document_is_replaced_from_the_review_screen_and_its_date_is_read_from_its_text() {
     let work = tempfile::tempdir().unwrap();
     let answer = work.path().join("dialogue.txt");
-    let replacement = portee_tests::e2e::repo_root().join("tests/pdf-corpus/valid/minimal-handwritten-1.4.pdf");
+    let replacement =
+        portee_tests::e2e::repo_root().join("tests/pdf-corpus/valid/minimal-handwritten-1.4.pdf");
     std::fs::write(&answer, replacement.display().to_string()).unwrap();
     let mut options = demo();
     options
@@ -640,10 +655,7 @@ fn app_processes(data_dir: &std::path::Path) -> Vec<(u32, String)> {
     let app = all.iter().find(|(pid, _, name)| {
         name == "portee"
             && std::fs::read(format!("/proc/{pid}/environ"))
-                .map(|e| {
-                    e.split(|b| *b == 0)
-                        .any(|v| v == marker.as_bytes())
-                })
+                .map(|e| e.split(|b| *b == 0).any(|v| v == marker.as_bytes()))
                 .unwrap_or(false)
     });
     let Some(&(app, _, _)) = app else {
@@ -693,8 +705,10 @@ async fn review_memory_over_200_documents() {
             }
             if n % 10 == 0 {
                 let procs = app_processes(&app.data_dir);
-                let each: Vec<(String, u64)> =
-                    procs.iter().map(|(pid, name)| (name.clone(), pss_kib(*pid))).collect();
+                let each: Vec<(String, u64)> = procs
+                    .iter()
+                    .map(|(pid, name)| (name.clone(), pss_kib(*pid)))
+                    .collect();
                 let sum: u64 = each.iter().map(|e| e.1).sum();
                 println!(
                     "after {n:>3} documents: PSS {:.1} MiB ({})",
@@ -710,7 +724,9 @@ async fn review_memory_over_200_documents() {
         let first = figures.get(1).copied().unwrap_or_default() as f64 / 1024.0;
         let last = figures.last().copied().unwrap_or_default() as f64 / 1024.0;
         let max = figures.iter().copied().max().unwrap_or_default() as f64 / 1024.0;
-        println!("PSS after 20 documents {first:.1} MiB, after 200 {last:.1} MiB, highest {max:.1} MiB");
+        println!(
+            "PSS after 20 documents {first:.1} MiB, after 200 {last:.1} MiB, highest {max:.1} MiB"
+        );
         Ok(())
     })
     .await

@@ -31,7 +31,12 @@ async fn busiest_site(setup: &Database) -> anyhow::Result<(i16, i64)> {
 }
 
 /// The statuses of a family's current documents of a type.
-async fn statuses(setup: &Database, family: i64, campaign: i64, doc_type: &str) -> anyhow::Result<Vec<String>> {
+async fn statuses(
+    setup: &Database,
+    family: i64,
+    campaign: i64,
+    doc_type: &str,
+) -> anyhow::Result<Vec<String>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT status FROM documents WHERE family_id = {family} AND campaign_id = {campaign} \
          AND doc_type = '{doc_type}' AND replaced_by IS NULL"
@@ -67,7 +72,7 @@ async fn the_missing_list_follows_the_rule_and_each_documents_state() {
             for owed in &row.owed {
                 let code = owed.kind.code();
                 anyhow::ensure!(
-                    !(hosted && code == "justificatif_domicile") && !(!hosted && code.ends_with("hebergeant")),
+                    if hosted { code != "justificatif_domicile" } else { !code.ends_with("hebergeant") },
                     "{code} asked of a family hosted={hosted}"
                 );
                 let held = statuses(&setup, row.family_id, campaign, code).await?;
@@ -385,12 +390,22 @@ async fn on_postgres_a_member_of_another_site_can_neither_read_nor_write_the_rem
     let (setup, admin_db) = demo_dbs(&t).await.unwrap();
     let (site, campaign) = busiest_site(&setup).await.unwrap();
     assert_ne!(site, 6, "the demo's busiest site is not Sèvres");
-    let admin = scalar(&setup, "SELECT id FROM staff WHERE login = 'admin.demo'").await.unwrap();
+    let admin = scalar(&setup, "SELECT id FROM staff WHERE login = 'admin.demo'")
+        .await
+        .unwrap();
     let list = admin_db.missing_documents(site, campaign).await.unwrap();
     // A family of that site with nobody at Sèvres.
     let mut foreign = None;
     for r in list.rows.iter().filter(|r| r.email.is_some()) {
-        let at_sevres = scalar(&setup, &format!("SELECT COUNT(*) FROM students WHERE family_id = {} AND site_id = 6", r.family_id)).await.unwrap();
+        let at_sevres = scalar(
+            &setup,
+            &format!(
+                "SELECT COUNT(*) FROM students WHERE family_id = {} AND site_id = 6",
+                r.family_id
+            ),
+        )
+        .await
+        .unwrap();
         if at_sevres == 0 && r.owed.iter().any(|o| o.asked_of_family()) {
             foreign = Some(r.family_id);
             break;
@@ -398,26 +413,46 @@ async fn on_postgres_a_member_of_another_site_can_neither_read_nor_write_the_rem
     }
     let foreign = foreign.expect("a family without Sèvres");
     admin_db
-        .send_document_reminders(site, campaign, &[foreign], false, &Actor::staff(admin, "poste-1"))
+        .send_document_reminders(
+            site,
+            campaign,
+            &[foreign],
+            false,
+            &Actor::staff(admin, "poste-1"),
+        )
         .await
         .unwrap();
-    let sevres = Database::connect_member(&t.url, "agent.sevres", "demo-agent.sevres", "poste-test").await.unwrap();
-    let agent = scalar(&setup, "SELECT id FROM staff WHERE login = 'agent.sevres'").await.unwrap();
+    let sevres =
+        Database::connect_member(&t.url, "agent.sevres", "demo-agent.sevres", "poste-test")
+            .await
+            .unwrap();
+    let agent = scalar(&setup, "SELECT id FROM staff WHERE login = 'agent.sevres'")
+        .await
+        .unwrap();
     let me = Actor::staff(agent, "poste-test");
     // The list of a site they do not cover holds nothing, even asked.
     let seen = sevres.missing_documents(site, campaign).await.unwrap();
-    assert!(seen.rows.iter().all(|r| r.family_id != foreign) && seen.families == 0, "{seen:?}");
+    assert!(
+        seen.rows.iter().all(|r| r.family_id != foreign) && seen.families == 0,
+        "{seen:?}"
+    );
     // Reminding it through Portée sends nothing.
-    let sent = sevres.send_document_reminders(site, campaign, &[foreign], true, &me).await.unwrap();
-    assert!(sent.sent.is_empty() && sent.nothing_to_ask == vec![foreign]);
-    let Database::Postgres(pool) = &sevres else { unreachable!() };
-    // Directly with their own role: the reminder is invisible, and can be
-    // neither written, changed nor deleted.
-    let visible: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM document_reminders WHERE family_id = $1")
-        .bind(foreign)
-        .fetch_one(pool)
+    let sent = sevres
+        .send_document_reminders(site, campaign, &[foreign], true, &me)
         .await
         .unwrap();
+    assert!(sent.sent.is_empty() && sent.nothing_to_ask == vec![foreign]);
+    let Database::Postgres(pool) = &sevres else {
+        unreachable!()
+    };
+    // Directly with their own role: the reminder is invisible, and can be
+    // neither written, changed nor deleted.
+    let visible: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM document_reminders WHERE family_id = $1")
+            .bind(foreign)
+            .fetch_one(pool)
+            .await
+            .unwrap();
     assert_eq!(visible, 0);
     let inserted = sqlx::query(
         "INSERT INTO document_reminders (family_id, campaign_id, site_id, asked, recipient, sent_by_staff_id, sent_at) \
@@ -433,10 +468,18 @@ async fn on_postgres_a_member_of_another_site_can_neither_read_nor_write_the_rem
         "UPDATE document_reminders SET asked = 'effacé'",
         "DELETE FROM document_reminders",
     ] {
-        assert!(sqlx::query(sql).execute(pool).await.is_err(), "{sql}: no such privilege");
+        assert!(
+            sqlx::query(sql).execute(pool).await.is_err(),
+            "{sql}: no such privilege"
+        );
     }
     // Even for a family of their own, nobody writes in another's name.
-    let own = scalar(&setup, "SELECT MIN(family_id) FROM students WHERE site_id = 6").await.unwrap();
+    let own = scalar(
+        &setup,
+        "SELECT MIN(family_id) FROM students WHERE site_id = 6",
+    )
+    .await
+    .unwrap();
     let spoofed = sqlx::query(
         "INSERT INTO document_reminders (family_id, campaign_id, site_id, asked, recipient, sent_by_staff_id, sent_at) \
          VALUES ($1, $2, 6, 'x', 'x@example.org', $3, now())",
@@ -446,8 +489,16 @@ async fn on_postgres_a_member_of_another_site_can_neither_read_nor_write_the_rem
     .bind(admin)
     .execute(pool)
     .await;
-    assert!(spoofed.is_err(), "written in the administrator's name: refused");
-    let still = scalar(&setup, &format!("SELECT COUNT(*) FROM document_reminders WHERE family_id = {foreign}")).await.unwrap();
+    assert!(
+        spoofed.is_err(),
+        "written in the administrator's name: refused"
+    );
+    let still = scalar(
+        &setup,
+        &format!("SELECT COUNT(*) FROM document_reminders WHERE family_id = {foreign}"),
+    )
+    .await
+    .unwrap();
     assert_eq!(still, 1);
     // The row's audit entry was written by the database.
     let by_trigger = scalar(
@@ -465,9 +516,13 @@ async fn on_postgres_two_workstations_reminding_a_family_at_once_send_one_remind
     let mut t = TestDb::new(Kind::Postgres).await.unwrap();
     t.member = Some(("admin.demo".into(), "demo-admin.demo".into()));
     let (setup, first) = demo_dbs(&t).await.unwrap();
-    let second = Database::connect_member(&t.url, "admin.demo", "demo-admin.demo", "poste-2").await.unwrap();
+    let second = Database::connect_member(&t.url, "admin.demo", "demo-admin.demo", "poste-2")
+        .await
+        .unwrap();
     let (site, campaign) = busiest_site(&setup).await.unwrap();
-    let admin = scalar(&setup, "SELECT id FROM staff WHERE login = 'admin.demo'").await.unwrap();
+    let admin = scalar(&setup, "SELECT id FROM staff WHERE login = 'admin.demo'")
+        .await
+        .unwrap();
     let list = first.missing_documents(site, campaign).await.unwrap();
     let families: Vec<i64> = list
         .rows
@@ -478,7 +533,10 @@ async fn on_postgres_two_workstations_reminding_a_family_at_once_send_one_remind
         .collect();
     assert!(families.len() >= 3);
     for family in families {
-        let (one, two) = (Actor::staff(admin, "poste-1"), Actor::staff(admin, "poste-2"));
+        let (one, two) = (
+            Actor::staff(admin, "poste-1"),
+            Actor::staff(admin, "poste-2"),
+        );
         let only = [family];
         let (a, b) = tokio::join!(
             first.send_document_reminders(site, campaign, &only, false, &one),
@@ -487,7 +545,12 @@ async fn on_postgres_two_workstations_reminding_a_family_at_once_send_one_remind
         let (a, b) = (a.unwrap(), b.unwrap());
         assert_eq!(a.sent.len() + b.sent.len(), 1, "{a:?} / {b:?}");
         assert_eq!(a.needs_confirmation.len() + b.needs_confirmation.len(), 1);
-        let recorded = scalar(&setup, &format!("SELECT COUNT(*) FROM document_reminders WHERE family_id = {family}")).await.unwrap();
+        let recorded = scalar(
+            &setup,
+            &format!("SELECT COUNT(*) FROM document_reminders WHERE family_id = {family}"),
+        )
+        .await
+        .unwrap();
         assert_eq!(recorded, 1);
     }
     second.close().await;

@@ -876,8 +876,16 @@ async fn two_decisions_on_the_same_document_one_is_recorded_the_other_is_told_wh
             (Ok(w), Err(l)) | (Err(l), Ok(w)) => (w, l),
             other => panic!("tour {round}: exactement une décision : {other:?}"),
         };
-        let said = if winner.status == "accepted" { "accepté" } else { "refusé" };
-        assert!(loser.message.contains(said), "tour {round}: {}", loser.message);
+        let said = if winner.status == "accepted" {
+            "accepté"
+        } else {
+            "refusé"
+        };
+        assert!(
+            loser.message.contains(said),
+            "tour {round}: {}",
+            loser.message
+        );
         let (status, decided): (String, i64) = sqlx::query_as(
             "SELECT d.status, (SELECT COUNT(*) FROM audit_log a WHERE a.entity_id = d.id::TEXT \
              AND a.action IN ('document.accept', 'document.reject')) FROM documents d WHERE d.id = $1",
@@ -928,7 +936,11 @@ async fn two_reminders_of_the_same_family_at_once_send_one_and_ask_the_other() {
         );
         opened.unwrap();
         let (ra, rb) = (ra.unwrap(), rb.unwrap());
-        assert_eq!(ra.sent.len() + rb.sent.len(), 1, "tour {round}: {ra:?} / {rb:?}");
+        assert_eq!(
+            ra.sent.len() + rb.sent.len(),
+            1,
+            "tour {round}: {ra:?} / {rb:?}"
+        );
         assert_eq!(
             ra.needs_confirmation.len() + rb.needs_confirmation.len(),
             1,

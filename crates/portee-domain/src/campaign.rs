@@ -140,16 +140,14 @@ impl CampaignFields {
                 Some(documents_deadline),
                 Some(seat_offer_days),
                 Some(reminder_days),
-            ) if errors.is_empty() => {
-                Ok(Self {
-                    label,
-                    opens_on,
-                    closes_on,
-                    documents_deadline,
-                    seat_offer_days,
-                    reminder_days,
-                })
-            }
+            ) if errors.is_empty() => Ok(Self {
+                label,
+                opens_on,
+                closes_on,
+                documents_deadline,
+                seat_offer_days,
+                reminder_days,
+            }),
             _ => Err(errors),
         }
     }

@@ -308,7 +308,10 @@ mod tests {
         );
         assert!(mail.subject.contains("30/06/2026"), "{}", mail.subject);
         assert!(mail.body.contains("F-00042") && mail.body.contains("Meudon"));
-        assert!(mail.body.contains("- Avis d'imposition : refusé (Document illisible)"));
+        assert!(
+            mail.body
+                .contains("- Avis d'imposition : refusé (Document illisible)")
+        );
         assert!(!mail.body.contains("Attestation CAF"), "{}", mail.body);
     }
 

@@ -222,8 +222,18 @@ pub fn decide(
 /// The words of the months, as French documents write them (folded:
 /// lower case, no accents).
 const MONTHS: [&str; 12] = [
-    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
-    "octobre", "novembre", "decembre",
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
 ];
 
 /// The dates written in `text`: « 12/03/2026 », « 12.03.2026 »,

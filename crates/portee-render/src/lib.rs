@@ -229,6 +229,36 @@ pub fn fitted_scale(page_w: f32, page_h: f32, asked_width: u32) -> Option<f32> {
     Some(scale)
 }
 
+/// A device that keeps the text of the glyphs shown and draws nothing.
+struct TextDevice {
+    text: String,
+    max_chars: usize,
+}
+
+impl Device<'_> for TextDevice {
+    fn draw_path(&mut self, _: &kurbo::BezPath, _: DrawProps<'_>, _: &DrawMode) {}
+    fn push_clip_path(&mut self, _: &ClipPath) {}
+    fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'_>>, _: BlendMode) {}
+    fn draw_glyph_run(&mut self, run: &GlyphRun<'_, '_>, _: DrawProps<'_>, _: &DrawMode) {
+        if self.text.len() >= self.max_chars * 4 {
+            return;
+        }
+        for glyph in run.glyphs() {
+            match glyph.as_unicode() {
+                Some(hayro::hayro_interpret::hayro_cmap::BfString::Char(c)) => self.text.push(c),
+                Some(hayro::hayro_interpret::hayro_cmap::BfString::String(s)) => {
+                    self.text.push_str(&s)
+                }
+                None => {}
+            }
+        }
+        self.text.push(' ');
+    }
+    fn draw_image(&mut self, _: Image<'_, '_>, _: ImageDrawProps<'_>) {}
+    fn pop_clip(&mut self) {}
+    fn pop_transparency_group(&mut self) {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,34 +308,4 @@ mod tests {
         .unwrap_err();
         assert!(matches!(err, RenderError::Refused(_)), "{err:?}");
     }
-}
-
-/// A device that keeps the text of the glyphs shown and draws nothing.
-struct TextDevice {
-    text: String,
-    max_chars: usize,
-}
-
-impl Device<'_> for TextDevice {
-    fn draw_path(&mut self, _: &kurbo::BezPath, _: DrawProps<'_>, _: &DrawMode) {}
-    fn push_clip_path(&mut self, _: &ClipPath) {}
-    fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'_>>, _: BlendMode) {}
-    fn draw_glyph_run(&mut self, run: &GlyphRun<'_, '_>, _: DrawProps<'_>, _: &DrawMode) {
-        if self.text.len() >= self.max_chars * 4 {
-            return;
-        }
-        for glyph in run.glyphs() {
-            match glyph.as_unicode() {
-                Some(hayro::hayro_interpret::hayro_cmap::BfString::Char(c)) => self.text.push(c),
-                Some(hayro::hayro_interpret::hayro_cmap::BfString::String(s)) => {
-                    self.text.push_str(&s)
-                }
-                None => {}
-            }
-        }
-        self.text.push(' ');
-    }
-    fn draw_image(&mut self, _: Image<'_, '_>, _: ImageDrawProps<'_>) {}
-    fn pop_clip(&mut self) {}
-    fn pop_transparency_group(&mut self) {}
 }

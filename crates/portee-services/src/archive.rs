@@ -118,7 +118,8 @@ pub async fn write_family_archive(
         );
         zip.start_file("LISEZMOI.txt", options)
             .map_err(|e| write_err(&e))?;
-        zip.write_all(readme.as_bytes()).map_err(|e| write_err(&e))?;
+        zip.write_all(readme.as_bytes())
+            .map_err(|e| write_err(&e))?;
         let json = serde_json::to_vec_pretty(&facts).map_err(|e| write_err(&e))?;
         zip.start_file("donnees.json", options)
             .map_err(|e| write_err(&e))?;
@@ -141,7 +142,11 @@ pub async fn write_family_archive(
                 .map(safe_name)
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| doc.doc_type.clone());
-            let name = format!("documents/{}-{}-{stem}.pdf", doc.id, safe_name(&doc.doc_type));
+            let name = format!(
+                "documents/{}-{}-{stem}.pdf",
+                doc.id,
+                safe_name(&doc.doc_type)
+            );
             zip.start_file(name, options).map_err(|e| write_err(&e))?;
             zip.write_all(&bytes).map_err(|e| write_err(&e))?;
             documents += 1;

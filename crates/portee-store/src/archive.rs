@@ -8,10 +8,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::{
-    Database, FamilyRow, GuardianRow, StoreError,
-    pool::on_pool,
-};
+use crate::{Database, FamilyRow, GuardianRow, StoreError, pool::on_pool};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ArchiveStudent {

@@ -308,9 +308,7 @@ impl Database {
         families.dedup();
         if families.is_empty() || families.len() > MAX_DOCUMENT_REMINDERS {
             return Err(StoreError::Invalid {
-                message: format!(
-                    "Choisissez de 1 à {MAX_DOCUMENT_REMINDERS} familles à relancer."
-                ),
+                message: format!("Choisissez de 1 à {MAX_DOCUMENT_REMINDERS} familles à relancer."),
             });
         }
         let site_name = Site::from_id(site).ok_or(StoreError::NotFound)?.name();
@@ -336,12 +334,14 @@ impl Database {
             let (rows, _) = load_missing!(
                 &mut *tx, pool, site, campaign_id, opening_day(opens_at), Some(families.as_slice())
             )?;
-            let mut out = ReminderOutcome::default();
-            out.nothing_to_ask = families
-                .iter()
-                .copied()
-                .filter(|f| !rows.iter().any(|r| r.family_id == *f))
-                .collect();
+            let mut out = ReminderOutcome {
+                nothing_to_ask: families
+                    .iter()
+                    .copied()
+                    .filter(|f| !rows.iter().any(|r| r.family_id == *f))
+                    .collect(),
+                ..ReminderOutcome::default()
+            };
             if !confirmed {
                 out.needs_confirmation = rows
                     .iter()

@@ -145,7 +145,9 @@ impl Database {
         actor: &Actor,
     ) -> Result<Result<i64, crate::ReviewConflict>, StoreError> {
         let me = actor.staff_id.ok_or(StoreError::Forbidden)?;
-        if file.content.is_empty() || file.file_name.is_empty() || file.file_name.chars().count() > 200
+        if file.content.is_empty()
+            || file.file_name.is_empty()
+            || file.file_name.chars().count() > 200
         {
             return Err(StoreError::Invalid {
                 message: "Document invalide : fichier vide ou nom de fichier trop long.".into(),

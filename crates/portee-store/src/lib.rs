@@ -36,7 +36,9 @@ mod staff;
 mod stats;
 mod waiting;
 
-pub use archive::{ArchiveDocument, ArchiveDossier, ArchiveReminder, ArchiveStudent, FamilyArchive};
+pub use archive::{
+    ArchiveDocument, ArchiveDossier, ArchiveReminder, ArchiveStudent, FamilyArchive,
+};
 pub use audit::{Actor, ActorKind};
 pub use campaign_list::{
     CampaignList, DashboardFigures, ListFilter, ListRow, ListStatus, MAX_REMINDERS, NextCourseRow,

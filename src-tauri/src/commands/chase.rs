@@ -7,8 +7,8 @@ use chrono::{Local, Utc};
 use portee_api::{
     ApiError, ErrorCode,
     documents::{
-        ExportMissingRequest, MissingDocumentsRequest, MissingDocumentsView, MissingLine,
-        OwedItem, RemindersDone, SendRemindersRequest,
+        ExportMissingRequest, MissingDocumentsRequest, MissingDocumentsView, MissingLine, OwedItem,
+        RemindersDone, SendRemindersRequest,
     },
     journal::ExportAuditLogResponse,
 };
@@ -60,14 +60,15 @@ async fn scope(
     let visible = member.scope.visible_sites();
     let site = match site {
         Some(s) => s,
-        None => visible
-            .and_then(|v| v.first().copied())
-            .unwrap_or(1),
+        None => visible.and_then(|v| v.first().copied()).unwrap_or(1),
     };
     if Site::from_id(site).is_none() {
         return Err(ApiError::validation("manquantes-site", "Site inconnu."));
     }
-    member.scope.authorize(action, Some(site)).map_err(forbidden)?;
+    member
+        .scope
+        .authorize(action, Some(site))
+        .map_err(forbidden)?;
     let campaigns: Vec<(i64, String)> = db
         .campaigns()
         .await

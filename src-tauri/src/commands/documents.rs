@@ -240,9 +240,9 @@ fn review_view(d: ReviewDocument, me: i64) -> ReviewView {
         status_label: labels::document_status(&d.status).to_owned(),
         can_decide: d.status == "received" && d.has_content && d.replaced_by.is_none(),
         can_replace: d.replaced_by.is_none(),
-        replaced: d
-            .replaced_by
-            .map(|n| format!("Remplacé par le document n° {n} : ce fichier reste dans l'historique.")),
+        replaced: d.replaced_by.map(|n| {
+            format!("Remplacé par le document n° {n} : ce fichier reste dans l'historique.")
+        }),
         suggested_date: None,
         status: d.status,
         file_name: d.file_name.unwrap_or_default(),
@@ -385,10 +385,11 @@ async fn checked_document(
             ),
             other => store_error(other),
         })?;
-    let opened = tokio::task::spawn_blocking(move || portee_render::Document::open(Arc::new(bytes)))
-        .await
-        .map_err(|_| render_failed())?
-        .map_err(|e| ApiError::new(ErrorCode::Validation, e.to_string()))?;
+    let opened =
+        tokio::task::spawn_blocking(move || portee_render::Document::open(Arc::new(bytes)))
+            .await
+            .map_err(|_| render_failed())?
+            .map_err(|e| ApiError::new(ErrorCode::Validation, e.to_string()))?;
     let opened = Arc::new(opened);
     state.rendered().put(document_id, opened.clone());
     Ok(opened)
@@ -397,7 +398,11 @@ async fn checked_document(
 /// The date read in the text layer of a document whose type must be
 /// recent and which has no date recorded yet; None otherwise (a scan, a
 /// file that cannot be read: the reviewer types it).
-async fn suggested_date(state: &AppState, db: &portee_store::Database, view: &ReviewView) -> Option<String> {
+async fn suggested_date(
+    state: &AppState,
+    db: &portee_store::Database,
+    view: &ReviewView,
+) -> Option<String> {
     if !view.must_be_recent || view.document_date.is_some() || !view.has_content {
         return None;
     }

@@ -339,7 +339,10 @@ pub async fn export_family_archive(
         tracing::error!(error = %e, "exports folder");
         ApiError::new(
             ErrorCode::Internal,
-            format!("Le dossier d'export {} n'a pas pu être créé.", dir.display()),
+            format!(
+                "Le dossier d'export {} n'a pas pu être créé.",
+                dir.display()
+            ),
         )
     })?;
     let name = format!(
@@ -356,7 +359,10 @@ pub async fn export_family_archive(
             ArchiveError::Store(s) => store_error(s),
             ArchiveError::Write(w) => {
                 tracing::error!(error = %w, "family archive");
-                ApiError::new(ErrorCode::Internal, format!("{} Dossier : {}", ArchiveError::Write(w), dir.display()))
+                ApiError::new(
+                    ErrorCode::Internal,
+                    format!("{} Dossier : {}", ArchiveError::Write(w), dir.display()),
+                )
             }
         })?;
     Ok(portee_api::documents::FamilyArchiveDone {

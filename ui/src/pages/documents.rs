@@ -426,8 +426,10 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                             // A date read in the document, prefilled: the
                             // rule is checked at once, as when typed.
                             if v.document_date.is_none()
-                                && let Some(broken) =
-                                    v.suggested_date.as_deref().and_then(|d| rule_warning(&v, d))
+                                && let Some(broken) = v
+                                    .suggested_date
+                                    .as_deref()
+                                    .and_then(|d| rule_warning(&v, d))
                             {
                                 mode.set(Mode::Refusing);
                                 prefill_out_of_date();

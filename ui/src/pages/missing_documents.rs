@@ -10,8 +10,9 @@ use std::collections::BTreeSet;
 use portee_api::{
     ApiError,
     documents::{
-        ExportMissingDocuments, ExportMissingRequest, ListMissingDocuments, MissingDocumentsRequest,
-        MissingDocumentsView, MissingLine, SendDocumentReminders, SendRemindersRequest,
+        ExportMissingDocuments, ExportMissingRequest, ListMissingDocuments,
+        MissingDocumentsRequest, MissingDocumentsView, MissingLine, SendDocumentReminders,
+        SendRemindersRequest,
     },
 };
 use wasm_bindgen_futures::spawn_local;
@@ -63,7 +64,12 @@ fn sort_key(stamp: &Option<String>) -> String {
         .map(|s| {
             let (d, t) = s.split_once(' ').unwrap_or((s, ""));
             let p: Vec<&str> = d.split('/').collect();
-            format!("{}{}{}{t}", p.get(2).unwrap_or(&""), p.get(1).unwrap_or(&""), p.first().unwrap_or(&""))
+            format!(
+                "{}{}{}{t}",
+                p.get(2).unwrap_or(&""),
+                p.get(1).unwrap_or(&""),
+                p.first().unwrap_or(&"")
+            )
         })
         .unwrap_or_default()
 }
@@ -131,12 +137,16 @@ pub fn MissingDocuments() -> Html {
             spawn_local(async move {
                 match api::call::<SendDocumentReminders>(&request).await {
                     Ok(done) if !done.needs_confirmation.is_empty() => {
+                        outcome.set(None);
                         confirming.set(Some(done.needs_confirmation));
                     }
                     Ok(done) => {
                         let mut text = done.message;
                         if !done.without_email.is_empty() {
-                            text.push_str(&format!(" Sans courriel : {}.", done.without_email.join(", ")));
+                            text.push_str(&format!(
+                                " Sans courriel : {}.",
+                                done.without_email.join(", ")
+                            ));
                         }
                         outcome.set(Some(Ok(text)));
                         selected.set(BTreeSet::new());
@@ -158,7 +168,8 @@ pub fn MissingDocuments() -> Html {
             html! { <StatusMessage kind={StatusKind::Error}>{ e.message.clone() }</StatusMessage> }
         }
         Some(Ok(v)) => {
-            let mut shown: Vec<&MissingLine> = v.rows.iter().filter(|l| matches(l, &narrow)).collect();
+            let mut shown: Vec<&MissingLine> =
+                v.rows.iter().filter(|l| matches(l, &narrow)).collect();
             match *sort {
                 Sort::Family => {}
                 Sort::MostOwed => shown.sort_by_key(|l| std::cmp::Reverse(l.items.len())),
@@ -228,8 +239,12 @@ pub fn MissingDocuments() -> Html {
                         return;
                     }
                     busy.set(true);
-                    let (outcome, busy, events, request) =
-                        (outcome.clone(), busy.clone(), events.clone(), request.clone());
+                    let (outcome, busy, events, request) = (
+                        outcome.clone(),
+                        busy.clone(),
+                        events.clone(),
+                        request.clone(),
+                    );
                     spawn_local(async move {
                         match api::call::<ExportMissingDocuments>(&request).await {
                             Ok(done) => outcome.set(Some(Ok(format!(

@@ -183,7 +183,9 @@ pub fn StudentPage(props: &StudentPageProps) -> Html {
             </>
         },
         Tab::Courses => courses(&r),
-        Tab::Documents => html! { <DocumentsTab documents={r.documents.clone()} family_id={r.family.id} /> },
+        Tab::Documents => {
+            html! { <DocumentsTab documents={r.documents.clone()} family_id={r.family.id} /> }
+        }
         Tab::Reinscription => {
             // The flow's Identité and Coordonnées steps show the fiche's
             // own panels (the same form, the same versioned save).
