@@ -102,69 +102,96 @@ fn scope_sql(families: Option<&[i64]>) -> String {
 
 /// Reads the list's raw facts on `$conn` and evaluates to
 /// `Result<(Vec<MissingRow>, usize), StoreError>` (rows owing something,
-/// families in scope).
+/// families in scope). The scope (a join under row-level security) is
+/// evaluated once; the other statements take its families as a list of
+/// numbers.
 macro_rules! load_missing {
     ($conn:expr, $pool:expr, $site:expr, $campaign:expr, $opens_on:expr, $families:expr) => {{
         let (site, campaign, opens_on): (i16, i64, NaiveDate) = ($site, $campaign, $opens_on);
         let scope = scope_sql($families);
         let conn = &mut *$conn;
         async move {
-            let heads: Vec<FamilyHead> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT f.id, f.family_number, f.hosted, \
-                 (SELECT g.last_name FROM guardians g WHERE g.family_id = f.id ORDER BY g.rank LIMIT 1), \
-                 (SELECT g.email FROM guardians g WHERE g.family_id = f.id AND g.email IS NOT NULL \
-                  AND g.email <> '' ORDER BY g.rank LIMIT 1), x.student_id \
+            let scoped: Vec<(i64, String, bool, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT f.id, f.family_number, f.hosted, x.student_id \
                  FROM ({scope}) x JOIN families f ON f.id = x.family_id ORDER BY f.family_number"
             )))
             .bind(site)
             .bind(campaign)
             .fetch_all(&mut *conn)
             .await?;
+            if scoped.is_empty() {
+                return Ok::<_, StoreError>((Vec::new(), 0));
+            }
+            // Only numbers are formatted into the statements.
+            let ids = scoped.iter().map(|f| f.0.to_string()).collect::<Vec<_>>().join(", ");
+            let guardians: Vec<(i64, String, Option<String>)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT family_id, last_name, email FROM guardians WHERE family_id IN ({ids}) \
+                     ORDER BY family_id, rank"
+                )))
+                .fetch_all(&mut *conn)
+                .await?;
             let births_sql = if is_postgres($pool) {
                 format!(
-                    "SELECT family_id, birth_date FROM portee_families_birth_dates(\
-                     ARRAY(SELECT x.family_id FROM ({scope}) x))"
+                    "SELECT family_id, birth_date FROM portee_families_birth_dates(ARRAY[{ids}]::BIGINT[])"
                 )
             } else {
-                format!(
-                    "SELECT s.family_id, s.birth_date FROM students s \
-                     WHERE s.family_id IN (SELECT x.family_id FROM ({scope}) x)"
-                )
+                format!("SELECT family_id, birth_date FROM students WHERE family_id IN ({ids})")
             };
             let births: Vec<(i64, NaiveDate)> = sqlx::query_as(sqlx::AssertSqlSafe(births_sql))
-                .bind(site)
-                .bind(campaign)
                 .fetch_all(&mut *conn)
                 .await?;
             let names: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT s.family_id, s.first_name FROM students s WHERE s.site_id = $1 \
-                 AND s.family_id IN (SELECT x.family_id FROM ({scope}) x) ORDER BY s.birth_date, s.id"
+                "SELECT family_id, first_name FROM students WHERE site_id = $1 \
+                 AND family_id IN ({ids}) ORDER BY birth_date, id"
             )))
             .bind(site)
-            .bind(campaign)
             .fetch_all(&mut *conn)
             .await?;
             let docs: Vec<DocHead> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT d.family_id, d.doc_type, d.status, d.rejection_reason, d.rejection_note \
-                 FROM documents d WHERE d.campaign_id = $2 AND d.replaced_by IS NULL \
-                 AND d.family_id IN (SELECT x.family_id FROM ({scope}) x) ORDER BY d.id"
+                "SELECT family_id, doc_type, status, rejection_reason, rejection_note \
+                 FROM documents WHERE campaign_id = $1 AND replaced_by IS NULL \
+                 AND family_id IN ({ids}) ORDER BY id"
             )))
-            .bind(site)
             .bind(campaign)
             .fetch_all(&mut *conn)
             .await?;
             let sent: Vec<(i64, DateTime<Utc>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT m.family_id, m.sent_at FROM document_reminders m WHERE m.campaign_id = $2 \
-                 AND m.family_id IN (SELECT x.family_id FROM ({scope}) x) ORDER BY m.sent_at"
+                "SELECT family_id, sent_at FROM document_reminders WHERE campaign_id = $1 \
+                 AND family_id IN ({ids}) ORDER BY sent_at"
             )))
-            .bind(site)
             .bind(campaign)
             .fetch_all(&mut *conn)
             .await?;
+            let heads = heads(scoped, guardians);
             Ok::<_, StoreError>(assemble(heads, births, names, docs, sent, opens_on))
         }
         .await
     }};
+}
+
+/// Each family with its first guardian's name and first e-mail.
+fn heads(
+    scoped: Vec<(i64, String, bool, i64)>,
+    guardians: Vec<(i64, String, Option<String>)>,
+) -> Vec<FamilyHead> {
+    let mut of: HashMap<i64, (Option<String>, Option<String>)> = HashMap::new();
+    for (family, name, email) in guardians {
+        let e = of.entry(family).or_default();
+        if e.0.is_none() {
+            e.0 = Some(name);
+        }
+        if e.1.is_none() {
+            e.1 = email.filter(|m| !m.trim().is_empty());
+        }
+    }
+    scoped
+        .into_iter()
+        .map(|(id, number, hosted, student)| {
+            let (name, email) = of.remove(&id).unwrap_or_default();
+            (id, number, hosted, name, email, student)
+        })
+        .collect()
 }
 
 /// How a status weighs when a family holds several documents of a type
