@@ -688,7 +688,7 @@ async fn review_memory_over_200_documents() {
         app.wait_text("#documents-compte", "document", WAIT).await?;
         app.click("#examiner-premier").await?;
         app.wait_for("#document-page", WAIT).await?;
-        let total = app.wait_text("#examen-position", "/", WAIT).await?;
+        let total = app.wait_text("#examen-position", " sur ", WAIT).await?;
         println!("review screen: {total}");
         let mut figures = Vec::new();
         for n in 1..=200u32 {
