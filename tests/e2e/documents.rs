@@ -732,3 +732,84 @@ async fn review_memory_over_200_documents() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn an_agent_clears_the_meudon_queue_with_the_keyboard_alone() {
+    scenario("documents-file-videe", demo(), async |app| {
+        app.sign_in_demo(5, "agent.meudon").await?;
+        let db = app.database().await?;
+        let campaign = db.current_campaign_id().await?;
+        let Database::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        // The queue as the agent sees it: what awaits review on Meudon,
+        // oldest upload first.
+        let queue: Vec<(i64, String, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT d.id, d.doc_type, d.uploaded_at FROM documents d WHERE d.status = 'received' \
+             AND d.replaced_by IS NULL AND d.campaign_id = $1 \
+             AND d.family_id IN (SELECT family_id FROM students WHERE site_id = 5) \
+             ORDER BY d.uploaded_at IS NULL, d.uploaded_at, d.id",
+        )
+        .bind(campaign)
+        .fetch_all(pool)
+        .await?;
+        anyhow::ensure!(queue.len() >= 5, "{} documents in the demo queue", queue.len());
+        app.click("#nav-documents").await?;
+        app.wait_text("#documents-compte", &format!("{} documents", queue.len()), WAIT)
+            .await?;
+        focus(app, "#examiner-premier").await?;
+        press(app, &Key::Enter.to_string()).await?;
+        for (i, (id, doc_type, uploaded)) in queue.iter().enumerate() {
+            app.wait_text(
+                "#examen-position",
+                &format!("Document {} sur {}", i + 1, queue.len()),
+                WAIT,
+            )
+            .await?;
+            app.wait_for("#examen-decision", WAIT).await?;
+            if matches!(
+                doc_type.as_str(),
+                "justificatif_domicile" | "attestation_caf" | "justificatif_domicile_hebergeant"
+            ) {
+                focus(app, "#examen-date").await?;
+                press(app, &format!("{}{}", day(*uploaded, 10), Key::Tab)).await?;
+            }
+            if doc_type == "attestation_caf" {
+                focus(app, "#examen-qf").await?;
+                press(app, "655").await?;
+            }
+            if doc_type == "avis_imposition" {
+                focus(app, "#examen-rfr").await?;
+                press(app, "24310").await?;
+                focus(app, "#examen-parts").await?;
+                press(app, "2,5").await?;
+            }
+            press(app, &alt('a')).await?;
+            app.wait_text("#examen-statut", "ccepté", WAIT)
+                .await
+                .map_err(|e| anyhow::anyhow!("document {id} ({doc_type}): {e}"))?;
+            if i + 1 < queue.len() {
+                press(app, &alt('s')).await?;
+            }
+        }
+        focus(app, "#examen-retour").await?;
+        press(app, &Key::Enter.to_string()).await?;
+        app.wait_text("#documents-compte", "Aucun document", WAIT)
+            .await?;
+        app.screenshot("documents-file-videe").await?;
+        let agent: i64 = sqlx::query_scalar("SELECT id FROM staff WHERE login = 'agent.meudon'")
+            .fetch_one(pool)
+            .await?;
+        let accepted: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM documents d WHERE d.status = 'accepted' AND d.reviewed_by_staff_id = $1",
+        )
+        .bind(agent)
+        .fetch_one(pool)
+        .await?;
+        anyhow::ensure!(accepted as usize == queue.len(), "{accepted} / {}", queue.len());
+        db.close().await;
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

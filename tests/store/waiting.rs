@@ -678,3 +678,46 @@ async fn on_postgres_a_member_of_another_site_can_neither_read_nor_change_a_wait
     );
     other.close().await;
 }
+
+#[tokio::test]
+async fn reordering_a_waiting_list_keeps_the_seat_offered_to_one_of_its_entries() {
+    each_backend(|t: TestDb| async move {
+        let (setup, db) = demo_dbs(&t).await?;
+        let (slot, _course, _site, students) = slot_and_students(&setup, 3).await?;
+        execute(&setup, &format!("DELETE FROM waiting_list WHERE slot_id = {slot}")).await?;
+        for s in &students {
+            db.join_waiting_list(slot, *s, &actor()).await?;
+        }
+        execute(&setup, &format!("UPDATE slots SET capacity = seats_taken + 1 WHERE id = {slot}")).await?;
+        let taken = db.slot(slot).await?.seats_taken;
+        let offered = db.offer_freed_seat(slot, students[0], &actor()).await?;
+        // The third moved to the top, with a reason: the first keeps the
+        // seat held for them, until the same deadline.
+        db.reorder_waiting_list(slot, students[2], 1, &students, "fratrie", &actor())
+            .await?;
+        let lists = db.slot_lists(slot).await?;
+        let entries: Vec<(i64, i32, bool)> = lists
+            .waiting
+            .iter()
+            .map(|w| {
+                let same = w
+                    .offer_expires_at
+                    .is_some_and(|e| (e - offered.expires_at).num_milliseconds().abs() < 1);
+                (w.student_id, w.rank, same)
+            })
+            .collect();
+        anyhow::ensure!(
+            entries == vec![(students[2], 1, false), (students[0], 2, true), (students[1], 3, false)],
+            "{entries:?}"
+        );
+        anyhow::ensure!(lists.slot.seats_taken == taken + 1, "the held seat still counted");
+        // The offer still lapses at its deadline, and the seat goes on.
+        let lapsed = db
+            .expire_seat_offers(offered.expires_at + chrono::Duration::minutes(1), &actor())
+            .await?;
+        anyhow::ensure!(lapsed == 1, "{lapsed}");
+        seats_match_enrolments(&setup).await?;
+        Ok(())
+    })
+    .await;
+}

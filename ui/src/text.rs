@@ -100,11 +100,21 @@ impl Area {
 
 pub const REQUIRED_LEGEND: &str = "Les champs marqués d'un astérisque (*) sont obligatoires.";
 
+fn on_mac() -> bool {
+    web_sys::window()
+        .and_then(|w| w.navigator().platform().ok())
+        .is_some_and(|p| p.starts_with("Mac"))
+}
+
 /// The modifier of keyboard shortcuts as this platform names it: « Cmd »
 /// on macOS, « Ctrl » elsewhere.
 pub fn shortcut_modifier() -> &'static str {
-    let mac = web_sys::window()
-        .and_then(|w| w.navigator().platform().ok())
-        .is_some_and(|p| p.starts_with("Mac"));
-    if mac { "Cmd" } else { "Ctrl" }
+    if on_mac() { "Cmd" } else { "Ctrl" }
+}
+
+/// The Alt key as this platform names it: « Option » on macOS (where the
+/// shortcuts read the physical key, so Option+A works though it types
+/// « å »), « Alt » elsewhere.
+pub fn alt_modifier() -> &'static str {
+    if on_mac() { "Option" } else { "Alt" }
 }

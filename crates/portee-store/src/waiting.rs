@@ -157,6 +157,16 @@ const RELEASE_SEAT: &str = "UPDATE slots SET seats_taken = CASE WHEN seats_taken
 const TAKE_SEAT: &str = "UPDATE slots SET seats_taken = seats_taken + 1, version = version + 1 \
      WHERE id = $1 AND seats_taken < capacity AND open";
 
+/// A waiting list entry as rewritten by a reorder: id, student, created,
+/// offered, offer's deadline.
+type ListedEntry = (
+    i64,
+    i64,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+
 /// The first of a slot's waiting list not offered a seat yet: (entry,
 /// student, rank).
 const FIRST_NOT_OFFERED: &str = "SELECT id, student_id, rank FROM waiting_list \
@@ -492,8 +502,11 @@ impl Database {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(StoreError::NotFound)?;
-            let rows: Vec<(i64, i64, DateTime<Utc>)> = sqlx::query_as(
-                "SELECT id, student_id, created_at FROM waiting_list WHERE slot_id = $1 ORDER BY rank",
+            // An entry offered a seat keeps its offer (and the seat it
+            // holds) whatever its new rank.
+            let rows: Vec<ListedEntry> = sqlx::query_as(
+                "SELECT id, student_id, created_at, offered_at, offer_expires_at FROM waiting_list \
+                 WHERE slot_id = $1 ORDER BY rank",
             )
             .bind(slot_id)
             .fetch_all(&mut *tx)
@@ -519,15 +532,21 @@ impl Database {
                 .execute(&mut *tx)
                 .await?;
             let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO waiting_list (id, slot_id, student_id, rank, created_at) ",
+                "INSERT INTO waiting_list (id, slot_id, student_id, rank, created_at, offered_at, \
+                 offer_expires_at) ",
             );
-            qb.push_values(order.iter().enumerate(), |mut b, (i, (id, student, created))| {
-                b.push_bind(*id)
-                    .push_bind(slot_id)
-                    .push_bind(*student)
-                    .push_bind(i as i32 + 1)
-                    .push_bind(*created);
-            });
+            qb.push_values(
+                order.iter().enumerate(),
+                |mut b, (i, (id, student, created, offered, expires))| {
+                    b.push_bind(*id)
+                        .push_bind(slot_id)
+                        .push_bind(*student)
+                        .push_bind(i as i32 + 1)
+                        .push_bind(*created)
+                        .push_bind(*offered)
+                        .push_bind(*expires);
+                },
+            );
             qb.build().execute(&mut *tx).await?;
             let after: Vec<i64> = order.iter().map(|r| r.1).collect();
             append_audit!(&mut *tx, actor, now(), AuditEntry {

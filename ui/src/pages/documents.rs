@@ -789,6 +789,7 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
             });
         })
     };
+    let alt = crate::text::alt_modifier();
     let picture = match (&*view, &*image) {
         (Some(Ok(v)), _) if !v.has_content => html! {
             <StatusMessage kind={StatusKind::Info}>{ "Ce document n'a pas de fichier (manquant, ou retiré après son examen)." }</StatusMessage>
@@ -827,7 +828,7 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                     if let Some(done) = &v.decided {
                         <StatusMessage kind={StatusKind::Info} id={Some(AttrValue::from("examen-decide"))}>{ done.clone() }</StatusMessage>
                     }
-                    <p class="hint" id="examen-raccourcis">{ "Alt+A accepter · Alt+R refuser · Alt+S suivant · Alt+P précédent · Page↑ Page↓ pages" }</p>
+                    <p class="hint" id="examen-raccourcis">{ format!("{alt}+A accepter · {alt}+R refuser · {alt}+S suivant · {alt}+P précédent · Page↑ Page↓ pages") }</p>
                     if v.can_decide {
                         <form class="decision" id="examen-decision" onsubmit={let (decide, refusing) = (decide.clone(), refusing); Callback::from(move |e: SubmitEvent| { e.prevent_default(); decide.emit(!refusing) })}>
                             <div class="field">
@@ -887,9 +888,9 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                             </div>
                             <div class="form-actions">
                                 <Button kind={ButtonKind::Primary} id={Some(AttrValue::from("examen-accepter"))} busy={*deciding}
-                                    onclick={let decide = decide.clone(); Callback::from(move |()| decide.emit(true))}>{ "Accepter (Alt+A)" }</Button>
+                                    onclick={let decide = decide.clone(); Callback::from(move |()| decide.emit(true))}>{ format!("Accepter ({alt}+A)") }</Button>
                                 <Button kind={ButtonKind::Danger} id={Some(AttrValue::from("examen-refuser"))} busy={*deciding}
-                                    onclick={refuse.clone()}>{ if refusing { "Confirmer le refus (Alt+R)" } else { "Refuser… (Alt+R)" } }</Button>
+                                    onclick={refuse.clone()}>{ if refusing { format!("Confirmer le refus ({alt}+R)") } else { format!("Refuser… ({alt}+R)") } }</Button>
                             </div>
                         </form>
                     }
@@ -915,9 +916,9 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                 <h1 id="titre-page">{ "Examen des documents" }</h1>
                 <span id="examen-position">{ position }</span>
                 <button type="button" class="btn btn-secondary" id="examen-precedent" disabled={*index == 0}
-                    title="Alt+P" onclick={let go = go.clone(); Callback::from(move |_: MouseEvent| go.emit(-1))}>{ "‹ Précédent" }</button>
+                    title={format!("{alt}+P")} onclick={let go = go.clone(); Callback::from(move |_: MouseEvent| go.emit(-1))}>{ "‹ Précédent" }</button>
                 <button type="button" class="btn btn-secondary" id="examen-suivant" disabled={*index + 1 >= total}
-                    title="Alt+S" onclick={let go = go.clone(); Callback::from(move |_: MouseEvent| go.emit(1))}>{ "Suivant ›" }</button>
+                    title={format!("{alt}+S")} onclick={let go = go.clone(); Callback::from(move |_: MouseEvent| go.emit(1))}>{ "Suivant ›" }</button>
             </div>
             if let Some(m) = &*message {
                 <StatusMessage kind={if m.is_ok() { StatusKind::Success } else { StatusKind::Error }} id={Some(AttrValue::from("examen-message-resultat"))}>
