@@ -766,7 +766,10 @@ async fn an_agent_clears_the_meudon_queue_with_the_keyboard_alone() {
                 WAIT,
             )
             .await?;
-            app.wait_for("#examen-decision", WAIT).await?;
+            // The decision form of this very document (the previous one's
+            // fields are replaced when its view arrives).
+            app.wait_for(&format!("#examen-decision[data-document='{id}']"), WAIT)
+                .await?;
             if matches!(
                 doc_type.as_str(),
                 "justificatif_domicile" | "attestation_caf" | "justificatif_domicile_hebergeant"
@@ -785,12 +788,19 @@ async fn an_agent_clears_the_meudon_queue_with_the_keyboard_alone() {
                 press(app, "2,5").await?;
             }
             press(app, &alt('a')).await?;
-            app.wait_text("#examen-statut", "ccepté", WAIT)
+            // Accepted, the screen moves on to the next by itself; the
+            // last one stays, accepted.
+            let moved = if i + 1 < queue.len() {
+                app.wait_text(
+                    "#examen-position",
+                    &format!("Document {} sur", i + 2),
+                    WAIT,
+                )
                 .await
-                .map_err(|e| anyhow::anyhow!("document {id} ({doc_type}): {e}"))?;
-            if i + 1 < queue.len() {
-                press(app, &alt('s')).await?;
-            }
+            } else {
+                app.wait_text("#examen-statut", "ccepté", WAIT).await
+            };
+            moved.map_err(|e| anyhow::anyhow!("document {id} ({doc_type}): {e}"))?;
         }
         focus(app, "#examen-retour").await?;
         press(app, &Key::Enter.to_string()).await?;
@@ -800,9 +810,12 @@ async fn an_agent_clears_the_meudon_queue_with_the_keyboard_alone() {
         let agent: i64 = sqlx::query_scalar("SELECT id FROM staff WHERE login = 'agent.meudon'")
             .fetch_one(pool)
             .await?;
-        let accepted: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM documents d WHERE d.status = 'accepted' AND d.reviewed_by_staff_id = $1",
-        )
+        let ids: Vec<String> = queue.iter().map(|q| q.0.to_string()).collect();
+        let accepted: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM documents d WHERE d.status = 'accepted' AND d.reviewed_by_staff_id = $1 \
+             AND d.id IN ({})",
+            ids.join(", ")
+        )))
         .bind(agent)
         .fetch_one(pool)
         .await?;

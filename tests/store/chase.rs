@@ -511,7 +511,9 @@ async fn on_postgres_a_member_of_another_site_can_neither_read_nor_write_the_rem
     sevres.close().await;
     // The site's own agent, through their own role, reminds a family of
     // their site: the outbox message, the record and its entries land.
-    let Database::Postgres(setup_pool) = &setup else { unreachable!() };
+    let Database::Postgres(setup_pool) = &setup else {
+        unreachable!()
+    };
     let login: String = sqlx::query_scalar(
         "SELECT s.login FROM staff s JOIN staff_sites x ON x.staff_id = s.id \
          WHERE s.role = 'agent' AND x.site_id = $1 ORDER BY s.login LIMIT 1",
@@ -520,16 +522,33 @@ async fn on_postgres_a_member_of_another_site_can_neither_read_nor_write_the_rem
     .fetch_one(setup_pool)
     .await
     .unwrap();
-    let own_id = scalar(&setup, &format!("SELECT id FROM staff WHERE login = '{login}'")).await.unwrap();
-    let own = Database::connect_member(&t.url, &login, &format!("demo-{login}"), "poste-3").await.unwrap();
+    let own_id = scalar(
+        &setup,
+        &format!("SELECT id FROM staff WHERE login = '{login}'"),
+    )
+    .await
+    .unwrap();
+    let own = Database::connect_member(&t.url, &login, &format!("demo-{login}"), "poste-3")
+        .await
+        .unwrap();
     let next = list
         .rows
         .iter()
-        .find(|r| r.family_id != foreign && r.email.is_some() && r.owed.iter().any(|o| o.asked_of_family()))
+        .find(|r| {
+            r.family_id != foreign
+                && r.email.is_some()
+                && r.owed.iter().any(|o| o.asked_of_family())
+        })
         .map(|r| r.family_id)
         .expect("a second family to remind");
     let sent = own
-        .send_document_reminders(site, campaign, &[next], false, &Actor::staff(own_id, "poste-3"))
+        .send_document_reminders(
+            site,
+            campaign,
+            &[next],
+            false,
+            &Actor::staff(own_id, "poste-3"),
+        )
         .await
         .unwrap();
     assert_eq!(sent.sent.len(), 1, "{sent:?}");

@@ -684,11 +684,19 @@ async fn reordering_a_waiting_list_keeps_the_seat_offered_to_one_of_its_entries(
     each_backend(|t: TestDb| async move {
         let (setup, db) = demo_dbs(&t).await?;
         let (slot, _course, _site, students) = slot_and_students(&setup, 3).await?;
-        execute(&setup, &format!("DELETE FROM waiting_list WHERE slot_id = {slot}")).await?;
+        execute(
+            &setup,
+            &format!("DELETE FROM waiting_list WHERE slot_id = {slot}"),
+        )
+        .await?;
         for s in &students {
             db.join_waiting_list(slot, *s, &actor()).await?;
         }
-        execute(&setup, &format!("UPDATE slots SET capacity = seats_taken + 1 WHERE id = {slot}")).await?;
+        execute(
+            &setup,
+            &format!("UPDATE slots SET capacity = seats_taken + 1 WHERE id = {slot}"),
+        )
+        .await?;
         let taken = db.slot(slot).await?.seats_taken;
         let offered = db.offer_freed_seat(slot, students[0], &actor()).await?;
         // The third moved to the top, with a reason: the first keeps the
@@ -707,10 +715,18 @@ async fn reordering_a_waiting_list_keeps_the_seat_offered_to_one_of_its_entries(
             })
             .collect();
         anyhow::ensure!(
-            entries == vec![(students[2], 1, false), (students[0], 2, true), (students[1], 3, false)],
+            entries
+                == vec![
+                    (students[2], 1, false),
+                    (students[0], 2, true),
+                    (students[1], 3, false)
+                ],
             "{entries:?}"
         );
-        anyhow::ensure!(lists.slot.seats_taken == taken + 1, "the held seat still counted");
+        anyhow::ensure!(
+            lists.slot.seats_taken == taken + 1,
+            "the held seat still counted"
+        );
         // The offer still lapses at its deadline, and the seat goes on.
         let lapsed = db
             .expire_seat_offers(offered.expires_at + chrono::Duration::minutes(1), &actor())

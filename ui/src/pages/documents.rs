@@ -272,6 +272,17 @@ fn percent_of(zoom: Zoom, width: u32, points: (u32, u32)) -> u32 {
     }
 }
 
+/// Puts `value` in the field `id`, if it is on the page.
+fn set_input(id: &str, value: &str) {
+    if let Some(i) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+    {
+        i.set_value(value);
+    }
+}
+
 fn input_value(id: &str) -> String {
     web_sys::window()
         .and_then(|w| w.document())
@@ -455,6 +466,45 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                                 .await;
                     });
                 }
+            }
+        });
+    }
+
+    // The decision's fields take the document's recorded values once, when
+    // its view is first shown: not at every drawing, nor when the opened
+    // view replaces the prepared one — what the reviewer already typed
+    // stays.
+    {
+        let shown = match &*view {
+            Some(Ok(v)) => Some((v.id, v.can_decide)),
+            _ => None,
+        };
+        let view = view.clone();
+        use_effect_with(shown, move |_| {
+            if let Some(Ok(v)) = &*view {
+                set_input(
+                    "examen-date",
+                    &v.document_date
+                        .clone()
+                        .or_else(|| v.suggested_date.clone())
+                        .unwrap_or_default(),
+                );
+                set_input(
+                    "examen-qf",
+                    &v.quotient_familial
+                        .map(|q| q.to_string())
+                        .unwrap_or_default(),
+                );
+                set_input(
+                    "examen-rfr",
+                    &v.revenu_fiscal.map(|q| q.to_string()).unwrap_or_default(),
+                );
+                set_input(
+                    "examen-parts",
+                    &v.tax_parts
+                        .map(|q| q.to_string().replace('.', ","))
+                        .unwrap_or_default(),
+                );
             }
         });
     }
@@ -830,11 +880,11 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                     }
                     <p class="hint" id="examen-raccourcis">{ format!("{alt}+A accepter · {alt}+R refuser · {alt}+S suivant · {alt}+P précédent · Page↑ Page↓ pages") }</p>
                     if v.can_decide {
-                        <form class="decision" id="examen-decision" onsubmit={let (decide, refusing) = (decide.clone(), refusing); Callback::from(move |e: SubmitEvent| { e.prevent_default(); decide.emit(!refusing) })}>
+                        <form class="decision" id="examen-decision" data-document={v.id.to_string()} onsubmit={let (decide, refusing) = (decide.clone(), refusing); Callback::from(move |e: SubmitEvent| { e.prevent_default(); decide.emit(!refusing) })}>
                             <div class="field">
                                 <label for="examen-date">{ if v.must_be_recent { "Date du document (JJ/MM/AAAA) *" } else { "Date du document (JJ/MM/AAAA)" } }</label>
                                 <input id="examen-date" type="text" inputmode="numeric" autocomplete="off"
-                                    value={v.document_date.clone().or_else(|| v.suggested_date.clone()).unwrap_or_default()} onchange={on_date.clone()} />
+                                    onchange={on_date.clone()} />
                                 if v.document_date.is_none() && v.suggested_date.is_some() {
                                     <p class="hint" id="examen-date-lue">{ "Date lue dans le document : vérifiez-la." }</p>
                                 }
@@ -849,19 +899,19 @@ pub fn ReviewScreen(props: &ReviewProps) -> Html {
                                 <div class="field">
                                     <label for="examen-qf">{ "Quotient familial *" }</label>
                                     <input id="examen-qf" type="text" inputmode="numeric" autocomplete="off"
-                                        value={v.quotient_familial.map(|q| q.to_string()).unwrap_or_default()} />
+                                        />
                                 </div>
                             }
                             if v.asks_tax {
                                 <div class="field">
                                     <label for="examen-rfr">{ "Revenu fiscal de référence (€) *" }</label>
                                     <input id="examen-rfr" type="text" inputmode="numeric" autocomplete="off"
-                                        value={v.revenu_fiscal.map(|q| q.to_string()).unwrap_or_default()} />
+                                        />
                                 </div>
                                 <div class="field">
                                     <label for="examen-parts">{ "Nombre de parts *" }</label>
                                     <input id="examen-parts" type="text" inputmode="decimal" autocomplete="off"
-                                        value={v.tax_parts.map(|q| q.to_string().replace('.', ",")).unwrap_or_default()} />
+                                        />
                                 </div>
                             }
                             if refusing {
