@@ -173,10 +173,16 @@ impl Config {
     }
 }
 
-/// Creates `dir` (and its missing parents) readable by the user only on
-/// Unix (0700); an existing `dir` is set to 0700 too. Elsewhere the
-/// platform's defaults apply (the user's profile on Windows).
+/// Creates `dir` (and its missing parents) readable by the user only: on
+/// Unix mode 0700 (an existing `dir` is set to 0700 too); on Windows a new
+/// `dir` stops inheriting its parent's permissions and grants full control
+/// to the user, SYSTEM and the Administrators only (`icacls`, Windows' own
+/// tool; a folder under `%APPDATA%` is private already, but
+/// `PORTEE_DATA_DIR` may name a shared or OneDrive folder). Files created
+/// inside inherit that.
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(windows)]
+    let existed = dir.is_dir();
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -190,7 +196,42 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
     }
+    #[cfg(windows)]
+    if !existed {
+        restrict_to_user(dir)?;
+    }
     Ok(())
+}
+
+/// Windows: `dir`'s inherited permissions replaced by full control for the
+/// user, SYSTEM (S-1-5-18) and the Administrators (S-1-5-32-544), for the
+/// folder and what it will contain.
+#[cfg(windows)]
+fn restrict_to_user(dir: &Path) -> std::io::Result<()> {
+    use std::os::windows::process::CommandExt;
+    // No console window flashes up: CREATE_NO_WINDOW.
+    const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+    let user = std::env::var("USERNAME")
+        .map_err(|_| std::io::Error::other("USERNAME is not set"))?;
+    let who = match std::env::var("USERDOMAIN") {
+        Ok(domain) if !domain.is_empty() => format!("{domain}\\{user}"),
+        _ => user,
+    };
+    let status = std::process::Command::new("icacls")
+        .arg(dir)
+        .args(["/inheritance:r", "/grant:r"])
+        .arg(format!("{who}:(OI)(CI)F"))
+        .args(["/grant:r", "*S-1-5-18:(OI)(CI)F", "/grant:r", "*S-1-5-32-544:(OI)(CI)F", "/Q"])
+        .creation_flags(CREATE_NO_WINDOW)
+        .status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!(
+            "icacls refused to restrict {} ({status})",
+            dir.display()
+        )))
+    }
 }
 
 /// Creates (or truncates) `path` for writing, readable by the user only on
