@@ -1,5 +1,6 @@
 //! A data folder as a Windows or macOS user's can be (« Hélène Dupré »,
-//! a OneDrive folder with spaces and a dash): the first start creates the
+//! a OneDrive folder with spaces and a dash, a folder named with « # » and
+//! « % »): the first start creates the
 //! database, the logs and the cache there, and a family's document opens
 //! from a copy written there.
 
@@ -17,7 +18,7 @@ async fn a_data_folder_with_accents_and_spaces_works_from_first_start_to_an_open
         .path()
         .join("Hélène Dupré")
         .join("OneDrive - Conservatoire de Meudon")
-        .join("Portée données");
+        .join("Portée données #2 (100 %)");
     let options = LaunchOptions {
         data_dir: Some(data.clone()),
         env: vec![("PORTEE_DEMO_STUDENTS".to_owned(), "300".to_owned())],

@@ -279,7 +279,18 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// `sqlite:` URL of a file, created if missing.
 pub fn sqlite_url(path: &Path) -> String {
-    format!("sqlite://{}?mode=rwc", path.display())
+    // sqlx decodes %XX in the file name and cuts the URL at `?`: a folder
+    // named « Dossier #2 (100 %) » is written encoded.
+    let mut file = String::new();
+    for c in path.display().to_string().chars() {
+        match c {
+            '%' => file.push_str("%25"),
+            '?' => file.push_str("%3F"),
+            '#' => file.push_str("%23"),
+            c => file.push(c),
+        }
+    }
+    format!("sqlite://{file}?mode=rwc")
 }
 
 fn project_dirs() -> Result<directories::ProjectDirs, ConfigError> {
@@ -317,6 +328,15 @@ fn default_config_file() -> Result<PathBuf, ConfigError> {
 )]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sqlite_file_in_a_folder_named_with_percent_hash_or_question_mark_keeps_its_name() {
+        let url = sqlite_url(Path::new("/home/hélène/Dossier #2 (100 %)/why?/portee.sqlite3"));
+        assert_eq!(
+            url,
+            "sqlite:///home/hélène/Dossier %232 (100 %25)/why%3F/portee.sqlite3?mode=rwc"
+        );
+    }
 
     fn load_in(jail: &figment::Jail) -> Result<Config, ConfigError> {
         let file = jail.directory().join("portee.toml");
