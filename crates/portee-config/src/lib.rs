@@ -211,8 +211,8 @@ fn restrict_to_user(dir: &Path) -> std::io::Result<()> {
     use std::os::windows::process::CommandExt;
     // No console window flashes up: CREATE_NO_WINDOW.
     const CREATE_NO_WINDOW: u32 = 0x0800_0000;
-    let user = std::env::var("USERNAME")
-        .map_err(|_| std::io::Error::other("USERNAME is not set"))?;
+    let user =
+        std::env::var("USERNAME").map_err(|_| std::io::Error::other("USERNAME is not set"))?;
     let who = match std::env::var("USERDOMAIN") {
         Ok(domain) if !domain.is_empty() => format!("{domain}\\{user}"),
         _ => user,
@@ -221,7 +221,13 @@ fn restrict_to_user(dir: &Path) -> std::io::Result<()> {
         .arg(dir)
         .args(["/inheritance:r", "/grant:r"])
         .arg(format!("{who}:(OI)(CI)F"))
-        .args(["/grant:r", "*S-1-5-18:(OI)(CI)F", "/grant:r", "*S-1-5-32-544:(OI)(CI)F", "/Q"])
+        .args([
+            "/grant:r",
+            "*S-1-5-18:(OI)(CI)F",
+            "/grant:r",
+            "*S-1-5-32-544:(OI)(CI)F",
+            "/Q",
+        ])
         .creation_flags(CREATE_NO_WINDOW)
         .status()?;
     if status.success() {
@@ -331,7 +337,9 @@ mod tests {
 
     #[test]
     fn a_sqlite_file_in_a_folder_named_with_percent_hash_or_question_mark_keeps_its_name() {
-        let url = sqlite_url(Path::new("/home/hélène/Dossier #2 (100 %)/why?/portee.sqlite3"));
+        let url = sqlite_url(Path::new(
+            "/home/hélène/Dossier #2 (100 %)/why?/portee.sqlite3",
+        ));
         assert_eq!(
             url,
             "sqlite:///home/hélène/Dossier %232 (100 %25)/why%3F/portee.sqlite3?mode=rwc"

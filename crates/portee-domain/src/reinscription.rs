@@ -469,6 +469,10 @@ pub fn parse_no_reason(code: &str, text: &str) -> Result<(NoReason, Option<Strin
 pub struct CampaignWindow {
     pub opens_on: NaiveDate,
     pub closes_on: NaiveDate,
+    /// The administrators opened it (`campaigns.status = 'open'`): a
+    /// campaign in preparation or closed early admits no agent, whatever
+    /// its dates.
+    pub open: bool,
 }
 
 /// Whether a staff member may re-enrol (or correct) today: during the
@@ -479,13 +483,15 @@ pub fn may_reinscribe(
     window: CampaignWindow,
     today: NaiveDate,
 ) -> Result<(), DomainError> {
-    if today >= window.opens_on && today <= window.closes_on {
+    if window.open && today >= window.opens_on && today <= window.closes_on {
         return Ok(());
     }
     if matches!(role, Role::Responsable | Role::Admin) {
         return Ok(());
     }
-    let when = if today < window.opens_on {
+    let when = if !window.open && today >= window.opens_on && today <= window.closes_on {
+        "n'est pas ouverte (en préparation ou close par un administrateur)".to_owned()
+    } else if today < window.opens_on {
         format!("ouvrira le {}", window.opens_on.format("%d/%m/%Y"))
     } else {
         format!(
@@ -846,6 +852,7 @@ mod tests {
         let w = CampaignWindow {
             opens_on: d(2026, 5, 4),
             closes_on: d(2026, 6, 14),
+            open: true,
         };
         assert!(may_reinscribe(Role::Agent, w, d(2026, 5, 4)).is_ok());
         assert!(may_reinscribe(Role::Agent, w, d(2026, 6, 14)).is_ok());
@@ -862,6 +869,12 @@ mod tests {
         );
         assert!(may_reinscribe(Role::Responsable, w, d(2026, 7, 1)).is_ok());
         assert!(may_reinscribe(Role::Admin, w, d(2026, 1, 1)).is_ok());
+        // Closed (or not opened yet) by the administrators: within its
+        // dates still, agents are refused, managers may correct.
+        let shut = CampaignWindow { open: false, ..w };
+        let e = may_reinscribe(Role::Agent, shut, d(2026, 5, 20)).unwrap_err();
+        assert!(e.message().contains("n'est pas ouverte"), "{}", e.message());
+        assert!(may_reinscribe(Role::Responsable, shut, d(2026, 5, 20)).is_ok());
     }
 
     #[test]

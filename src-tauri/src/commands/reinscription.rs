@@ -67,6 +67,7 @@ fn window(f: &FamilyReinscription) -> CampaignWindow {
     CampaignWindow {
         opens_on: local_day(f.campaign.opens_at),
         closes_on: local_day(f.campaign.closes_at),
+        open: f.campaign.status == "open",
     }
 }
 
