@@ -79,6 +79,23 @@ async fn the_dashboard_shows_the_campaign_of_the_site_and_each_figure_opens_its_
             "{} créneaux listés, {full} annoncés",
             rows.len()
         );
+        // Documents to review open the queue, which counts as many.
+        app.click("#nav-accueil").await?;
+        app.wait_for("#chiffre-documents", WAIT).await?;
+        let to_review = figure("chiffre-documents").await?;
+        app.click("#chiffre-documents").await?;
+        let said = app.wait_text("#documents-compte", "document", WAIT).await?;
+        let queued = if to_review == 0 {
+            "Aucun document.".to_owned()
+        } else if to_review == 1 {
+            "1 document.".to_owned()
+        } else {
+            format!("{to_review} documents")
+        };
+        anyhow::ensure!(
+            said.starts_with(&queued),
+            "« {said} » pour {to_review} annoncés"
+        );
         Ok(())
     })
     .await

@@ -136,10 +136,10 @@ fn CampaignDashboard(props: &DashboardProps) -> Html {
             </figure>
             <ul class="figures">
                 <li>
-                    <div class="figure" id="chiffre-documents">
+                    <button type="button" class="figure" id="chiffre-documents" onclick={open(Area::Documents, None)}>
                         <span class="figure-value">{ d.documents_to_review }</span>
                         <span class="figure-label">{ "document(s) à examiner" }</span>
-                    </div>
+                    </button>
                 </li>
                 <li>
                     <button type="button" class="figure" id="chiffre-complets" onclick={open(Area::Courses, Some("complet"))}>
