@@ -236,20 +236,33 @@ pub async fn set_slot_capacity(
         .authorize(Action::ManageCourses, Some(site))
         .map_err(forbidden)?;
     let actor = portee_store::Actor::staff(member.staff_id, workstation());
-    let slot: SlotRow = db
+    let slot: SlotRow = match db
         .set_capacity(request.slot_id, capacity, request.expected_version, &actor)
         .await
-        .map_err(|e| match e {
-            portee_store::StoreError::Invalid { message } => {
-                ApiError::validation("capacite", message)
-            }
-            portee_store::StoreError::Conflict => ApiError::new(
+    {
+        Ok(slot) => slot,
+        Err(portee_store::StoreError::Invalid { message }) => {
+            return Err(ApiError::validation("capacite", message));
+        }
+        Err(portee_store::StoreError::Conflict) => {
+            // What changed, read now: the numbers the page no longer shows.
+            let now = match db.slot(request.slot_id).await {
+                Ok(s) => format!(
+                    " : il compte maintenant {} place(s) dont {} prise(s)",
+                    s.capacity, s.seats_taken
+                ),
+                Err(_) => String::new(),
+            };
+            return Err(ApiError::new(
                 portee_api::ErrorCode::Conflict,
-                "Ce créneau a changé depuis l'ouverture de la page (une place prise ou une \
-                 capacité modifiée sur un autre poste) : rechargez la page, puis recommencez.",
-            ),
-            other => store_error(other),
-        })?;
+                format!(
+                    "Ce créneau a changé depuis l'ouverture de la page (une place prise ou une \
+                     capacité modifiée sur un autre poste){now}. Rechargez la page, puis recommencez."
+                ),
+            ));
+        }
+        Err(other) => return Err(store_error(other)),
+    };
     let waiting = db.waiting_count(slot.id).await.map_err(store_error)?;
     Ok(offer_slot_of(slot, waiting))
 }
