@@ -317,6 +317,24 @@ pub struct CourseFacts {
     pub by_level: bool,
     pub name: String,
     pub level: Option<String>,
+    /// The cycle of a course taught by cycle (instruments, dance, drama).
+    pub cycle: Option<u8>,
+}
+
+/// The fewest years a cycle lasts before its end-of-cycle assessment can
+/// move a pupil on (the national framework: first and second cycles 3 to
+/// 5 years, the third 2 to 4).
+pub fn cycle_min_years(cycle: u8) -> u8 {
+    if cycle >= 3 { 2 } else { 3 }
+}
+
+/// « 1er cycle », « 2e cycle ».
+pub fn cycle_label(cycle: u8) -> String {
+    if cycle == 1 {
+        "1er cycle".into()
+    } else {
+        format!("{cycle}e cycle")
+    }
 }
 
 /// What this year's course becomes next year.
@@ -335,11 +353,18 @@ pub enum Continuation {
 
 /// Next year's course that continues `current` among `next_year` (the
 /// offer of the student's site): for Formation Musicale, the course of the
-/// level [`propose_level`] gives; otherwise the course of the same
-/// discipline and name, else of the same discipline and level.
+/// level [`propose_level`] gives; for a course taught by cycle
+/// (instruments, dance, drama), the next cycle's course once the pupil has
+/// spent the cycle's minimum years in it and this year is `acquis` (the
+/// end-of-cycle assessment), else the same cycle one year on — the level
+/// says the cycle and the year (`1C3`, `2C1`); `years_in_cycle` counts the
+/// school years followed in this discipline and cycle, this one included.
+/// Otherwise the course of the same discipline and name, else of the same
+/// discipline and level.
 pub fn continuation(
     current: &CourseFacts,
     outcome: Option<Outcome>,
+    years_in_cycle: u8,
     next_year: &[CourseFacts],
 ) -> Continuation {
     let same_discipline: Vec<&CourseFacts> = next_year
@@ -379,6 +404,11 @@ pub fn continuation(
             LevelProposal::NoCourse { reason } => Continuation::NoCourse { reason },
         };
     }
+    if let Some(cycle) = current.cycle.filter(|c| (1..=3).contains(c)) {
+        if let Some(next) = by_cycle(current, cycle, outcome, years_in_cycle, &same_discipline) {
+            return next;
+        }
+    }
     let found = same_discipline
         .iter()
         .find(|c| c.name == current.name)
@@ -400,6 +430,78 @@ pub fn continuation(
             ),
         },
     }
+}
+
+/// The cycle rule of [`continuation`]; `None` when no course of the
+/// discipline is taught by cycle next year (then the name decides).
+fn by_cycle(
+    current: &CourseFacts,
+    cycle: u8,
+    outcome: Option<Outcome>,
+    years_in_cycle: u8,
+    same_discipline: &[&CourseFacts],
+) -> Option<Continuation> {
+    let years = years_in_cycle.clamp(1, 9);
+    // Of several courses of a cycle, the one named like this one
+    // (« Piano — 1er cycle » → « Piano — 2e cycle »).
+    let stem = |name: &str| name.split('—').next().unwrap_or(name).trim().to_owned();
+    let of_cycle = |c: u8| {
+        let candidates: Vec<&&CourseFacts> = same_discipline
+            .iter()
+            .filter(|n| n.cycle == Some(c) && !n.by_level)
+            .collect();
+        candidates
+            .iter()
+            .find(|n| n.name == current.name)
+            .or_else(|| candidates.iter().find(|n| stem(&n.name) == stem(&current.name)))
+            .or_else(|| candidates.first())
+            .map(|n| n.id)
+    };
+    if same_discipline.iter().all(|n| n.cycle.is_none()) {
+        return None;
+    }
+    let passed = outcome == Some(Outcome::Acquired) && years >= cycle_min_years(cycle);
+    if passed {
+        if cycle == 3 {
+            return Some(Continuation::NoCourse {
+                reason: "3e cycle validé : fin du cursus, plus de cycle suivant".into(),
+            });
+        }
+        return Some(match of_cycle(cycle + 1) {
+            Some(id) => Continuation::Course {
+                id,
+                level: Some(CycleLevel { cycle: cycle + 1, year: 1 }.code()),
+                moved_up: true,
+            },
+            None => Continuation::NoCourse {
+                reason: format!(
+                    "{} validé, mais le {} n'est pas proposé l'an prochain sur ce site",
+                    cycle_label(cycle),
+                    cycle_label(cycle + 1)
+                ),
+            },
+        });
+    }
+    Some(match of_cycle(cycle) {
+        Some(id) => Continuation::Course {
+            id,
+            level: Some(
+                CycleLevel {
+                    cycle,
+                    year: (years + 1).min(9),
+                }
+                .code(),
+            ),
+            moved_up: false,
+        },
+        None => Continuation::NoCourse {
+            reason: format!(
+                "le {} de « {} » n'est plus proposé l'an prochain sur ce site",
+                cycle_label(cycle),
+                stem(&current.name)
+            ),
+        },
+    })
 }
 
 /// Why a family does not re-enrol a child (the list of the guide).
@@ -778,7 +880,85 @@ mod tests {
             by_level,
             name: name.into(),
             level: level.map(Into::into),
+            cycle: None,
         }
+    }
+
+    fn cycled(id: i64, discipline: i64, name: &str, cycle: u8) -> CourseFacts {
+        CourseFacts {
+            cycle: Some(cycle),
+            ..course(id, discipline, false, name, None)
+        }
+    }
+
+    #[test]
+    fn a_cycle_moves_on_after_its_years_and_its_assessment_only() {
+        let offer = vec![
+            cycled(201, 2, "Piano — 1er cycle", 1),
+            cycled(202, 2, "Piano — 2e cycle", 2),
+            cycled(203, 2, "Piano jazz — 2e cycle", 2),
+            cycled(501, 5, "Danse classique — 1er cycle", 1),
+        ];
+        let piano = cycled(1, 2, "Piano — 1er cycle", 1);
+        // Second year, acquired: a third year of the same cycle.
+        assert_eq!(
+            continuation(&piano, Some(Outcome::Acquired), 2, &offer),
+            Continuation::Course {
+                id: 201,
+                level: Some("1C3".into()),
+                moved_up: false
+            }
+        );
+        // Third year acquired: the end-of-cycle assessment is passed, the
+        // same-named course of the next cycle (not the jazz one).
+        assert_eq!(
+            continuation(&piano, Some(Outcome::Acquired), 3, &offer),
+            Continuation::Course {
+                id: 202,
+                level: Some("2C1".into()),
+                moved_up: true
+            }
+        );
+        // Not acquired, or still in progress: one more year in the cycle.
+        for outcome in [Some(Outcome::NotAcquired), Some(Outcome::InProgress), None] {
+            assert_eq!(
+                continuation(&piano, outcome, 4, &offer),
+                Continuation::Course {
+                    id: 201,
+                    level: Some("1C5".into()),
+                    moved_up: false
+                }
+            );
+        }
+        // The next cycle is not taught here next year: said, not guessed.
+        let dance = cycled(2, 5, "Danse classique — 1er cycle", 1);
+        assert!(matches!(
+            continuation(&dance, Some(Outcome::Acquired), 3, &offer),
+            Continuation::NoCourse { reason } if reason.contains("2e cycle n'est pas proposé")
+        ));
+        // The third cycle validated ends the course of studies.
+        let third = cycled(3, 2, "Piano — 3e cycle", 3);
+        assert!(matches!(
+            continuation(&third, Some(Outcome::Acquired), 2, &offer),
+            Continuation::NoCourse { reason } if reason.contains("fin du cursus")
+        ));
+        // An unknown count is a first year; an absurd one is bounded.
+        assert_eq!(
+            continuation(&piano, None, 0, &offer),
+            Continuation::Course {
+                id: 201,
+                level: Some("1C2".into()),
+                moved_up: false
+            }
+        );
+        assert_eq!(
+            continuation(&piano, None, 200, &offer),
+            Continuation::Course {
+                id: 201,
+                level: Some("1C9".into()),
+                moved_up: false
+            }
+        );
     }
 
     #[test]
@@ -791,7 +971,7 @@ mod tests {
         ];
         let fm = course(1, 1, true, "FM 1C2", Some("1C2"));
         assert_eq!(
-            continuation(&fm, Some(Outcome::Acquired), &offer),
+            continuation(&fm, Some(Outcome::Acquired), 1, &offer),
             Continuation::Course {
                 id: 102,
                 level: Some("1C3".into()),
@@ -799,7 +979,7 @@ mod tests {
             }
         );
         assert_eq!(
-            continuation(&fm, Some(Outcome::NotAcquired), &offer),
+            continuation(&fm, Some(Outcome::NotAcquired), 1, &offer),
             Continuation::Course {
                 id: 101,
                 level: Some("1C2".into()),
@@ -807,7 +987,7 @@ mod tests {
             }
         );
         assert_eq!(
-            continuation(&course(2, 2, false, "Piano", None), None, &offer),
+            continuation(&course(2, 2, false, "Piano", None), None, 1, &offer),
             Continuation::Course {
                 id: 201,
                 level: None,
@@ -818,6 +998,7 @@ mod tests {
             continuation(
                 &course(3, 3, false, "Orchestre junior", Some("1")),
                 None,
+                1,
                 &offer
             ),
             Continuation::Course {
@@ -827,7 +1008,7 @@ mod tests {
             }
         );
         assert!(matches!(
-            continuation(&course(4, 9, false, "Harpe", None), None, &offer),
+            continuation(&course(4, 9, false, "Harpe", None), None, 1, &offer),
             Continuation::NoCourse { reason } if reason.contains("Harpe")
         ));
     }

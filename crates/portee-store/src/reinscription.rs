@@ -790,6 +790,7 @@ pub struct OfferedCourse {
     pub discipline_kind: String,
     pub name: String,
     pub level: Option<String>,
+    pub cycle: Option<i16>,
     pub seat_mode: String,
 }
 
@@ -802,6 +803,9 @@ pub struct CurrentCourse {
     pub starts_at: Option<String>,
     pub ends_at: Option<String>,
     pub teacher: Option<String>,
+    /// School years followed in this discipline and cycle, this one
+    /// included (0 for a course not taught by cycle).
+    pub years_in_cycle: i64,
 }
 
 /// A child of the family on a site the member covers.
@@ -927,8 +931,13 @@ impl Database {
                 .fetch_optional(pool)
                 .await?;
                 let current: Vec<CurrentCourse> = sqlx::query_as(
-                    "SELECT e.course_id, e.outcome, sl.day_of_week, sl.starts_at, sl.ends_at, sl.teacher \
+                    "SELECT e.course_id, e.outcome, sl.day_of_week, sl.starts_at, sl.ends_at, sl.teacher, \
+                     (SELECT COUNT(DISTINCT e2.school_year_id) FROM enrolments e2 \
+                      JOIN courses c2 ON c2.id = e2.course_id JOIN school_years y2 ON y2.id = e2.school_year_id \
+                      WHERE e2.student_id = e.student_id AND e2.status = 'active' AND c2.discipline_id = c.discipline_id \
+                      AND c2.cycle = c.cycle AND y2.start_year <= y.start_year) AS years_in_cycle \
                      FROM enrolments e JOIN school_years y ON y.id = e.school_year_id \
+                     JOIN courses c ON c.id = e.course_id \
                      LEFT JOIN slots sl ON sl.id = e.slot_id \
                      WHERE e.student_id = $1 AND e.status = 'active' AND y.start_year = $2 ORDER BY e.course_id",
                 )
@@ -954,7 +963,7 @@ impl Database {
             for site in site_ids {
                 let mut c: Vec<OfferedCourse> = sqlx::query_as(
                     "SELECT co.id, co.site_id, co.school_year_id, co.discipline_id, d.kind AS discipline_kind, \
-                     co.name, co.level, co.seat_mode FROM courses co JOIN disciplines d ON d.id = co.discipline_id \
+                     co.name, co.level, co.cycle, co.seat_mode FROM courses co JOIN disciplines d ON d.id = co.discipline_id \
                      JOIN school_years y ON y.id = co.school_year_id \
                      WHERE co.site_id = $1 AND y.start_year IN ($2, $3) ORDER BY co.name, co.id",
                 )

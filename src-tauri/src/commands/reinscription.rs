@@ -80,6 +80,7 @@ fn view(f: &FamilyReinscription, refusal: Option<String>) -> FamilyReinscription
         by_level: c.discipline_kind == "formation_musicale",
         name: c.name.clone(),
         level: c.level.clone(),
+        cycle: c.cycle.and_then(|c| u8::try_from(c).ok()),
     };
     let children = f
         .children
@@ -111,7 +112,8 @@ fn view(f: &FamilyReinscription, refusal: Option<String>) -> FamilyReinscription
                         _ => format!("{} · {schedule}", course.name),
                     };
                     let outcome = cur.outcome.as_deref().and_then(Outcome::from_code);
-                    Some(match continuation(&facts(course), outcome, &next_year) {
+                    let years = u8::try_from(cur.years_in_cycle).unwrap_or(u8::MAX);
+                    Some(match continuation(&facts(course), outcome, years, &next_year) {
                         Continuation::Course {
                             id,
                             level,
