@@ -682,3 +682,88 @@ async fn on_postgres_concurrent_validations_never_overbook_a_slot() {
         0
     );
 }
+
+/// The years a pupil has followed a discipline in a cycle (what the
+/// continuation rule moves an instrument on by) count the school years of
+/// that discipline and cycle up to this one, withdrawn ones not.
+#[tokio::test]
+async fn a_pupils_years_in_a_cycle_count_the_school_years_followed_in_it() {
+    each_backend(|t: TestDb| async move {
+        let (setup, db) = demo_dbs(&t).await?;
+        // A pupil of this year in a course taught by cycle (not FM), whose
+        // site offered the same discipline and cycle the two years before.
+        let this_year = "(SELECT MAX(y.start_year) - 1 FROM campaigns c JOIN school_years y ON y.id = c.school_year_id)";
+        let pick = |what: &str| {
+            format!(
+                "SELECT {what} FROM enrolments e JOIN courses c ON c.id = e.course_id \
+                 JOIN school_years y ON y.id = e.school_year_id JOIN disciplines d ON d.id = c.discipline_id \
+                 WHERE e.status = 'active' AND c.cycle IS NOT NULL AND d.kind <> 'formation_musicale' \
+                 AND y.start_year = {this_year} AND EXISTS (SELECT 1 FROM courses p JOIN school_years py \
+                 ON py.id = p.school_year_id WHERE p.site_id = c.site_id AND p.discipline_id = c.discipline_id \
+                 AND p.cycle = c.cycle AND py.start_year = y.start_year - 1) AND EXISTS (SELECT 1 FROM courses p \
+                 JOIN school_years py ON py.id = p.school_year_id WHERE p.site_id = c.site_id \
+                 AND p.discipline_id = c.discipline_id AND p.cycle = c.cycle AND py.start_year = y.start_year - 2) \
+                 ORDER BY e.id LIMIT 1"
+            )
+        };
+        let student = scalar(&setup, &pick("e.student_id")).await?;
+        let course = scalar(&setup, &pick("e.course_id")).await?;
+        let course_in = |back: i64| {
+            format!(
+                "SELECT p.id FROM courses p JOIN school_years py ON py.id = p.school_year_id \
+                 JOIN courses c ON c.site_id = p.site_id AND c.discipline_id = p.discipline_id AND c.cycle = p.cycle \
+                 WHERE c.id = {course} AND py.start_year = {this_year} - {back}"
+            )
+        };
+        let years = |db: Database| async move {
+            let f = db.family_reinscription(student, None).await?;
+            let child = f
+                .children
+                .iter()
+                .find(|c| c.student_id == student)
+                .ok_or_else(|| anyhow::anyhow!("élève absent"))?;
+            let current = child
+                .current
+                .iter()
+                .find(|c| c.course_id == course)
+                .ok_or_else(|| anyhow::anyhow!("cours de l'année absent"))?;
+            anyhow::Ok(current.years_in_cycle)
+        };
+        // Only this year in that discipline.
+        execute(
+            &setup,
+            &format!(
+                "DELETE FROM enrolments WHERE student_id = {student} AND id NOT IN \
+                 (SELECT e.id FROM enrolments e JOIN school_years y ON y.id = e.school_year_id \
+                  WHERE e.student_id = {student} AND y.start_year >= {this_year}) AND course_id IN \
+                 (SELECT p.id FROM courses p JOIN courses c ON c.discipline_id = p.discipline_id WHERE c.id = {course})"
+            ),
+        )
+        .await?;
+        anyhow::ensure!(years(db.clone()).await? == 1);
+        // The year before, in the same cycle: two.
+        let add = |back: i64, status: &'static str| {
+            let course_in = course_in(back);
+            let setup = setup.clone();
+            async move {
+                let past = scalar(&setup, &course_in).await?;
+                execute(
+                    &setup,
+                    &format!(
+                        "INSERT INTO enrolments (student_id, course_id, school_year_id, status, outcome, created_at) \
+                         SELECT {student}, id, school_year_id, '{status}', 'acquis', '2024-09-01T10:00:00+00:00' \
+                         FROM courses WHERE id = {past}"
+                    ),
+                )
+                .await
+            }
+        };
+        add(1, "active").await?;
+        anyhow::ensure!(years(db.clone()).await? == 2);
+        // A year withdrawn does not count.
+        add(2, "cancelled").await?;
+        anyhow::ensure!(years(db.clone()).await? == 2);
+        Ok(())
+    })
+    .await;
+}

@@ -420,9 +420,19 @@ async fn a_student_moves_to_another_slot_of_the_course_never_into_a_full_one() {
     .await;
 }
 
+/// Twenty workstations on one database — PostgreSQL with each its own
+/// connection as the member, or one embedded SQLite file opened twenty
+/// times — each shown the waiting list's first and giving them a freed
+/// seat, five times over: each seat is given once, in the list's order.
 #[tokio::test]
-async fn on_postgres_twenty_workstations_giving_freed_seats_give_each_once() {
-    let t = TestDb::new(Kind::Postgres).await.unwrap();
+async fn twenty_workstations_giving_freed_seats_give_each_once() {
+    for kind in [Kind::Postgres, Kind::Sqlite] {
+        twenty_workstations_on(kind).await;
+    }
+}
+
+async fn twenty_workstations_on(kind: Kind) {
+    let t = TestDb::new(kind).await.unwrap();
     let (setup, _) = demo_dbs(&t).await.unwrap();
     let (slot, _, _, students) = slot_and_students(&setup, 6).await.unwrap();
     execute(
@@ -435,7 +445,7 @@ async fn on_postgres_twenty_workstations_giving_freed_seats_give_each_once() {
         execute(
             &setup,
             &format!(
-                "INSERT INTO waiting_list (slot_id, student_id, rank, created_at) VALUES ({slot}, {s}, {}, now())",
+                "INSERT INTO waiting_list (slot_id, student_id, rank, created_at) VALUES ({slot}, {s}, {}, '2026-11-20T10:00:00+00:00')",
                 i + 1
             ),
         )
@@ -453,9 +463,14 @@ async fn on_postgres_twenty_workstations_giving_freed_seats_give_each_once() {
     // seat, five times over.
     let mut handles = Vec::new();
     for _ in 0..20 {
-        let db = Database::connect_member(&t.url, "admin.demo", "demo-admin.demo", "poste-test")
-            .await
-            .unwrap();
+        let db = match kind {
+            Kind::Postgres => {
+                Database::connect_member(&t.url, "admin.demo", "demo-admin.demo", "poste-test")
+                    .await
+                    .unwrap()
+            }
+            Kind::Sqlite => Database::connect(&t.url).await.unwrap(),
+        };
         handles.push(tokio::spawn(async move {
             let mut outcomes = Vec::new();
             for _ in 0..5 {
@@ -488,7 +503,7 @@ async fn on_postgres_twenty_workstations_giving_freed_seats_give_each_once() {
             match outcome {
                 Ok(student) => given.push(student),
                 Err(StoreError::Conflict | StoreError::SlotFull { .. }) => {}
-                Err(e) => panic!("{e:?}"),
+                Err(e) => panic!("{kind:?}: {e:?}"),
             }
         }
     }
@@ -497,7 +512,7 @@ async fn on_postgres_twenty_workstations_giving_freed_seats_give_each_once() {
     expected.sort_unstable();
     assert_eq!(
         given, expected,
-        "each seat given once, to the first three in order"
+        "{kind:?}: each seat given once, to the first three in order"
     );
     assert_eq!(
         scalar(
