@@ -5,7 +5,7 @@
 
 use chrono::{Local, Utc};
 use portee_api::{
-    ApiError, ErrorCode,
+    ApiError,
     documents::{
         ExportMissingRequest, MissingDocumentsRequest, MissingDocumentsView, MissingLine, OwedItem,
         RemindersDone, SendRemindersRequest,
@@ -260,24 +260,15 @@ pub async fn export_missing_documents(
         shown.retain(|l| order(l.family_id).is_some());
         shown.sort_by_key(|l| order(l.family_id));
     }
-    let dir = state.config()?.exports_dir();
-    let unwritable = |e: &dyn std::fmt::Display| {
-        tracing::error!(error = %e, "missing documents export");
-        ApiError::new(
-            ErrorCode::Internal,
-            format!(
-                "L'export n'a pas pu être écrit dans {} (dossier inaccessible ou disque plein).",
-                dir.display()
-            ),
-        )
-    };
-    portee_config::create_private_dir(&dir).map_err(|e| unwritable(&e))?;
-    let name = format!(
-        "pieces-manquantes-{}-{}.csv",
-        Site::from_id(site).map_or("site", |s| s.code()),
-        Local::now().format("%Y%m%d-%H%M%S")
+    let exports = super::exports::Exports::ready(&state, "missing documents")?;
+    let path = exports.file(
+        &format!(
+            "pieces-manquantes-{}",
+            Site::from_id(site).map_or("site", |s| s.code())
+        ),
+        "csv",
     );
-    let path = dir.join(&name);
+    let name = super::exports::file_name(&path);
     let header = [
         "famille",
         "enfants",
@@ -311,7 +302,7 @@ pub async fn export_missing_documents(
         ]
     });
     let written = portee_services::export::write_csv_file(&path, &header, rows)
-        .map_err(|e| unwritable(&e))?;
+        .map_err(|e| exports.unwritable(&e))?;
     let actor = Actor::staff(member.staff_id, workstation());
     let recorded = db
         .record_list_export(

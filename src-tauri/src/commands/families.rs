@@ -334,36 +334,15 @@ pub async fn export_family_archive(
     use portee_services::archive::{ArchiveError, write_family_archive};
     let (member, db) = crate::session::require(&state).await?;
     authorize_family(&db, &member.scope, Action::EditFamilies, request.family_id).await?;
-    let dir = state.config()?.exports_dir();
-    portee_config::create_private_dir(&dir).map_err(|e| {
-        tracing::error!(error = %e, "exports folder");
-        ApiError::new(
-            ErrorCode::Internal,
-            format!(
-                "Le dossier d'export {} n'a pas pu être créé.",
-                dir.display()
-            ),
-        )
-    })?;
-    let name = format!(
-        "acces-famille-{}-{}.zip",
-        request.family_id,
-        chrono::Local::now().format("%Y%m%d-%H%M%S")
-    );
-    let path = dir.join(&name);
+    let exports = super::exports::Exports::ready(&state, "family archive")?;
+    let path = exports.file(&format!("acces-famille-{}", request.family_id), "zip");
     let actor = Actor::staff(member.staff_id, workstation());
     let visible = member.scope.visible_sites().map(<[i16]>::to_vec);
     let summary = write_family_archive(&db, request.family_id, visible, &path, &actor)
         .await
         .map_err(|e| match e {
             ArchiveError::Store(s) => store_error(s),
-            ArchiveError::Write(w) => {
-                tracing::error!(error = %w, "family archive");
-                ApiError::new(
-                    ErrorCode::Internal,
-                    format!("{} Dossier : {}", ArchiveError::Write(w), dir.display()),
-                )
-            }
+            ArchiveError::Write(w) => exports.unwritable(&w),
         })?;
     Ok(portee_api::documents::FamilyArchiveDone {
         path: path.display().to_string(),

@@ -154,22 +154,7 @@ pub async fn export_audit_log(
 ) -> Result<ExportAuditLogResponse, ApiError> {
     let (member, db) = auditor(&state).await?;
     let filter = resolved(&db, &request.filter).await?;
-    let dir = state.config()?.exports_dir();
-    portee_config::create_private_dir(&dir).map_err(|e| {
-        tracing::error!(error = %e, "exports folder");
-        ApiError::new(
-            ErrorCode::Internal,
-            format!(
-                "Le dossier d'export {} n'a pas pu être créé.",
-                dir.display()
-            ),
-        )
-    })?;
-    let name = format!(
-        "journal-{}.csv",
-        chrono::Local::now().format("%Y%m%d-%H%M%S")
-    );
-    let path = dir.join(name);
+    let path = super::exports::Exports::ready(&state, "journal")?.file("journal", "csv");
     let actor = portee_store::Actor::staff(member.staff_id, crate::workstation());
     let rows = journal::export_csv(&db, &filter, &path, &actor)
         .await

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod chase;
 pub mod documents;
+mod exports;
 pub mod families;
 pub mod journal;
 pub mod offer;

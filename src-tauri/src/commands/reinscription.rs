@@ -1056,23 +1056,9 @@ pub async fn export_reinscriptions(
         .campaign_list(campaign, member.scope.visible_sites(), &filter, 100_000)
         .await
         .map_err(store_error)?;
-    let dir = state.config()?.exports_dir();
-    let unwritable = |e: &dyn std::fmt::Display| {
-        tracing::error!(error = %e, "reinscriptions export");
-        ApiError::new(
-            ErrorCode::Internal,
-            format!(
-                "L'export n'a pas pu être écrit dans {} (dossier inaccessible ou disque plein).",
-                dir.display()
-            ),
-        )
-    };
-    portee_config::create_private_dir(&dir).map_err(|e| unwritable(&e))?;
-    let name = format!(
-        "reinscriptions-{}.csv",
-        chrono::Local::now().format("%Y%m%d-%H%M%S")
-    );
-    let path = dir.join(&name);
+    let exports = super::exports::Exports::ready(&state, "reinscriptions")?;
+    let path = exports.file("reinscriptions", "csv");
+    let name = super::exports::file_name(&path);
     let header = [
         "élève",
         "site",
@@ -1105,7 +1091,7 @@ pub async fn export_reinscriptions(
         ]
     });
     let written = portee_services::export::write_csv_file(&path, &header, rows)
-        .map_err(|e| unwritable(&e))?;
+        .map_err(|e| exports.unwritable(&e))?;
     let actor = portee_store::Actor::staff(member.staff_id, crate::workstation());
     let recorded = db
         .record_list_export(
