@@ -39,6 +39,7 @@ commands![
     system::database_status,
     system::app_info,
     system::ui_ready,
+    system::quit_app,
     auth::auth_status,
     auth::sign_in,
     auth::sign_out,

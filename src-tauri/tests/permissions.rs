@@ -669,7 +669,7 @@ fn case(cmd: &str, ids: &Ids) -> Option<Case> {
     };
     match cmd {
         "database_status" => c(Public, vec![json!({ "retry": false })], vec![]),
-        "app_info" | "ui_ready" | "auth_status" | "sign_out" => {
+        "app_info" | "ui_ready" | "auth_status" | "sign_out" | "quit_app" => {
             c(Public, vec![json!(null)], vec![])
         }
         "sign_in" => c(

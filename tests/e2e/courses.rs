@@ -534,3 +534,155 @@ async fn a_responsable_adds_a_course_to_a_discipline() {
     .await
     .unwrap();
 }
+
+/// The rows of the offer shown: (slot id, text).
+async fn shown_slots(app: &portee_tests::e2e::AppInstance) -> anyhow::Result<Vec<(i64, String)>> {
+    let rows = app
+        .client
+        .execute(
+            "return Array.from(document.querySelectorAll('tr[id^=\"creneau-\"]')) \
+             .map(r => [r.id.slice('creneau-'.length), r.textContent]);",
+            vec![],
+        )
+        .await?;
+    let rows: Vec<(String, String)> = serde_json::from_value(rows)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, text)| Some((id.parse().ok()?, text)))
+        .collect())
+}
+
+#[tokio::test]
+async fn the_offer_is_filtered_by_discipline_day_and_teacher_and_says_each_courses_cycle_and_mode()
+{
+    scenario("cours-filtres", demo(), async |app| {
+        app.sign_in_demo(5, "resp.meudon").await?;
+        app.click("#nav-cours").await?;
+        app.wait_for("#remplissage-disciplines", WAIT).await?;
+        // A teacher of Meudon's newest offer, one of their days and their
+        // first slot's discipline; and what each filter must leave.
+        let db = app.database().await?;
+        let Database::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        let newest = "(SELECT MAX(school_year_id) FROM courses)";
+        let (teacher, day, discipline): (String, i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT sl.teacher, sl.day_of_week, c.discipline_id FROM slots sl \
+             JOIN courses c ON c.id = sl.course_id WHERE c.site_id = 5 AND c.school_year_id = {newest} \
+             AND sl.teacher NOT LIKE '%''%' AND sl.teacher NOT LIKE '%\"%' \
+             ORDER BY (SELECT COUNT(*) FROM slots x WHERE x.teacher = sl.teacher) DESC, sl.id LIMIT 1"
+        )))
+        .fetch_one(pool)
+        .await?;
+        let expect = |cond: &str| {
+            format!(
+                "SELECT sl.id FROM slots sl JOIN courses c ON c.id = sl.course_id \
+                 WHERE c.site_id = 5 AND c.school_year_id = {newest} AND {cond} ORDER BY sl.id"
+            )
+        };
+        let by_teacher: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(expect("sl.teacher = $1")))
+            .bind(&teacher)
+            .fetch_all(pool)
+            .await?;
+        let by_teacher_day: Vec<i64> =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(expect("sl.teacher = $1 AND sl.day_of_week = $2")))
+                .bind(&teacher)
+                .bind(day)
+                .fetch_all(pool)
+                .await?;
+        let other_discipline: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT MIN(c.discipline_id) FROM courses c WHERE c.site_id = 5 \
+             AND c.school_year_id = {newest} AND c.discipline_id <> $1 AND NOT EXISTS \
+             (SELECT 1 FROM slots x JOIN courses y ON y.id = x.course_id WHERE y.discipline_id = c.discipline_id \
+              AND y.site_id = 5 AND y.school_year_id = {newest} AND x.teacher = $2)"
+        )))
+        .bind(discipline)
+        .bind(&teacher)
+        .fetch_one(pool)
+        .await?;
+        db.close().await;
+        anyhow::ensure!(by_teacher.len() > 1, "{teacher}: {by_teacher:?}");
+
+        app.click(&format!("#offre-professeur option[value=\"{teacher}\"]"))
+            .await?;
+        let mut shown: Vec<i64> = Vec::new();
+        for _ in 0..100 {
+            shown = shown_slots(app).await?.into_iter().map(|r| r.0).collect();
+            shown.sort_unstable();
+            if shown == by_teacher {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::ensure!(shown == by_teacher, "{teacher}: {shown:?} ≠ {by_teacher:?}");
+        app.click(&format!("#offre-jour option[value='{day}']")).await?;
+        for _ in 0..100 {
+            shown = shown_slots(app).await?.into_iter().map(|r| r.0).collect();
+            shown.sort_unstable();
+            if shown == by_teacher_day {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::ensure!(shown == by_teacher_day, "{shown:?} ≠ {by_teacher_day:?}");
+        // Each row says its course's cycle or level and how its seat is given.
+        for (id, text) in shown_slots(app).await? {
+            anyhow::ensure!(
+                ["Créneau choisi", "Horaire fixé", "selon le niveau"]
+                    .iter()
+                    .any(|m| text.contains(m)),
+                "créneau {id} : {text}"
+            );
+        }
+        app.screenshot("cours-filtres").await?;
+        // A discipline this teacher does not teach: nothing, and said so.
+        app.click(&format!("#offre-discipline option[value='{other_discipline}']"))
+            .await?;
+        app.wait_for("#offre-vide", WAIT).await?;
+        // Their own discipline: their slots of that day in it.
+        app.click(&format!("#offre-discipline option[value='{discipline}']"))
+            .await?;
+        app.wait_gone("#offre-vide", WAIT).await?;
+        let in_discipline = shown_slots(app).await?;
+        anyhow::ensure!(
+            !in_discipline.is_empty()
+                && in_discipline
+                    .iter()
+                    .all(|(id, _)| by_teacher_day.contains(id)),
+            "{in_discipline:?}"
+        );
+        // For the README: this year's Formation Musicale at Meudon, every
+        // day and teacher, its slots' fill bars under the site's chart.
+        let db = app.database().await?;
+        let Database::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        let (this_year, fm): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT MAX(school_year_id) FROM courses) - 1,              (SELECT id FROM disciplines WHERE kind = 'formation_musicale')",
+        )
+        .fetch_one(pool)
+        .await?;
+        db.close().await;
+        app.click("#offre-jour option[value='']").await?;
+        app.click("#offre-professeur option[value='']").await?;
+        app.click(&format!("#offre-annee option[value='{this_year}']"))
+            .await?;
+        app.click(&format!("#offre-discipline option[value='{fm}']"))
+            .await?;
+        app.wait_text(".offer-discipline h2", "Formation Musicale", WAIT)
+            .await?;
+        app.client
+            .execute(
+                "const m = document.getElementById('contenu'); \
+                 const c = document.getElementById('remplissage-disciplines'); \
+                 m.scrollTop += c.getBoundingClientRect().top - m.getBoundingClientRect().top - 16;",
+                vec![],
+            )
+            .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        app.screenshot("cours-offre-readme").await?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

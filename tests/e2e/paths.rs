@@ -82,6 +82,23 @@ async fn a_data_folder_with_accents_and_spaces_works_from_first_start_to_an_open
         let logs = std::fs::read_dir(data.join("logs"))?.count();
         anyhow::ensure!(logs >= 1, "aucun journal dans {}", data.display());
         app.screenshot("dossier-accents").await?;
+        // « Quitter » ends the app, session still open (so the lock's
+        // watcher leaves the copy alone): its exit removes the copy.
+        // (The app is gone before WebDriver answers the click.)
+        app.wait_for("#quitter", WAIT).await?;
+        let _ = app
+            .client
+            .execute("document.getElementById('quitter').click();", vec![])
+            .await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while copy.exists() {
+            anyhow::ensure!(
+                std::time::Instant::now() < deadline,
+                "la copie {} survit à la fermeture de Portée",
+                copy.display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         Ok(())
     })
     .await

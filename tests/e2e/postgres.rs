@@ -316,11 +316,48 @@ async fn on_postgres_two_workstations_see_each_others_seats_and_dossiers_without
                 .await?;
             b.wait_text(&places, &format!("{} / {capacity}", taken + 1), Duration::from_secs(8))
                 .await?;
+            let first = t.elapsed();
             eprintln!(
                 "postgres-deux-postes: place prise sur le poste A visible sur le poste B après {} ms (depuis la réponse de A)",
-                t.elapsed().as_millis()
+                first.as_millis()
             );
             b.screenshot("postgres-deux-postes-cours").await?;
+            // More samples: A's responsable types ten capacities in turn;
+            // each shows in B's fill bar. From A's Enter to B's screen,
+            // printed, not asserted.
+            a.click("#panneau-fermer").await?;
+            let field = format!("#capacite-{slot}");
+            let enter = fantoccini::key::Key::Enter.to_string();
+            let now_taken = taken + 1;
+            let mut seen_after = vec![first];
+            for round in 0..10 {
+                let cap = now_taken + 1 + (round % 2);
+                let started = std::time::Instant::now();
+                a.type_over(&field, &format!("{cap}{enter}")).await?;
+                let expected = format!("{now_taken} / {cap}");
+                loop {
+                    if b.prop(&places, "textContent").await?.as_deref() == Some(expected.as_str()) {
+                        break;
+                    }
+                    anyhow::ensure!(
+                        started.elapsed() < Duration::from_secs(8),
+                        "le poste B ne montre pas la capacité changée sur le poste A ({expected})"
+                    );
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                seen_after.push(started.elapsed());
+                a.wait_text("#capacite-message", &format!("{cap} place(s)"), WAIT)
+                    .await?;
+            }
+            seen_after.sort();
+            let ms = |i: usize| seen_after[i].as_millis();
+            eprintln!(
+                "postgres-deux-postes: changement fait dans la fenêtre A visible dans la fenêtre B après p50 {} ms, p95 {} ms, max {} ms ({} changements)",
+                ms(seen_after.len() / 2),
+                ms((seen_after.len() * 95).div_ceil(100) - 1),
+                ms(seen_after.len() - 1),
+                seen_after.len()
+            );
             // B on Accueil; a dossier of Meudon changes elsewhere.
             b.click("#nav-accueil").await?;
             let before = b

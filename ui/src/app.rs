@@ -6,7 +6,9 @@ use std::{cell::Cell, rc::Rc};
 use portee_api::{
     ApiError, ErrorCode,
     auth::{Activity, AuthStatus, AuthStatusResponse, SessionInfo, SignOut, Unlock, UnlockRequest},
-    system::{AppInfo, AppInfoResponse, Backend, DatabaseStatus, DatabaseStatusRequest, UiReady},
+    system::{
+        AppInfo, AppInfoResponse, Backend, DatabaseStatus, DatabaseStatusRequest, QuitApp, UiReady,
+    },
 };
 use wasm_bindgen::{JsCast, closure::Closure};
 use wasm_bindgen_futures::spawn_local;
@@ -330,6 +332,8 @@ pub fn App() -> Html {
                     <span class="user-detail">{ format!("{} · {}", session.role_label, session.site_name) }</span>
                 </div>
                 <Button kind={ButtonKind::Secondary} id={Some(AttrValue::from("deconnexion"))} onclick={sign_out.clone()}>{ "Déconnexion" }</Button>
+                <Button kind={ButtonKind::Secondary} id={Some(AttrValue::from("quitter"))}
+                    onclick={Callback::from(|()| spawn_local(async { let _ = api::call::<QuitApp>(&()).await; }))}>{ "Quitter" }</Button>
             </header>
             <nav class="sidebar" aria-label="Navigation principale">
                 <ul>{ for nav }</ul>

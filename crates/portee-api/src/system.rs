@@ -71,6 +71,16 @@ impl Command for AppInfo {
     type Response = AppInfoResponse;
 }
 
+/// « Quitter » : the app ends as when its window is closed (its exit
+/// removes the document copies).
+pub struct QuitApp;
+
+impl Command for QuitApp {
+    const NAME: &'static str = "quit_app";
+    type Request = ();
+    type Response = ();
+}
+
 /// Sent once by the UI after its first paint (logged, and used by the
 /// launch benchmark).
 pub struct UiReady;

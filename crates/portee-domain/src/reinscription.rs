@@ -453,7 +453,11 @@ fn by_cycle(
         candidates
             .iter()
             .find(|n| n.name == current.name)
-            .or_else(|| candidates.iter().find(|n| stem(&n.name) == stem(&current.name)))
+            .or_else(|| {
+                candidates
+                    .iter()
+                    .find(|n| stem(&n.name) == stem(&current.name))
+            })
             .or_else(|| candidates.first())
             .map(|n| n.id)
     };
@@ -470,7 +474,13 @@ fn by_cycle(
         return Some(match of_cycle(cycle + 1) {
             Some(id) => Continuation::Course {
                 id,
-                level: Some(CycleLevel { cycle: cycle + 1, year: 1 }.code()),
+                level: Some(
+                    CycleLevel {
+                        cycle: cycle + 1,
+                        year: 1,
+                    }
+                    .code(),
+                ),
                 moved_up: true,
             },
             None => Continuation::NoCourse {

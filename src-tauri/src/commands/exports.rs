@@ -18,7 +18,10 @@ pub(crate) struct Exports {
 
 impl Exports {
     /// The exports folder, created (0700 on Unix) if missing.
-    pub(crate) fn ready(state: &State<'_, AppState>, what: &'static str) -> Result<Exports, ApiError> {
+    pub(crate) fn ready(
+        state: &State<'_, AppState>,
+        what: &'static str,
+    ) -> Result<Exports, ApiError> {
         let exports = Exports {
             dir: state.config()?.exports_dir(),
             what,

@@ -5,7 +5,7 @@ use portee_api::{
     system::{AppInfoResponse, Backend, DatabaseInfo, DatabaseStatusRequest},
 };
 use portee_store::{DatabaseKind, expected_schema_version};
-use tauri::State;
+use tauri::{Runtime, State};
 
 use crate::{AppState, error::store_error};
 
@@ -71,4 +71,13 @@ pub fn ui_ready(state: State<'_, AppState>, request: ()) {
             elapsed.as_millis()
         );
     }
+}
+
+/// « Quitter » : ends the app as closing its window does; the exit
+/// (`RunEvent::Exit`, in `run()`) removes the document copies.
+#[tauri::command]
+pub fn quit_app<R: Runtime>(app: tauri::AppHandle<R>, request: ()) {
+    let () = request;
+    tracing::info!("quit asked from the window");
+    app.exit(0);
 }

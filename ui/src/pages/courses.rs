@@ -1,7 +1,8 @@
 //! Cours & capacités : l'offre d'un site pour une année scolaire —
 //! disciplines, cours, créneaux avec leurs places (barre de remplissage),
 //! le taux de remplissage par discipline ; le responsable du site change la
-//! capacité d'un créneau (jamais sous les places prises).
+//! capacité d'un créneau (jamais sous les places prises). Filtres :
+//! discipline, jour, professeur, remplissage, nom du cours.
 
 use std::{
     cell::{Cell, RefCell},
@@ -58,6 +59,9 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
     let offer = use_state(|| None::<Result<Offer, ApiError>>);
     let fill_filter = use_state(|| props.initial_fill.clone());
     let search = use_state(String::new);
+    let discipline_filter = use_state(|| None::<i64>);
+    let day_filter = use_state(|| None::<i16>);
+    let teacher_filter = use_state(|| None::<String>);
     // Capacities being typed, by slot; the save under way; its outcome.
     let edits = use_state(HashMap::<i64, String>::new);
     let saving = use_state(|| None::<i64>);
@@ -277,9 +281,29 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
                 </figure>
             };
             let mut shown = 0usize;
+            // Filters on the slots themselves: a course shows only its
+            // slots that pass them, and no course without one.
+            let slot_filtered =
+                fill_filter.is_some() || day_filter.is_some() || teacher_filter.is_some();
+            let slot_shown = |s: &OfferSlot| {
+                (*fill_filter).as_ref().is_none_or(|f| *f == s.fill)
+                    && (*day_filter).is_none_or(|d| d == s.day_of_week)
+                    && (*teacher_filter).as_ref().is_none_or(|t| *t == s.teacher)
+            };
+            let mut teachers: Vec<&str> = o
+                .disciplines
+                .iter()
+                .flat_map(|d| d.courses.iter())
+                .flat_map(|c| c.slots.iter())
+                .map(|s| s.teacher.as_str())
+                .filter(|t| !t.is_empty())
+                .collect();
+            teachers.sort_unstable();
+            teachers.dedup();
             let tables: Vec<Html> = o
                 .disciplines
                 .iter()
+                .filter(|d| (*discipline_filter).is_none_or(|id| id == d.id))
                 .filter_map(|d| {
                     let rows: Vec<Html> = d
                         .courses
@@ -290,16 +314,32 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
                             let slots: Vec<&OfferSlot> = c
                                 .slots
                                 .iter()
-                                .filter(|s| (*fill_filter).as_ref().is_none_or(|f| *f == s.fill))
+                                .filter(|s| slot_shown(s))
                                 .collect();
+                            let meta = {
+                                let mut parts = Vec::new();
+                                if let Some(cycle) = course.cycle {
+                                    parts.push(if cycle == 1 { "1er cycle".to_owned() } else { format!("{cycle}e cycle") });
+                                }
+                                if let Some(level) = &course.level {
+                                    if !course.name.contains(level.as_str()) {
+                                        parts.push(format!("niveau {level}"));
+                                    }
+                                }
+                                parts.push(course.seat_mode_label.clone());
+                                parts.join(" · ")
+                            };
+                            let heading = html! {
+                                <th scope="row">{ &course.name }<br /><span class="hint course-meta">{ meta }</span></th>
+                            };
                             if slots.is_empty() {
-                                if fill_filter.is_some() {
+                                if slot_filtered {
                                     return Vec::new();
                                 }
                                 return vec![html! {
                                     <tr>
-                                        <th scope="row">{ &course.name }</th>
-                                        <td colspan="5" class="hint">{ &course.seat_mode_label }</td>
+                                        { heading }
+                                        <td colspan="5" class="hint">{ "Aucun créneau" }</td>
                                     </tr>
                                 }];
                             }
@@ -326,7 +366,7 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
                                     };
                                     html! {
                                         <tr id={format!("creneau-{id}")} data-remplissage={s.fill.clone()}>
-                                            <th scope="row">{ &course.name }</th>
+                                            { heading.clone() }
                                             <td>{ &s.when }</td>
                                             <td>{ &s.teacher }{ " · " }{ &s.room }</td>
                                             <td class="cell-places">
@@ -461,7 +501,12 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
                         <SelectField id="offre-site" label="Site" placeholder="—"
                             options={o.sites.iter().map(|(id, n)| (AttrValue::from(id.to_string()), AttrValue::from(n.clone()))).collect::<Vec<_>>()}
                             value={Some(AttrValue::from(o.site_id.to_string()))}
-                            onchange={let set = set_request.clone(); Callback::from(move |v: Option<String>| { let site = v.and_then(|v| v.parse().ok()); set(Box::new(move |r| r.site_id = site)) })} />
+                            onchange={let (set, teacher) = (set_request.clone(), teacher_filter.clone()); Callback::from(move |v: Option<String>| {
+                                // Another site's teachers are others.
+                                teacher.set(None);
+                                let site = v.and_then(|v| v.parse().ok());
+                                set(Box::new(move |r| r.site_id = site))
+                            })} />
                         <SelectField id="offre-annee" label="Année scolaire" placeholder="—"
                             options={o.school_years.iter().map(|(id, n)| (AttrValue::from(id.to_string()), AttrValue::from(n.clone()))).collect::<Vec<_>>()}
                             value={Some(AttrValue::from(o.school_year_id.to_string()))}
@@ -470,6 +515,18 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
                             options={FILLS.iter().map(|(c, l)| (AttrValue::from(*c), AttrValue::from(*l))).collect::<Vec<_>>()}
                             value={(*fill_filter).clone().map(AttrValue::from)}
                             onchange={let f = fill_filter.clone(); Callback::from(move |v: Option<String>| f.set(v))} />
+                        <SelectField id="offre-discipline" label="Discipline" placeholder="Toutes"
+                            options={o.disciplines.iter().map(|d| (AttrValue::from(d.id.to_string()), AttrValue::from(d.name.clone()))).collect::<Vec<_>>()}
+                            value={(*discipline_filter).map(|d| AttrValue::from(d.to_string()))}
+                            onchange={let f = discipline_filter.clone(); Callback::from(move |v: Option<String>| f.set(v.and_then(|v| v.parse().ok())))} />
+                        <SelectField id="offre-jour" label="Jour" placeholder="Tous"
+                            options={(1..=7i16).map(|d| (AttrValue::from(d.to_string()), AttrValue::from(portee_domain::labels::day(d)))).collect::<Vec<_>>()}
+                            value={(*day_filter).map(|d| AttrValue::from(d.to_string()))}
+                            onchange={let f = day_filter.clone(); Callback::from(move |v: Option<String>| f.set(v.and_then(|v| v.parse().ok())))} />
+                        <SelectField id="offre-professeur" label="Professeur" placeholder="Tous"
+                            options={teachers.iter().map(|t| (AttrValue::from(t.to_string()), AttrValue::from(t.to_string()))).collect::<Vec<_>>()}
+                            value={(*teacher_filter).clone().map(AttrValue::from)}
+                            onchange={let f = teacher_filter.clone(); Callback::from(move |v: Option<String>| f.set(v))} />
                         <label class="field-inline" for="offre-recherche">{ "Cours" }
                             <input type="search" id="offre-recherche" placeholder="Nom du cours" value={(*search).clone()}
                                 oninput={let s = search.clone(); Callback::from(move |e: InputEvent| s.set(input_value(&e)))} />
