@@ -404,10 +404,10 @@ pub fn continuation(
             LevelProposal::NoCourse { reason } => Continuation::NoCourse { reason },
         };
     }
-    if let Some(cycle) = current.cycle.filter(|c| (1..=3).contains(c)) {
-        if let Some(next) = by_cycle(current, cycle, outcome, years_in_cycle, &same_discipline) {
-            return next;
-        }
+    if let Some(cycle) = current.cycle.filter(|c| (1..=3).contains(c))
+        && let Some(next) = by_cycle(current, cycle, outcome, years_in_cycle, &same_discipline)
+    {
+        return next;
     }
     let found = same_discipline
         .iter()

@@ -321,10 +321,10 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
                                 if let Some(cycle) = course.cycle {
                                     parts.push(if cycle == 1 { "1er cycle".to_owned() } else { format!("{cycle}e cycle") });
                                 }
-                                if let Some(level) = &course.level {
-                                    if !course.name.contains(level.as_str()) {
-                                        parts.push(format!("niveau {level}"));
-                                    }
+                                if let Some(level) = &course.level
+                                    && !course.name.contains(level.as_str())
+                                {
+                                    parts.push(format!("niveau {level}"));
                                 }
                                 parts.push(course.seat_mode_label.clone());
                                 parts.join(" · ")
