@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use portee_store::Database;
-use portee_tests::e2e::{LaunchOptions, scenario};
+use portee_tests::e2e::{LaunchOptions, delays_summary, scenario};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -67,25 +67,15 @@ async fn a_responsable_changes_a_capacity_never_below_the_seats_taken_and_an_age
                 .execute(pool)
                 .await?;
             let expected = format!("{taken} / 12");
-            loop {
-                if app.prop(&places, "textContent").await?.as_deref() == Some(expected.as_str()) {
-                    break;
-                }
-                anyhow::ensure!(
-                    t.elapsed() < Duration::from_secs(5),
-                    "la place prise ailleurs n'apparaît pas ({expected})"
-                );
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-            seen_after.push(t.elapsed());
+            seen_after.push(
+                app.text_seen_after(&places, &expected, t, Duration::from_secs(5))
+                    .await?,
+            );
         }
         db.close().await;
-        seen_after.sort();
         eprintln!(
-            "cours-capacites: place prise sur un autre poste visible après p50 {} ms, p95 {} ms, max {} ms (20 changements, SQLite)",
-            seen_after[9].as_millis(),
-            seen_after[18].as_millis(),
-            seen_after[19].as_millis()
+            "cours-capacites: place prise sur un autre poste visible après {}, SQLite",
+            delays_summary(seen_after)
         );
         app.wait_text(&places, "6 / 12", Duration::from_secs(5)).await?;
         // Below the seats taken: refused, saying how many are taken.
@@ -552,6 +542,20 @@ async fn shown_slots(app: &portee_tests::e2e::AppInstance) -> anyhow::Result<Vec
         .collect())
 }
 
+/// Waits until the slots shown are exactly `expected` (sorted ids).
+async fn rows_become(app: &portee_tests::e2e::AppInstance, expected: &[i64]) -> anyhow::Result<()> {
+    let mut shown: Vec<i64> = Vec::new();
+    for _ in 0..100 {
+        shown = shown_slots(app).await?.into_iter().map(|r| r.0).collect();
+        shown.sort_unstable();
+        if shown == expected {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("créneaux affichés {shown:?} au lieu de {expected:?}")
+}
+
 #[tokio::test]
 async fn the_offer_is_filtered_by_discipline_day_and_teacher_and_says_each_courses_cycle_and_mode()
 {
@@ -605,26 +609,9 @@ async fn the_offer_is_filtered_by_discipline_day_and_teacher_and_says_each_cours
 
         app.click(&format!("#offre-professeur option[value=\"{teacher}\"]"))
             .await?;
-        let mut shown: Vec<i64> = Vec::new();
-        for _ in 0..100 {
-            shown = shown_slots(app).await?.into_iter().map(|r| r.0).collect();
-            shown.sort_unstable();
-            if shown == by_teacher {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        anyhow::ensure!(shown == by_teacher, "{teacher}: {shown:?} ≠ {by_teacher:?}");
+        rows_become(app, &by_teacher).await?;
         app.click(&format!("#offre-jour option[value='{day}']")).await?;
-        for _ in 0..100 {
-            shown = shown_slots(app).await?.into_iter().map(|r| r.0).collect();
-            shown.sort_unstable();
-            if shown == by_teacher_day {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        anyhow::ensure!(shown == by_teacher_day, "{shown:?} ≠ {by_teacher_day:?}");
+        rows_become(app, &by_teacher_day).await?;
         // Each row says its course's cycle or level and how its seat is given.
         for (id, text) in shown_slots(app).await? {
             anyhow::ensure!(

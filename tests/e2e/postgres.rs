@@ -8,7 +8,7 @@ use fantoccini::Locator;
 use portee_store::{Actor, Database};
 use portee_tests::{
     db::TestDb,
-    e2e::{LaunchOptions, scenario},
+    e2e::{LaunchOptions, delays_summary, scenario},
 };
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -211,24 +211,14 @@ async fn on_postgres_a_seat_taken_elsewhere_shows_on_the_open_offer_page_within_
                 .execute(pool)
                 .await?;
             let expected = format!("{taken} / 12");
-            loop {
-                if app.prop(&places, "textContent").await?.as_deref() == Some(expected.as_str()) {
-                    break;
-                }
-                anyhow::ensure!(
-                    t.elapsed() < Duration::from_secs(15),
-                    "la place prise ailleurs n'apparaît pas ({expected})"
-                );
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-            seen_after.push(t.elapsed());
+            seen_after.push(
+                app.text_seen_after(&places, &expected, t, Duration::from_secs(15))
+                    .await?,
+            );
         }
-        seen_after.sort();
         eprintln!(
-            "postgres-cours-notifications: place prise sur un autre poste visible après p50 {} ms, p95 {} ms, max {} ms (20 changements, PostgreSQL LISTEN/NOTIFY)",
-            seen_after[9].as_millis(),
-            seen_after[18].as_millis(),
-            seen_after[19].as_millis()
+            "postgres-cours-notifications: place prise sur un autre poste visible après {}, PostgreSQL LISTEN/NOTIFY",
+            delays_summary(seen_after)
         );
         app.screenshot("postgres-cours-notifications").await?;
         Ok(())
@@ -335,28 +325,16 @@ async fn on_postgres_two_workstations_see_each_others_seats_and_dossiers_without
                 let started = std::time::Instant::now();
                 a.type_over(&field, &format!("{cap}{enter}")).await?;
                 let expected = format!("{now_taken} / {cap}");
-                loop {
-                    if b.prop(&places, "textContent").await?.as_deref() == Some(expected.as_str()) {
-                        break;
-                    }
-                    anyhow::ensure!(
-                        started.elapsed() < Duration::from_secs(8),
-                        "le poste B ne montre pas la capacité changée sur le poste A ({expected})"
-                    );
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                }
-                seen_after.push(started.elapsed());
+                seen_after.push(
+                    b.text_seen_after(&places, &expected, started, Duration::from_secs(8))
+                        .await?,
+                );
                 a.wait_text("#capacite-message", &format!("{cap} place(s)"), WAIT)
                     .await?;
             }
-            seen_after.sort();
-            let ms = |i: usize| seen_after[i].as_millis();
             eprintln!(
-                "postgres-deux-postes: changement fait dans la fenêtre A visible dans la fenêtre B après p50 {} ms, p95 {} ms, max {} ms ({} changements)",
-                ms(seen_after.len() / 2),
-                ms((seen_after.len() * 95).div_ceil(100) - 1),
-                ms(seen_after.len() - 1),
-                seen_after.len()
+                "postgres-deux-postes: changement fait dans la fenêtre A visible dans la fenêtre B après {}",
+                delays_summary(seen_after)
             );
             // B on Accueil; a dossier of Meudon changes elsewhere.
             b.click("#nav-accueil").await?;

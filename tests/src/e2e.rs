@@ -259,6 +259,29 @@ impl AppInstance {
         }
     }
 
+    /// Waits until the text of `css` is exactly `expected`, read every
+    /// 10 ms; how long after `since` it showed (a change made elsewhere at
+    /// `since`). An error after `timeout`.
+    pub async fn text_seen_after(
+        &self,
+        css: &str,
+        expected: &str,
+        since: Instant,
+        timeout: Duration,
+    ) -> anyhow::Result<Duration> {
+        loop {
+            if self.prop(css, "textContent").await?.as_deref() == Some(expected) {
+                return Ok(since.elapsed());
+            }
+            anyhow::ensure!(
+                since.elapsed() < timeout,
+                "{css} ne montre toujours pas « {expected} » après {} s",
+                timeout.as_secs()
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     /// Waits until nothing matches `css` any more (read in the page).
     pub async fn wait_gone(&self, css: &str, timeout: Duration) -> anyhow::Result<()> {
         let deadline = Instant::now() + timeout;
@@ -512,4 +535,20 @@ where
 fn is_stale(e: &fantoccini::error::CmdError) -> bool {
     let text = e.to_string();
     text.contains("was not found") || text.contains("stale element")
+}
+
+/// « p50 … ms, p95 … ms, max … ms (n changements) » of delays measured.
+pub fn delays_summary(mut delays: Vec<Duration>) -> String {
+    if delays.is_empty() {
+        return "aucune mesure".to_owned();
+    }
+    delays.sort();
+    let at = |q: usize| delays[(delays.len() * q).div_ceil(100).max(1) - 1].as_millis();
+    format!(
+        "p50 {} ms, p95 {} ms, max {} ms ({} changements)",
+        at(50),
+        at(95),
+        at(100),
+        delays.len()
+    )
 }
