@@ -76,6 +76,61 @@ fn free_ports() -> anyhow::Result<(u16, u16)> {
     Ok((a.local_addr()?.port(), b.local_addr()?.port()))
 }
 
+/// Starts tauri-driver on free ports and opens a WebDriver session on the
+/// app: the driver's process and the session's client.
+async fn start_session(
+    options: &LaunchOptions,
+    binary: &Path,
+    data_dir: &Path,
+    config_file: &Path,
+) -> anyhow::Result<(Client, Child)> {
+    let (port, native_port) = free_ports()?;
+    let mut cmd = Command::new("tauri-driver");
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--native-port",
+        &native_port.to_string(),
+    ])
+    .env("PORTEE_DATA_DIR", data_dir)
+    .env("PORTEE_CONFIG", config_file)
+    .env_remove("PORTEE_DATABASE_URL")
+    // No demo network unless a test asks for one (options.env).
+    .env("PORTEE_DEMO_STUDENTS", "0")
+    .stdin(Stdio::null())
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    if let Some(url) = &options.database_url {
+        cmd.env("PORTEE_DATABASE_URL", url);
+    }
+    for (k, v) in &options.env {
+        cmd.env(k, v);
+    }
+    let mut driver = cmd
+        .spawn()
+        .context("tauri-driver introuvable (scripts/setup.sh l'installe)")?;
+    if let Err(e) = wait_for_port(port, Duration::from_secs(20)).await {
+        stop_driver(&mut driver);
+        return Err(e);
+    }
+    let caps = serde_json::json!({
+        "browserName": "wry",
+        "tauri:options": { "application": binary },
+    });
+    let caps = caps.as_object().cloned().unwrap_or_default();
+    let client = ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await;
+    match client {
+        Ok(c) => Ok((c, driver)),
+        Err(e) => {
+            stop_driver(&mut driver);
+            bail!("session WebDriver impossible : {e}")
+        }
+    }
+}
+
 /// Launches within one test process happen one at a time, from choosing
 /// ports until the WebDriver session exists: otherwise a driver could take
 /// a port another test just chose and start that test's app with the wrong
@@ -99,7 +154,7 @@ impl AppInstance {
             bail!("DISPLAY absent : lancez les tests sous Xvfb (scripts/test.sh le fait)");
         }
         let binary = app_binary()?;
-        let (tmp, data_dir) = match options.data_dir {
+        let (tmp, data_dir) = match options.data_dir.clone() {
             Some(d) => (None, d),
             None => {
                 let t = tempfile::tempdir()?;
@@ -113,49 +168,19 @@ impl AppInstance {
             std::fs::write(&config_file, "# tests: no settings\n")?;
         }
         let _launching = LAUNCH.lock().await;
-        let (port, native_port) = free_ports()?;
-        let mut cmd = Command::new("tauri-driver");
-        cmd.args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native_port.to_string(),
-        ])
-        .env("PORTEE_DATA_DIR", &data_dir)
-        .env("PORTEE_CONFIG", &config_file)
-        .env_remove("PORTEE_DATABASE_URL")
-        // No demo network unless a test asks for one (options.env).
-        .env("PORTEE_DEMO_STUDENTS", "0")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-        if let Some(url) = &options.database_url {
-            cmd.env("PORTEE_DATABASE_URL", url);
-        }
-        for (k, v) in &options.env {
-            cmd.env(k, v);
-        }
-        let mut driver = cmd
-            .spawn()
-            .context("tauri-driver introuvable (scripts/setup.sh l'installe)")?;
-        if let Err(e) = wait_for_port(port, Duration::from_secs(20)).await {
-            let _ = driver.kill();
-            return Err(e);
-        }
-        let caps = serde_json::json!({
-            "browserName": "wry",
-            "tauri:options": { "application": binary },
-        });
-        let caps = caps.as_object().cloned().unwrap_or_default();
-        let client = ClientBuilder::native()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await;
-        let client = match client {
-            Ok(c) => c,
-            Err(e) => {
-                stop_driver(&mut driver);
-                bail!("session WebDriver impossible : {e}");
+        // A driver that dies while its first session is made (seen once in
+        // CI, the machine loaded: « webdriver server did not respond ») is
+        // started again once, on new ports, before the test is failed.
+        let mut attempt = 0;
+        let (client, driver) = loop {
+            attempt += 1;
+            match start_session(&options, &binary, &data_dir, &config_file).await {
+                Ok(started) => break started,
+                Err(e) if attempt < 2 => {
+                    eprintln!("lancement de Portée à reprendre : {e:#}");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(e) => return Err(e),
             }
         };
         Ok(AppInstance {
