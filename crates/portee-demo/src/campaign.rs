@@ -4,6 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng as _;
 
+use portee_domain::reinscription::{NoReason, stored_no_reason};
+
 use crate::enrolments::{Enrolled, keys_for_year};
 use crate::model::{Enrolment, Reinscription, ReinscriptionCourse, Staff, WaitingListEntry};
 use crate::offer::{self, Catalogue, Scheduler};
@@ -18,16 +20,29 @@ pub(crate) struct Dossiers {
     pub waiting_list: Vec<WaitingListEntry>,
 }
 
-const NO_REASONS: [&str; 9] = [
-    "Déménagement",
-    "Emploi du temps incompatible",
-    "Arrêt de l'activité",
-    "Entrée au lycée : trop de travail scolaire",
-    "Départ pour des études supérieures en province",
-    "Raisons financières",
-    "Inscription dans un autre conservatoire",
-    "Souhaite pratiquer un autre loisir",
-    "Problèmes de santé",
+/// Reasons families give, as the app's list and free text store them.
+const NO_REASONS: [(NoReason, Option<&str>); 9] = [
+    (NoReason::Moving, None),
+    (NoReason::Schedule, Some("Emploi du temps incompatible")),
+    (NoReason::StoppingActivity, None),
+    (
+        NoReason::Schedule,
+        Some("Entrée au lycée : trop de travail scolaire"),
+    ),
+    (
+        NoReason::Moving,
+        Some("Départ pour des études supérieures en province"),
+    ),
+    (NoReason::Fees, None),
+    (
+        NoReason::Other,
+        Some("Inscription dans un autre conservatoire"),
+    ),
+    (
+        NoReason::StoppingActivity,
+        Some("Souhaite pratiquer un autre loisir"),
+    ),
+    (NoReason::Other, Some("Problèmes de santé")),
 ];
 
 const ADDITIONAL_INFO: [&str; 10] = [
@@ -294,7 +309,10 @@ fn add_dossier(
     });
     let no_reason = (intent == Some("ne_pas_reinscrire")
         && (stage != Stage::Draft || chance(rng, 0.5)))
-    .then(|| (*pick(rng, &NO_REASONS)).to_owned());
+    .then(|| {
+        let (reason, text) = *pick(rng, &NO_REASONS);
+        stored_no_reason(reason, text)
+    });
     let additional_info = (intent == Some("reinscrire") && chance(rng, 0.08))
         .then(|| (*pick(rng, &ADDITIONAL_INFO)).to_owned());
 

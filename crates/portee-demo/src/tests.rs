@@ -502,8 +502,16 @@ fn check(n: &DemoNetwork) {
         if r.status != "draft" {
             assert!(r.intent.is_some() && r.image_rights.is_some());
         }
-        if r.no_reason.is_some() {
+        if let Some(reason) = &r.no_reason {
             assert_eq!(r.intent, Some("ne_pas_reinscrire"));
+            // Stored as the app stores it: a label of its list, then the
+            // free text if any.
+            assert!(
+                portee_domain::reinscription::NoReason::ALL.iter().any(
+                    |k| reason == k.label() || reason.starts_with(&format!("{} : ", k.label()))
+                ),
+                "{reason}"
+            );
         }
     }
     for rc in &n.reinscription_courses {

@@ -558,6 +558,15 @@ impl NoReason {
     }
 }
 
+/// How a non-réinscription's reason is stored and shown: « Déménagement »,
+/// or « Déménagement : Départ à Lyon » with a free text.
+pub fn stored_no_reason(reason: NoReason, text: Option<&str>) -> String {
+    match text {
+        Some(t) => format!("{} : {t}", reason.label()),
+        None => reason.label().to_owned(),
+    }
+}
+
 /// A non-réinscription's reason as typed: a reason from the list, and a
 /// free text (required for « autre », at most 500 characters).
 pub fn parse_no_reason(code: &str, text: &str) -> Result<(NoReason, Option<String>), DomainError> {

@@ -657,10 +657,7 @@ impl Database {
         let (reason, text) =
             portee_domain::reinscription::parse_no_reason(reason_code, reason_text.unwrap_or(""))
                 .map_err(|e| invalid(e.message()))?;
-        let stored_reason = match &text {
-            Some(t) => format!("{} : {t}", reason.label()),
-            None => reason.label().to_owned(),
-        };
+        let stored_reason = portee_domain::reinscription::stored_no_reason(reason, text.as_deref());
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let state: DossierState = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT_STATE}{}", for_update(pool))))
