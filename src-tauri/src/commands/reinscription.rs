@@ -82,83 +82,83 @@ fn view(f: &FamilyReinscription, refusal: Option<String>) -> FamilyReinscription
         level: c.level.clone(),
         cycle: c.cycle.and_then(|c| u8::try_from(c).ok()),
     };
-    let children =
-        f.children
-            .iter()
-            .map(|child| {
-                let next_year: Vec<CourseFacts> = f
-                    .courses
-                    .iter()
-                    .filter(|c| {
-                        c.site_id == child.site_id && c.school_year_id == f.campaign.school_year_id
-                    })
-                    .map(facts)
-                    .collect();
-                let courses = child
-                    .current
-                    .iter()
-                    .filter_map(|cur| {
-                        let course = course_of.get(&cur.course_id)?;
-                        let schedule = labels::schedule(
-                            &course.seat_mode,
-                            cur.day_of_week,
-                            cur.starts_at.as_deref(),
-                            cur.ends_at.as_deref(),
-                        );
-                        let current = match &course.level {
-                            Some(l) if !course.name.contains(l.as_str()) => {
-                                format!("{} ({l}) · {schedule}", course.name)
-                            }
-                            _ => format!("{} · {schedule}", course.name),
-                        };
-                        let outcome = cur.outcome.as_deref().and_then(Outcome::from_code);
-                        let years = u8::try_from(cur.years_in_cycle).unwrap_or(u8::MAX);
-                        Some(
-                            match continuation(&facts(course), outcome, years, &next_year) {
-                                Continuation::Course {
-                                    id,
-                                    level,
-                                    moved_up,
-                                } => {
-                                    let next = course_of.get(&id)?;
-                                    let held = child.held.iter().find(|h| h.0 == id);
-                                    let held_slot = held.and_then(|h| h.1);
-                                    let choice = |s: &portee_store::SlotRow| SlotChoice {
-                                        slot_id: s.id,
-                                        label: format!(
-                                            "{} {}–{} · {} · {}",
-                                            labels::day(s.day_of_week),
-                                            s.starts_at,
-                                            s.ends_at,
-                                            s.teacher,
-                                            s.room
-                                        ),
-                                        seats_left: s.capacity - s.seats_taken,
-                                    };
-                                    let slots = f
-                                        .slots
-                                        .iter()
-                                        .filter(|s| {
-                                            s.course_id == id
-                                                && ((s.open && s.seats_taken < s.capacity)
-                                                    || Some(s.id) == held_slot)
-                                        })
-                                        .map(choice)
-                                        .collect();
-                                    // Open slots with no seat left: the child may
-                                    // wait for one.
-                                    let full_slots = f
-                                        .slots
-                                        .iter()
-                                        .filter(|s| {
-                                            s.course_id == id
-                                                && s.open
-                                                && s.seats_taken >= s.capacity
-                                                && Some(s.id) != held_slot
-                                        })
-                                        .map(choice)
-                                        .collect();
-                                    CourseChoice {
+    let children = f
+        .children
+        .iter()
+        .map(|child| {
+            let next_year: Vec<CourseFacts> = f
+                .courses
+                .iter()
+                .filter(|c| {
+                    c.site_id == child.site_id && c.school_year_id == f.campaign.school_year_id
+                })
+                .map(facts)
+                .collect();
+            let courses = child
+                .current
+                .iter()
+                .filter_map(|cur| {
+                    let course = course_of.get(&cur.course_id)?;
+                    let schedule = labels::schedule(
+                        &course.seat_mode,
+                        cur.day_of_week,
+                        cur.starts_at.as_deref(),
+                        cur.ends_at.as_deref(),
+                    );
+                    let current = match &course.level {
+                        Some(l) if !course.name.contains(l.as_str()) => {
+                            format!("{} ({l}) · {schedule}", course.name)
+                        }
+                        _ => format!("{} · {schedule}", course.name),
+                    };
+                    let outcome = cur.outcome.as_deref().and_then(Outcome::from_code);
+                    let years = u8::try_from(cur.years_in_cycle).unwrap_or(u8::MAX);
+                    let continued = continuation(&facts(course), outcome, years, &next_year);
+                    Some(match continued {
+                        Continuation::Course {
+                            id,
+                            level,
+                            moved_up,
+                        } => {
+                            let next = course_of.get(&id)?;
+                            let held = child.held.iter().find(|h| h.0 == id);
+                            let held_slot = held.and_then(|h| h.1);
+                            let choice = |s: &portee_store::SlotRow| SlotChoice {
+                                slot_id: s.id,
+                                label: format!(
+                                    "{} {}–{} · {} · {}",
+                                    labels::day(s.day_of_week),
+                                    s.starts_at,
+                                    s.ends_at,
+                                    s.teacher,
+                                    s.room
+                                ),
+                                seats_left: s.capacity - s.seats_taken,
+                            };
+                            let slots = f
+                                .slots
+                                .iter()
+                                .filter(|s| {
+                                    s.course_id == id
+                                        && ((s.open && s.seats_taken < s.capacity)
+                                            || Some(s.id) == held_slot)
+                                })
+                                .map(choice)
+                                .collect();
+                            // Open slots with no seat left: the child may
+                            // wait for one.
+                            let full_slots = f
+                                .slots
+                                .iter()
+                                .filter(|s| {
+                                    s.course_id == id
+                                        && s.open
+                                        && s.seats_taken >= s.capacity
+                                        && Some(s.id) != held_slot
+                                })
+                                .map(choice)
+                                .collect();
+                            CourseChoice {
                                 current,
                                 next: Some(NextCourse {
                                     course_id: id,
@@ -180,45 +180,42 @@ fn view(f: &FamilyReinscription, refusal: Option<String>) -> FamilyReinscription
                                 }),
                                 no_course: None,
                             }
-                                }
-                                Continuation::NoCourse { reason } => CourseChoice {
-                                    current,
-                                    next: None,
-                                    no_course: Some(format!(
-                                        "Plus de cours disponible : {reason}."
-                                    )),
-                                },
-                            },
-                        )
+                        }
+                        Continuation::NoCourse { reason } => CourseChoice {
+                            current,
+                            next: None,
+                            no_course: Some(format!("Plus de cours disponible : {reason}.")),
+                        },
                     })
-                    .collect();
-                ChildView {
-                    student_id: child.student_id,
-                    name: format!("{} {}", child.first_name, child.last_name.to_uppercase()),
-                    birth_date: date(child.birth_date),
-                    site_name: Site::name_of(child.site_id).to_owned(),
-                    cham: child.cham,
-                    dossier: child.dossier.as_ref().map(|d| DossierSummary {
-                        id: d.id,
-                        version: d.version,
-                        status: d.status.clone(),
-                        status_label: status_label(d).to_owned(),
-                        intent: d.intent.clone(),
-                        no_reason: d.no_reason.clone(),
-                        image_rights: d.image_rights,
-                        may_leave_alone: d.may_leave_alone,
-                        additional_info: d.additional_info.clone(),
-                        acknowledgement_number: d.acknowledgement_number.clone(),
-                        acknowledgement_version: d.acknowledgement_version,
-                        channel_label: d
-                            .validation_channel
-                            .as_deref()
-                            .map(|c| channel_label(c).to_owned()),
-                    }),
-                    courses,
-                }
-            })
-            .collect();
+                })
+                .collect();
+            ChildView {
+                student_id: child.student_id,
+                name: format!("{} {}", child.first_name, child.last_name.to_uppercase()),
+                birth_date: date(child.birth_date),
+                site_name: Site::name_of(child.site_id).to_owned(),
+                cham: child.cham,
+                dossier: child.dossier.as_ref().map(|d| DossierSummary {
+                    id: d.id,
+                    version: d.version,
+                    status: d.status.clone(),
+                    status_label: status_label(d).to_owned(),
+                    intent: d.intent.clone(),
+                    no_reason: d.no_reason.clone(),
+                    image_rights: d.image_rights,
+                    may_leave_alone: d.may_leave_alone,
+                    additional_info: d.additional_info.clone(),
+                    acknowledgement_number: d.acknowledgement_number.clone(),
+                    acknowledgement_version: d.acknowledgement_version,
+                    channel_label: d
+                        .validation_channel
+                        .as_deref()
+                        .map(|c| channel_label(c).to_owned()),
+                }),
+                courses,
+            }
+        })
+        .collect();
     let documents = required_documents(&DocumentFacts {
         hosted: f.hosted,
         children_birth_dates: f.children.iter().map(|c| c.birth_date).collect(),

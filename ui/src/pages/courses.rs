@@ -319,7 +319,7 @@ pub fn CoursesPage(props: &CoursesProps) -> Html {
                             let meta = {
                                 let mut parts = Vec::new();
                                 if let Some(cycle) = course.cycle {
-                                    parts.push(if cycle == 1 { "1er cycle".to_owned() } else { format!("{cycle}e cycle") });
+                                    parts.push(portee_domain::reinscription::cycle_label(u8::try_from(cycle).unwrap_or(0)));
                                 }
                                 if let Some(level) = &course.level
                                     && !course.name.contains(level.as_str())
